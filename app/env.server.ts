@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { databaseUrl } from "./database-url";
+
+const nonEmpty = (what: string) => z.string({ error: `is missing (${what})` }).trim().min(1, `is empty (${what})`);
+
+const encryptionKey = nonEmpty("32 random bytes, base64; generate with: openssl rand -base64 32").refine(
+  (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32,
+  "must be 32 random bytes encoded as base64 (openssl rand -base64 32)",
+);
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    SHOPIFY_API_KEY: nonEmpty("the app's client ID from the Partner Dashboard"),
+    SHOPIFY_API_SECRET: nonEmpty("the app's client secret from the Partner Dashboard"),
+    SHOPIFY_APP_URL: nonEmpty("the public https URL of this app").pipe(
+      z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    ),
+    SCOPES: nonEmpty("comma-separated Admin API scopes").refine(
+      (value) => value.split(",").every((scope) => /^[a-z_]+$/.test(scope.trim())),
+      "must be a comma-separated list of scopes such as read_orders,read_checkouts",
+    ),
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .transform(databaseUrl)
+      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), "must start with file: (SQLite) or postgres:// (PostgreSQL)"),
+    PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535")
+      .default(3000),
+    ENCRYPTION_KEY: encryptionKey,
+    REDIS_URL: z
+      .string()
+      .optional()
+      .transform((value) => (value && value.trim() !== "" ? value : undefined))
+      .refine((value) => value === undefined || /^rediss?:\/\//.test(value), "must start with redis:// or rediss://"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Development only: lets endpoints point at loopback receivers (the demo inbox).
+    CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: flag,
+    // The embedded worker runs inside the web process unless this is false.
+    CART_RELAY_EMBEDDED_WORKER: z
+      .enum(["true", "false", "1", "0", ""])
+      .optional()
+      .transform((value) => value !== "false" && value !== "0"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS"],
+        message: "is a development setting and is refused when NODE_ENV=production",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates the environment; the error message is one line naming the first bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = issue.path.join(".") || "environment";
+  throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}`);
+}
+
+function loadEnvOrExit(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+export const env: Env = loadEnvOrExit();

@@ -1,0 +1,43 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vite";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+declare module "@remix-run/node" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+// Shopify's CLI hands the tunnel URL to the app as SHOPIFY_APP_URL; HMR must
+// go through it when the app is embedded in the admin.
+const appUrl = new URL(process.env.SHOPIFY_APP_URL ?? "http://localhost");
+const hmr =
+  appUrl.hostname === "localhost"
+    ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
+    : { protocol: "wss", host: appUrl.hostname, port: Number(process.env.FRONTEND_PORT ?? 8002), clientPort: 443 };
+
+export default defineConfig({
+  server: {
+    allowedHosts: [appUrl.hostname],
+    cors: { preflightContinue: true },
+    port: Number(process.env.PORT ?? 3000),
+    hmr,
+    fs: { allow: ["app", "node_modules"] },
+  },
+  plugins: [
+    remix({
+      ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_lazyRouteDiscovery: true,
+        v3_singleFetch: true,
+        v3_routeConfig: false,
+      },
+    }),
+    tsconfigPaths(),
+  ],
+  build: { assetsInlineLimit: 0 },
+  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+});
