@@ -4,7 +4,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseUrl } from "./app/database-url";
 
 // The schema's datasource reads DATABASE_URL; default it to the embedded file.
-process.env.DATABASE_URL = databaseUrl(process.env.DATABASE_URL);
+const url = databaseUrl(process.env.DATABASE_URL);
+process.env.DATABASE_URL = url;
 
 // Prisma 6.19 with the JS engine works offline (see ../shared/ENVIRONMENT.md).
 export default defineConfig({
@@ -12,6 +13,6 @@ export default defineConfig({
   experimental: { adapter: true },
   schema: path.join("prisma", "schema.prisma"),
   async adapter() {
-    return new PrismaBetterSQLite3({ url: process.env.DATABASE_URL });
+    return new PrismaBetterSQLite3({ url });
   },
 });

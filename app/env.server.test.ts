@@ -43,7 +43,7 @@ describe("process start", () => {
     const result = spawnSync(
       process.execPath,
       ["--import", "tsx", "-e", "await import('./app/env.server.ts')"],
-      { env: { PATH: process.env.PATH, ...valid, SHOPIFY_API_SECRET: "" }, encoding: "utf8" },
+      { env: { PATH: process.env.PATH, NODE_ENV: "test", ...valid, SHOPIFY_API_SECRET: "" }, encoding: "utf8" },
     );
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual(["Invalid configuration: SHOPIFY_API_SECRET is empty (the app's client secret from the Partner Dashboard)"]);

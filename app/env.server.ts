@@ -68,7 +68,7 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment; the error message is one line naming the first bad variable. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -80,6 +80,7 @@ CREATE TABLE "Checkout" (
     "sources" TEXT NOT NULL DEFAULT '',
     "fieldSources" JSONB,
     "trustedSeen" BOOLEAN NOT NULL DEFAULT false,
+    "version" INTEGER NOT NULL DEFAULT 0,
     "lastActivityAt" DATETIME NOT NULL,
     "abandonDueAt" DATETIME,
     "abandonedAt" DATETIME,

@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+// The capture body (DESIGN.md "Interfaces"): every field optional except the
+// token. Unknown keys are dropped so older and newer extension builds coexist.
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => text(max).optional().nullable();
+const money = z.coerce
+  .number({ error: "must be a number" })
+  .refine(Number.isFinite, "must be a finite number")
+  .min(0, "must not be negative")
+  .max(1_000_000_000, "is too large");
+const id = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
+
+export const CHECKOUT_TOKEN_PATTERN = /^[A-Za-z0-9_\-.:?=]{1,255}$/;
+
+export const addressSchema = z.object({
+  firstName: optionalText(255),
+  lastName: optionalText(255),
+  address1: optionalText(255),
+  address2: optionalText(255),
+  city: optionalText(255),
+  province: optionalText(255),
+  provinceCode: optionalText(16),
+  zip: optionalText(32),
+  country: optionalText(100),
+  countryCode: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, "must be a two-letter country code")
+    .transform((code) => code.toUpperCase())
+    .optional()
+    .nullable(),
+  phone: optionalText(40),
+});
+
+export const lineDiscountSchema = z.object({
+  title: optionalText(255),
+  code: optionalText(255),
+  type: optionalText(32),
+  amount: money.optional().nullable(),
+});
+
+export const lineSchema = z.object({
+  variantId: id.optional().nullable(),
+  productId: id.optional().nullable(),
+  title: optionalText(500),
+  variantTitle: optionalText(500),
+  sku: optionalText(255),
+  quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(0).max(100_000),
+  imageUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).optional().nullable(),
+  unitPrice: money.optional().nullable(),
+  linePrice: money.optional().nullable(),
+  originalLinePrice: money.optional().nullable(),
+  discounts: z.array(lineDiscountSchema).max(50, "must have at most 50 entries").optional(),
+});
+
+const stringMap = (maxEntries: number) =>
+  z
+    .record(text(255), text(1000))
+    .refine((map) => Object.keys(map).length <= maxEntries, `must have at most ${maxEntries} entries`);
+
+export const captureBodySchema = z.object({
+  checkoutToken: z
+    .string({ error: "is required" })
+    .regex(CHECKOUT_TOKEN_PATTERN, "must be 1-255 letters, digits or -_.:?="),
+  occurredAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional().nullable(),
+  email: optionalText(254),
+  phone: optionalText(40),
+  whatsappOptIn: z.boolean({ error: "must be true or false" }).optional().nullable(),
+  emailMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
+  smsMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
+  shippingAddress: addressSchema.optional().nullable(),
+  lines: z.array(lineSchema).max(500, "must have at most 500 lines").optional().nullable(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, "must be a three-letter currency code")
+    .transform((code) => code.toUpperCase())
+    .optional()
+    .nullable(),
+  subtotal: money.optional().nullable(),
+  total: money.optional().nullable(),
+  totalDiscount: money.optional().nullable(),
+  discountCodes: z.array(text(255)).max(50, "must have at most 50 entries").optional().nullable(),
+  attributes: stringMap(100).optional().nullable(),
+  utm: stringMap(20).optional().nullable(),
+  locale: optionalText(35),
+});
+
+export type CaptureBody = z.infer<typeof captureBodySchema>;
+export type CaptureLine = z.infer<typeof lineSchema>;
+
+/** One line naming the first offending field, e.g. `lines.0.quantity must be a number`. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.join(".") : "body";
+  return `${where} ${issue.message}`;
+}

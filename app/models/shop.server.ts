@@ -1,0 +1,28 @@
+import { randomBytes } from "node:crypto";
+import type { Shop } from "@prisma/client";
+import prisma from "../db.server";
+
+export function newPixelKey(): string {
+  return `px_${randomBytes(24).toString("base64url")}`;
+}
+
+/** The Shop row for a myshopify domain after an install or re-auth. */
+export async function ensureShop(domain: string, details: { scopes?: string | null } = {}): Promise<Shop> {
+  return prisma.shop.upsert({
+    where: { domain },
+    create: { domain, pixelKey: newPixelKey(), scopes: details.scopes ?? null },
+    update: { uninstalledAt: null, ...(details.scopes !== undefined ? { scopes: details.scopes } : {}) },
+  });
+}
+
+/** The Shop row for a domain a Shopify-signed request named, created on first sight. */
+export async function shopForCapture(domain: string): Promise<Shop> {
+  return (
+    (await prisma.shop.findUnique({ where: { domain } })) ??
+    prisma.shop.upsert({ where: { domain }, create: { domain, pixelKey: newPixelKey() }, update: {} })
+  );
+}
+
+export function findShop(domain: string): Promise<Shop | null> {
+  return prisma.shop.findUnique({ where: { domain } });
+}

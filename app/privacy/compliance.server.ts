@@ -1,0 +1,112 @@
+import { Prisma } from "@prisma/client";
+import { z } from "zod";
+import prisma from "../db.server";
+import { normalizeEmail, normalizePhone } from "../contact";
+
+export const customerPayloadSchema = z.object({
+  shop_domain: z.string(),
+  customer: z.object({
+    id: z.union([z.number(), z.string()]).nullish(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+  }),
+  orders_to_redact: z.array(z.union([z.number(), z.string()])).nullish(),
+  orders_requested: z.array(z.union([z.number(), z.string()])).nullish(),
+  data_request: z.object({ id: z.union([z.number(), z.string()]) }).nullish(),
+});
+export type CustomerPayload = z.infer<typeof customerPayloadSchema>;
+
+// Every checkout column that can identify a buyer.
+const PII_COLUMNS_CLEARED = {
+  email: null, emailNormalized: null, phone: null, phoneE164: null, firstName: null, lastName: null,
+  address1: null, address2: null, city: null, zip: null, addressPhone: null, attributes: Prisma.DbNull,
+  recoveryUrl: null, fieldSources: Prisma.DbNull,
+} satisfies Prisma.CheckoutUpdateManyMutationInput;
+
+async function customerCheckouts(shopDomain: string, payload: CustomerPayload) {
+  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop) return { shop: null, checkouts: [] };
+  const email = normalizeEmail(payload.customer.email ?? null);
+  const phone = normalizePhone(payload.customer.phone ?? null, shop.countryCode ?? undefined);
+  const orderIds = [...(payload.orders_to_redact ?? []), ...(payload.orders_requested ?? [])].map(String);
+  const or = [
+    ...(email ? [{ emailNormalized: email }] : []),
+    ...(phone ? [{ phoneE164: phone }] : []),
+    ...(orderIds.length > 0 ? [{ orderId: { in: orderIds } }] : []),
+  ];
+  if (or.length === 0) return { shop, checkouts: [] };
+  const checkouts = await prisma.checkout.findMany({
+    where: { shopId: shop.id, OR: or },
+    include: { events: { include: { deliveries: { include: { endpoint: { select: { name: true } } } } } } },
+    orderBy: { createdAt: "asc" },
+  });
+  return { shop, checkouts };
+}
+
+/** customers/redact: removes the customer's PII from checkouts, event bodies and response excerpts. */
+export async function redactCustomer(shopDomain: string, payload: CustomerPayload): Promise<number> {
+  const { shop, checkouts } = await customerCheckouts(shopDomain, payload);
+  if (!shop || checkouts.length === 0) return 0;
+  const checkoutIds = checkouts.map((c) => c.id);
+  const eventIds = checkouts.flatMap((c) => c.events.map((e) => e.id));
+  const email = normalizeEmail(payload.customer.email ?? null);
+  await prisma.$transaction([
+    prisma.checkout.updateMany({ where: { id: { in: checkoutIds } }, data: { ...PII_COLUMNS_CLEARED, abandonDueAt: null } }),
+    prisma.event.updateMany({ where: { id: { in: eventIds } }, data: { payload: '{"redacted":true}' } }),
+    prisma.delivery.updateMany({
+      where: { eventId: { in: eventIds }, status: { in: ["pending", "in_flight"] } },
+      data: { status: "cancelled", nextAttemptAt: null },
+    }),
+    prisma.delivery.updateMany({ where: { eventId: { in: eventIds } }, data: { body: '{"redacted":true}' } }),
+    prisma.attempt.updateMany({ where: { delivery: { eventId: { in: eventIds } } }, data: { responseExcerpt: null } }),
+    prisma.dataRequest.deleteMany({
+      where: {
+        shopId: shop.id,
+        OR: [
+          ...(email ? [{ customerEmail: email }] : []),
+          ...(payload.customer.phone ? [{ customerPhone: payload.customer.phone }] : []),
+        ],
+      },
+    }),
+  ]);
+  return checkouts.length;
+}
+
+/** customers/data_request: compiles what we hold for the customer into a readable stored report. */
+export async function answerDataRequest(shopDomain: string, payload: CustomerPayload) {
+  const { shop, checkouts } = await customerCheckouts(shopDomain, payload);
+  if (!shop) return null;
+  const report = {
+    shop: shopDomain,
+    customer: { email: payload.customer.email ?? null, phone: payload.customer.phone ?? null },
+    compiledAt: new Date().toISOString(),
+    checkouts: checkouts.map(({ events, fieldSources: _provenance, ...checkout }) => ({
+      ...checkout,
+      subtotal: checkout.subtotal?.toString() ?? null,
+      total: checkout.total?.toString() ?? null,
+      totalDiscount: checkout.totalDiscount?.toString() ?? null,
+      orderTotal: checkout.orderTotal?.toString() ?? null,
+      sentTo: events.flatMap((event) =>
+        event.deliveries.map((d) => ({ topic: event.topic, endpoint: d.endpoint.name, status: d.status, at: d.createdAt })),
+      ),
+    })),
+  };
+  const requestId = String(payload.data_request?.id ?? `${payload.customer.id ?? "unknown"}-${Date.now()}`);
+  return prisma.dataRequest.upsert({
+    where: { shopId_requestId: { shopId: shop.id, requestId } },
+    create: {
+      shopId: shop.id, requestId, customerEmail: normalizeEmail(payload.customer.email ?? null),
+      customerPhone: payload.customer.phone ?? null, report: JSON.parse(JSON.stringify(report)),
+    },
+    update: { report: JSON.parse(JSON.stringify(report)) },
+  });
+}
+
+/** shop/redact: deletes every row of the shop (cascades from Shop) and its sessions. */
+export async function redactShop(shopDomain: string): Promise<void> {
+  await prisma.$transaction([
+    prisma.shop.deleteMany({ where: { domain: shopDomain } }),
+    prisma.session.deleteMany({ where: { shop: shopDomain } }),
+    prisma.processedWebhook.deleteMany({ where: { shop: shopDomain } }),
+  ]);
+}
