@@ -2,6 +2,9 @@ import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseUrl } from "./app/database-url";
+import { loadDotEnv } from "./app/dotenv";
+
+loadDotEnv();
 
 // The schema's datasource reads DATABASE_URL; default it to the embedded file.
 const url = databaseUrl(process.env.DATABASE_URL);

@@ -15,7 +15,7 @@ export default defineConfig({
       SHOPIFY_API_KEY: "test-api-key",
       SHOPIFY_API_SECRET: "test-api-secret",
       SHOPIFY_APP_URL: "https://cart-relay.test",
-      SCOPES: "read_orders,read_checkouts,read_customers,write_pixels,read_customer_events",
+      SCOPES: "read_checkouts,read_orders,write_pixels,read_customer_events",
       ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
       LOG_LEVEL: "silent",
       CART_RELAY_EMBEDDED_WORKER: "false",

@@ -18,6 +18,11 @@ describe("parseEnv", () => {
     expect(env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS).toBe(false);
   });
 
+  it("reads blank optional values, as .env.example leaves them, as unset", () => {
+    const env = parseEnv({ ...valid, PORT: "", LOG_LEVEL: "", DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "" });
+    expect(env).toMatchObject({ PORT: 3000, LOG_LEVEL: "info", REDIS_URL: undefined, NODE_ENV: "development" });
+  });
+
   it.each([
     [{ SHOPIFY_API_KEY: undefined }, /SHOPIFY_API_KEY is missing/],
     [{ SHOPIFY_API_SECRET: "  " }, /SHOPIFY_API_SECRET is empty/],

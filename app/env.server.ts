@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { databaseUrl } from "./database-url";
+import { loadDotEnv } from "./dotenv";
 
 const nonEmpty = (what: string) => z.string({ error: `is missing (${what})` }).trim().min(1, `is empty (${what})`);
 
@@ -8,6 +9,9 @@ const encryptionKey = nonEmpty("32 random bytes, base64; generate with: openssl 
   "must be 32 random bytes encoded as base64 (openssl rand -base64 32)",
 );
 
+// `PORT=` in a .env file means "not set", not "port zero".
+const blankIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
 const flag = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
@@ -15,7 +19,7 @@ const flag = z
 
 export const envSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    NODE_ENV: z.preprocess(blankIsUnset, z.enum(["development", "production", "test"]).default("development")),
     SHOPIFY_API_KEY: nonEmpty("the app's client ID from the Partner Dashboard"),
     SHOPIFY_API_SECRET: nonEmpty("the app's client secret from the Partner Dashboard"),
     SHOPIFY_APP_URL: nonEmpty("the public https URL of this app").pipe(
@@ -30,19 +34,25 @@ export const envSchema = z
       .optional()
       .transform(databaseUrl)
       .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), "must start with file: (SQLite) or postgres:// (PostgreSQL)"),
-    PORT: z.coerce
-      .number({ error: "must be a port number" })
-      .int("must be a whole number")
-      .min(1, "must be between 1 and 65535")
-      .max(65535, "must be between 1 and 65535")
-      .default(3000),
+    PORT: z.preprocess(
+      blankIsUnset,
+      z.coerce
+        .number({ error: "must be a port number" })
+        .int("must be a whole number")
+        .min(1, "must be between 1 and 65535")
+        .max(65535, "must be between 1 and 65535")
+        .default(3000),
+    ),
     ENCRYPTION_KEY: encryptionKey,
     REDIS_URL: z
       .string()
       .optional()
       .transform((value) => (value && value.trim() !== "" ? value : undefined))
       .refine((value) => value === undefined || /^rediss?:\/\//.test(value), "must start with redis:// or rediss://"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z.preprocess(
+      blankIsUnset,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
     // Development only: lets endpoints point at loopback receivers (the demo inbox).
     CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: flag,
     // The embedded worker runs inside the web process unless this is false.
@@ -77,6 +87,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 function loadEnvOrExit(): Env {
+  loadDotEnv();
   try {
     return parseEnv(process.env);
   } catch (error) {

@@ -26,3 +26,20 @@ export async function shopForCapture(domain: string): Promise<Shop> {
 export function findShop(domain: string): Promise<Shop | null> {
   return prisma.shop.findUnique({ where: { domain } });
 }
+
+/** app/uninstalled: the access token is dead, so sessions go; captured data stays until shop/redact. */
+export async function markUninstalled(domain: string, at = new Date()): Promise<void> {
+  await prisma.$transaction([
+    prisma.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: at } }),
+    prisma.session.deleteMany({ where: { shop: domain } }),
+  ]);
+}
+
+/** app/scopes_update: the scopes the merchant granted now. */
+export async function updateGrantedScopes(domain: string, scopes: string[]): Promise<void> {
+  const scope = scopes.join(",");
+  await prisma.$transaction([
+    prisma.session.updateMany({ where: { shop: domain }, data: { scope } }),
+    prisma.shop.updateMany({ where: { domain }, data: { scopes: scope } }),
+  ]);
+}

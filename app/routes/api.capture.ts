@@ -4,16 +4,17 @@ import { preflightResponse, withPublicCors } from "../http/cors";
 import { HttpError } from "../http/errors";
 import { respond } from "../http/respond";
 
-export async function action({ request }: ActionFunctionArgs) {
+// Remix hands OPTIONS to the loader, POST to the action.
+export async function loader({ request }: LoaderFunctionArgs) {
   if (request.method === "OPTIONS") return preflightResponse();
+  return withPublicCors(await respond(async () => { throw new HttpError(405, `use POST, not ${request.method}`); }));
+}
+
+export async function action({ request }: ActionFunctionArgs) {
   return withPublicCors(
     await respond(async () => {
-      if (request.method !== "POST") throw new HttpError(405, "use POST");
+      if (request.method !== "POST") throw new HttpError(405, `use POST, not ${request.method}`);
       return handleCapture(request);
     }),
   );
-}
-
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withPublicCors(await respond(async () => { throw new HttpError(405, `use POST, not ${request.method}`); }));
 }

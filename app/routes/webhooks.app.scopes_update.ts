@@ -1,0 +1,11 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { updateGrantedScopes } from "../models/shop.server";
+import { handleWebhook } from "../webhooks/handle-webhook.server";
+
+const scopesUpdateSchema = z.object({ current: z.array(z.string().regex(/^[a-z_]+$/, "must be scope names")) });
+
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleWebhook(request, scopesUpdateSchema, async ({ shop, payload }) => {
+    await updateGrantedScopes(shop, payload.current);
+  });

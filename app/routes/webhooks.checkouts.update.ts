@@ -1,0 +1,9 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { checkoutWebhookSchema } from "../webhooks/checkout-payload";
+import { recordCheckoutWebhook } from "../webhooks/checkouts.server";
+import { handleWebhook } from "../webhooks/handle-webhook.server";
+
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleWebhook(request, checkoutWebhookSchema, async ({ shop, payload }) => {
+    await recordCheckoutWebhook(shop, payload);
+  });

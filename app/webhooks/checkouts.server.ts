@@ -1,0 +1,9 @@
+import { recordObservation } from "../models/checkout.server";
+import { shopForCapture } from "../models/shop.server";
+import { checkoutWebhookObservation, type CheckoutWebhook } from "./checkout-payload";
+
+/** checkouts/create and checkouts/update: Shopify's own view of the checkout, a trusted source. */
+export async function recordCheckoutWebhook(shopDomain: string, checkout: CheckoutWebhook, now = new Date()) {
+  const shop = await shopForCapture(shopDomain);
+  return recordObservation(shop, checkout.token, checkoutWebhookObservation(checkout, now));
+}

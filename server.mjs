@@ -1,0 +1,33 @@
+// Production server: the Remix build behind Express, so the same process can
+// run the embedded worker and shut down gracefully. `npm start` runs this.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+// Importing the build validates the configuration (app/env.server.ts) and exits on a bad one.
+const build = await import(path.join(root, "build/server/index.js"));
+const { env, logger, startBackgroundWork } = build.entry.module;
+
+const app = express();
+app.disable("x-powered-by");
+app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+app.get("/healthz", (_req, res) => res.json({ ok: true }));
+app.all("*", createRequestHandler({ build }));
+
+const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, "Cart Relay listening"));
+const stopBackgroundWork = await startBackgroundWork();
+
+let stopping = false;
+async function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  server.close();
+  await stopBackgroundWork();
+  process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
