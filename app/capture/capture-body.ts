@@ -85,14 +85,7 @@ export const captureBodySchema = z.object({
   attributes: stringMap(100).optional().nullable(),
   utm: stringMap(20).optional().nullable(),
   locale: optionalText(35),
-});
+}, { error: "must be a JSON object" });
 
 export type CaptureBody = z.infer<typeof captureBodySchema>;
 export type CaptureLine = z.infer<typeof lineSchema>;
-
-/** One line naming the first offending field, e.g. `lines.0.quantity must be a number`. */
-export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  const where = issue.path.length > 0 ? issue.path.join(".") : "body";
-  return `${where} ${issue.message}`;
-}

@@ -5,7 +5,8 @@ import { recordObservation } from "../models/checkout.server";
 import { HttpError } from "../http/errors";
 import { readJsonBody } from "../http/read-json";
 import { jsonResponse } from "../http/respond";
-import { captureBodySchema, describeZodError } from "./capture-body";
+import { captureBodySchema } from "./capture-body";
+import { describeZodError } from "../http/validation";
 import { captureObservation } from "./observations";
 import { CAPTURE_RATE, RateLimiter } from "./rate-limit";
 

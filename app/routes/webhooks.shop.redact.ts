@@ -6,4 +6,4 @@ import { handleWebhook } from "../webhooks/handle-webhook.server";
 export const action = ({ request }: ActionFunctionArgs) =>
   handleWebhook(request, z.object({ shop_domain: z.string() }), async ({ shop }) => {
     await redactShop(shop);
-  });
+  }, { keepReceipt: false });
