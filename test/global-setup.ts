@@ -2,14 +2,16 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 
-export const TEMPLATE_DB = path.resolve("test/.tmp/template.sqlite");
-
-// One migrated SQLite template per run; each test file copies it (test/setup-env.ts).
+// One migrated SQLite template per run, in a folder of its own so concurrent
+// runs never delete each other's databases; each test file copies it
+// (test/setup-env.ts).
 export default function setup() {
-  rmSync(path.dirname(TEMPLATE_DB), { recursive: true, force: true });
-  mkdirSync(path.dirname(TEMPLATE_DB), { recursive: true });
+  const dir = path.resolve(`test/.tmp/run-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  process.env.CART_RELAY_TEST_DIR = dir;
   execFileSync("npx", ["prisma", "migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: `file:${TEMPLATE_DB}` },
+    env: { ...process.env, DATABASE_URL: `file:${path.join(dir, "template.sqlite")}` },
     stdio: "pipe",
   });
+  return () => rmSync(dir, { recursive: true, force: true });
 }
