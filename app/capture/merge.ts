@@ -11,6 +11,7 @@ export type CaptureLineValue = Record<string, unknown>;
 
 /** The checkout columns a capture channel can fill. */
 export interface CheckoutFields {
+  cartToken: string;
   email: string;
   phone: string;
   firstName: string;

@@ -13,7 +13,7 @@ import {
 import { normalizeEmail, normalizePhone } from "../contact";
 
 const FIELD_NAMES: FieldName[] = [
-  "email", "phone", "firstName", "lastName", "address1", "address2", "city", "province", "provinceCode",
+  "cartToken", "email", "phone", "firstName", "lastName", "address1", "address2", "city", "province", "provinceCode",
   "zip", "country", "countryCode", "addressPhone", "currency", "subtotal", "total", "totalDiscount", "lines",
   "discountCodes", "attributes", "utm", "locale", "recoveryUrl", "whatsappOptIn", "emailMarketing", "smsMarketing",
 ];

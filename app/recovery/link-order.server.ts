@@ -4,7 +4,7 @@ import { findShop } from "../models/shop.server";
 import { classifyLink, type MatchType } from "./attribution";
 import type { OrderWebhook } from "./order-payload";
 
-async function firstSuccessfulDeliveryAt(checkoutId: string): Promise<Date | null> {
+async function firstSuccessfulDeliveryAt(checkoutId: number): Promise<Date | null> {
   const first = await prisma.delivery.findFirst({
     where: { event: { checkoutId, topic: "abandonedCheckout", test: false }, firstSuccessAt: { not: null } },
     orderBy: { firstSuccessAt: "asc" },

@@ -88,6 +88,7 @@ export function checkoutWebhookValues(checkout: CheckoutWebhook): FieldValues {
   const customer = checkout.customer ?? {};
   const attributes = Object.fromEntries((checkout.note_attributes ?? []).map((a) => [a.name, String(a.value ?? "")]));
   return {
+    cartToken: checkout.cart_token,
     email: checkout.email ?? customer.email,
     phone: checkout.phone ?? checkout.sms_marketing_phone ?? customer.phone,
     firstName: address.first_name ?? customer.first_name,

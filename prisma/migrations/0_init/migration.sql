@@ -45,9 +45,10 @@ CREATE TABLE "Shop" (
 
 -- CreateTable
 CREATE TABLE "Checkout" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "shopId" TEXT NOT NULL,
     "token" TEXT NOT NULL,
+    "cartToken" TEXT,
     "status" TEXT NOT NULL DEFAULT 'open',
     "email" TEXT,
     "emailNormalized" TEXT,
@@ -135,7 +136,7 @@ CREATE TABLE "Endpoint" (
 CREATE TABLE "Event" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
-    "checkoutId" TEXT,
+    "checkoutId" INTEGER,
     "topic" TEXT NOT NULL,
     "payload" TEXT NOT NULL,
     "test" BOOLEAN NOT NULL DEFAULT false,
