@@ -19,6 +19,8 @@ export default defineConfig({
       ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
       LOG_LEVEL: "silent",
       CART_RELAY_EMBEDDED_WORKER: "false",
+      // BSP receivers in tests listen on loopback; SSRF tests pass the guard options explicitly.
+      CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "true",
     },
   },
 });

@@ -4,6 +4,9 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { env } from "./env.server";
+import { logger } from "./logger.server";
+import { createWorkQueue } from "./queue/create-work-queue.server";
 
 export const streamTimeout = 5000;
 
@@ -39,10 +42,12 @@ export default async function handleRequest(
 }
 
 // server.mjs reads these from the build: one validated configuration and one logger.
-export { env } from "./env.server";
-export { logger } from "./logger.server";
+export { env, logger };
 
 /** Starts what runs beside the web server in the embedded mode; resolves to its stop function. */
 export async function startBackgroundWork(): Promise<() => Promise<void>> {
-  return async () => {};
+  if (!env.CART_RELAY_EMBEDDED_WORKER) return async () => {};
+  const queue = createWorkQueue();
+  await queue.start();
+  return () => queue.stop();
 }

@@ -27,12 +27,16 @@ export function findShop(domain: string): Promise<Shop | null> {
   return prisma.shop.findUnique({ where: { domain } });
 }
 
-/** app/uninstalled: the access token is dead, so sessions go; captured data stays until shop/redact. */
-export async function markUninstalled(domain: string, at = new Date()): Promise<void> {
-  await prisma.$transaction([
+/**
+ * app/uninstalled: the access token is dead, so sessions go; captured data
+ * stays until shop/redact. Returns the shop when this call uninstalled it.
+ */
+export async function markUninstalled(domain: string, at = new Date()): Promise<Shop | null> {
+  const [{ count }] = await prisma.$transaction([
     prisma.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: at } }),
     prisma.session.deleteMany({ where: { shop: domain } }),
   ]);
+  return count === 1 ? prisma.shop.findUnique({ where: { domain } }) : null;
 }
 
 /** app/scopes_update: the scopes the merchant granted now. */

@@ -1,8 +1,16 @@
-import type { Checkout } from "@prisma/client";
+import { randomUUID } from "node:crypto";
+import type { Checkout, Shop } from "@prisma/client";
 import prisma from "../db.server";
+import { normalizeEmail, normalizePhone } from "../contact";
 import { findShop } from "../models/shop.server";
-import { classifyLink, type MatchType } from "./attribution";
-import type { OrderWebhook } from "./order-payload";
+import { ATTRIBUTION_ATTRIBUTE, buildRecoveredPayload } from "../delivery/payload/cart-payload";
+import { recordEvent } from "../events/record-event.server";
+import { endpointTopics } from "../events/routing";
+import { logger } from "../logger.server";
+import { classifyLink, withinAttributionWindow, type MatchType } from "./attribution";
+import { orderAttribute, orderContacts, type OrderWebhook } from "./order-payload";
+
+const HOUR_MS = 60 * 60_000;
 
 async function firstSuccessfulDeliveryAt(checkoutId: number): Promise<Date | null> {
   const first = await prisma.delivery.findFirst({
@@ -13,28 +21,87 @@ async function firstSuccessfulDeliveryAt(checkoutId: number): Promise<Date | nul
   return first?.firstSuccessAt ?? null;
 }
 
-async function checkoutForOrder(shopId: string, order: OrderWebhook): Promise<{ checkout: Checkout; matchType: MatchType } | null> {
-  if (!order.checkout_token) return null;
-  const checkout = await prisma.checkout.findUnique({ where: { shopId_token: { shopId, token: order.checkout_token } } });
-  return checkout ? { checkout, matchType: "checkout_token" } : null;
+async function byContact(shop: Shop, order: OrderWebhook, orderCreatedAt: Date): Promise<Checkout | null> {
+  const { email, phones } = orderContacts(order);
+  const normalizedEmail = normalizeEmail(email);
+  const normalizedPhones = phones.map((phone) => normalizePhone(phone, shop.countryCode)).filter((p): p is string => p !== null);
+  const contact = [
+    ...(normalizedEmail ? [{ emailNormalized: normalizedEmail }] : []),
+    ...(normalizedPhones.length > 0 ? [{ phoneE164: { in: normalizedPhones } }] : []),
+  ];
+  if (contact.length === 0) return null;
+  const windowStart = new Date(orderCreatedAt.getTime() - shop.attributionWindowDays * 24 * HOUR_MS);
+  const candidates = await prisma.checkout.findMany({
+    where: { shopId: shop.id, orderId: null, status: "abandoned", abandonedAt: { gte: windowStart, lte: orderCreatedAt }, OR: contact },
+    orderBy: { abandonedAt: "desc" },
+    take: 10,
+  });
+  for (const candidate of candidates) {
+    const firstSuccess = await firstSuccessfulDeliveryAt(candidate.id);
+    if (withinAttributionWindow(firstSuccess, orderCreatedAt, shop.attributionWindowDays)) return candidate;
+  }
+  return null;
+}
+
+/** Checkout token first, then our permalink attribute, then the buyer's phone or email (DESIGN.md). */
+async function checkoutForOrder(shop: Shop, order: OrderWebhook, orderCreatedAt: Date): Promise<{ checkout: Checkout; matchType: MatchType } | null> {
+  if (order.checkout_token) {
+    const checkout = await prisma.checkout.findUnique({ where: { shopId_token: { shopId: shop.id, token: order.checkout_token } } });
+    if (checkout) return { checkout, matchType: "checkout_token" };
+  }
+  const eventId = orderAttribute(order, ATTRIBUTION_ATTRIBUTE);
+  if (eventId) {
+    const event = await prisma.event.findFirst({ where: { id: eventId, shopId: shop.id }, include: { checkout: true } });
+    if (event?.checkout) return { checkout: event.checkout, matchType: "permalink" };
+  }
+  const checkout = await byContact(shop, order, orderCreatedAt);
+  if (!checkout) return null;
+  const { email } = orderContacts(order);
+  return { checkout, matchType: normalizeEmail(email) && normalizeEmail(email) === checkout.emailNormalized ? "email" : "phone" };
+}
+
+/** Tells the endpoints that were sent the abandoned checkout that it was recovered, so BSPs stop their flows. */
+async function announceRecovery(shop: Shop, checkout: Checkout, now: Date) {
+  const reached = await prisma.endpoint.findMany({
+    where: {
+      shopId: shop.id,
+      deliveries: { some: { topic: "abandonedCheckout", event: { checkoutId: checkout.id }, firstSuccessAt: { not: null } } },
+    },
+  });
+  // They already received this buyer, so the consent filter has been applied.
+  const endpoints = reached.filter((endpoint) => endpoint.status === "active" && endpointTopics(endpoint).includes("checkoutRecovered"));
+  const eventId = randomUUID();
+  await prisma.$transaction(async (tx) => {
+    await recordEvent(tx, {
+      eventId,
+      shopId: shop.id,
+      checkoutId: checkout.id,
+      topic: "checkoutRecovered",
+      payload: buildRecoveredPayload(checkout, shop, { eventId, topic: "checkoutRecovered", createdAt: now }),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR_MS),
+      endpoints,
+    });
+  });
 }
 
 /**
- * orders/create: links the order to the checkout it came from and records
- * whether it converted on its own or was recovered after our message.
- * Idempotent: a checkout keeps the first order linked to it.
+ * orders/create: links the order to the checkout it came from; `converted`
+ * when it was placed before any delivery succeeded, `recovered` after, with
+ * the match type and delay recorded. Idempotent: a checkout keeps the first
+ * order linked to it, and an order links to one checkout.
  */
-export async function linkOrder(shopDomain: string, order: OrderWebhook): Promise<Checkout | null> {
+export async function linkOrder(shopDomain: string, order: OrderWebhook, now = new Date()): Promise<Checkout | null> {
   const shop = await findShop(shopDomain);
   if (!shop) return null;
-  const match = await checkoutForOrder(shop.id, order);
-  if (!match) return null;
-  const { checkout, matchType } = match;
-  if (checkout.orderId) return checkout;
-
+  if (await prisma.checkout.findFirst({ where: { shopId: shop.id, orderId: order.id }, select: { id: true } })) return null;
   const orderCreatedAt = new Date(order.created_at);
+  const match = await checkoutForOrder(shop, order, orderCreatedAt);
+  if (!match || match.checkout.orderId) return match?.checkout ?? null;
+  const { checkout, matchType } = match;
+
   const outcome = classifyLink(await firstSuccessfulDeliveryAt(checkout.id), orderCreatedAt);
-  await prisma.checkout.updateMany({
+  const { count } = await prisma.checkout.updateMany({
     where: { id: checkout.id, orderId: null },
     data: {
       status: outcome.status,
@@ -48,5 +115,14 @@ export async function linkOrder(shopDomain: string, order: OrderWebhook): Promis
       abandonDueAt: null,
     },
   });
-  return prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
+  if (count === 0) return prisma.checkout.findUnique({ where: { id: checkout.id } });
+  // Pending messages about this checkout are moot now; the worker re-checks too.
+  await prisma.delivery.updateMany({
+    where: { topic: "abandonedCheckout", event: { checkoutId: checkout.id }, status: "pending" },
+    data: { status: "cancelled_converted", nextAttemptAt: null },
+  });
+  const linked = await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
+  if (outcome.status === "recovered") await announceRecovery(shop, linked, now);
+  logger.info({ shop: shop.domain, checkoutId: checkout.id, matchType, status: outcome.status }, "order linked");
+  return linked;
 }

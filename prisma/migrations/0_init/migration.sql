@@ -86,6 +86,7 @@ CREATE TABLE "Checkout" (
     "abandonDueAt" DATETIME,
     "abandonedAt" DATETIME,
     "completedHintAt" DATETIME,
+    "collapsedIntoId" INTEGER,
     "orderId" TEXT,
     "orderName" TEXT,
     "orderTotal" DECIMAL,

@@ -1,0 +1,81 @@
+// What the worker does before and after one attempt (DESIGN.md "Delivery
+// policy"), pure: the clock and randomness come in as arguments.
+import { nextRetryAt, type RetryPolicy } from "./retry-policy";
+import { releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
+import type { AttemptResult } from "./send.server";
+
+const HOUR_MS = 60 * 60_000;
+
+/**
+ * Status events describe the endpoint itself and tests are the merchant
+ * asking: both go out whatever the endpoint's state and say nothing about
+ * its health.
+ */
+export const CONTROL_TOPICS: ReadonlySet<string> = new Set(["integrationStatus", "test"]);
+
+export type DeliveryStatus =
+  | "pending" | "in_flight" | "succeeded" | "failed" | "cancelled_converted" | "expired" | "cancelled";
+
+export interface BeforeAttempt {
+  topic: string;
+  checkoutOrderId: string | null;
+  eventExpiresAt: Date;
+  endpointStatus: string;
+  quietHours: QuietHours | null;
+}
+
+export type BeforeDecision =
+  | { kind: "send" }
+  | { kind: "cancel"; status: "cancelled_converted" | "expired" | "cancelled"; reason: string }
+  | { kind: "defer"; until: Date };
+
+export function beforeAttempt(input: BeforeAttempt, now: Date): BeforeDecision {
+  if (input.topic === "abandonedCheckout" && input.checkoutOrderId) {
+    return { kind: "cancel", status: "cancelled_converted", reason: "the checkout was completed" };
+  }
+  if (now > input.eventExpiresAt) return { kind: "cancel", status: "expired", reason: "the event expired before it could be delivered" };
+  if (input.endpointStatus !== "active" && !CONTROL_TOPICS.has(input.topic)) {
+    return { kind: "cancel", status: "cancelled", reason: `the endpoint is ${input.endpointStatus}` };
+  }
+  // Waiting out quiet hours does not use a retry.
+  const release = releaseAfterQuietHours(now, input.quietHours);
+  if (release > now) return { kind: "defer", until: release };
+  return { kind: "send" };
+}
+
+export interface AfterAttempt {
+  result: Pick<AttemptResult, "ok" | "statusCode" | "errorKind" | "retryAfterMs">;
+  policy: RetryPolicy;
+  /** Completed attempts including this one; interrupted ones do not count. */
+  attemptsMade: number;
+  endpointFailingSince: Date | null;
+  disableAfterFailingHours: number;
+}
+
+export interface AfterDecision {
+  status: "succeeded" | "pending" | "failed";
+  nextAttemptAt: Date | null;
+  endpointFailingSince: Date | null;
+  disableEndpoint: string | null;
+}
+
+export function afterAttempt(input: AfterAttempt, now: Date, random: () => number): AfterDecision {
+  if (input.result.ok) return { status: "succeeded", nextAttemptAt: null, endpointFailingSince: null, disableEndpoint: null };
+  const failingSince = input.endpointFailingSince ?? now;
+  if (input.result.statusCode === 410) {
+    return { status: "failed", nextAttemptAt: null, endpointFailingSince: failingSince, disableEndpoint: "the endpoint answered 410 Gone" };
+  }
+  const failingTooLong =
+    now.getTime() - failingSince.getTime() >= input.disableAfterFailingHours * HOUR_MS
+      ? `every delivery failed for ${input.disableAfterFailingHours} hours`
+      : null;
+  const next = failingTooLong
+    ? null
+    : nextRetryAt({ policy: input.policy, attemptsMade: input.attemptsMade, now, random, retryAfterMs: input.result.retryAfterMs });
+  return {
+    status: next ? "pending" : "failed",
+    nextAttemptAt: next,
+    endpointFailingSince: failingSince,
+    disableEndpoint: failingTooLong,
+  };
+}

@@ -1,0 +1,34 @@
+import type { Endpoint } from "@prisma/client";
+import { hasMessagingConsent } from "../abandonment/rules";
+import type { EventTopic } from "../delivery/payload/formats";
+import { applyFieldRules } from "../delivery/payload/field-rules";
+
+export const DEFAULT_TOPICS: EventTopic[] = ["abandonedCheckout", "checkoutRecovered", "integrationStatus"];
+
+// Topics whose body is a buyer's cart, so per-endpoint consent and field rules apply.
+const CART_TOPICS: ReadonlySet<string> = new Set(["abandonedCheckout", "checkoutRecovered", "test"]);
+
+export function endpointTopics(endpoint: Pick<Endpoint, "topics">): string[] {
+  return Array.isArray(endpoint.topics) ? endpoint.topics.filter((t): t is string => typeof t === "string") : [];
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** Whether an endpoint receives an event of `topic` about this buyer. */
+export function endpointWants(
+  endpoint: Pick<Endpoint, "status" | "topics" | "consentOnly">,
+  topic: string,
+  consent: { whatsappOptIn: boolean | null; smsMarketing: boolean | null } | null,
+): boolean {
+  if (endpoint.status !== "active" || !endpointTopics(endpoint).includes(topic)) return false;
+  if (endpoint.consentOnly && CART_TOPICS.has(topic) && topic !== "test") return consent !== null && hasMessagingConsent(consent);
+  return true;
+}
+
+/** The exact body an endpoint is sent for an event: its drop/mask rules applied to cart payloads. */
+export function deliveryBody(payload: unknown, topic: string, endpoint: Pick<Endpoint, "dropFields" | "maskFields">): string {
+  if (!CART_TOPICS.has(topic)) return JSON.stringify(payload);
+  return JSON.stringify(applyFieldRules(payload, { drop: stringList(endpoint.dropFields), mask: stringList(endpoint.maskFields) }));
+}
