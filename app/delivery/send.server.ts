@@ -103,6 +103,10 @@ function describeFailure(error: unknown, timedOut: boolean, timeoutMs: number): 
     return { kind: "timeout", message: `no complete response within ${timeoutMs} ms` };
   }
   if (!err) return { kind: "network", message: short(String(error)) };
+  // Happy eyeballs reports one failure per address tried, with an empty message of its own.
+  if (error instanceof AggregateError && error.errors[0] instanceof Error && error.message === "") {
+    return describeFailure(error.errors[0], timedOut, timeoutMs);
+  }
   const code = err.code ?? (err.cause as { code?: string } | undefined)?.code;
   const text = err.message || (err.cause instanceof Error ? err.cause.message : "") || err.name;
   return { kind: "network", message: short(code && !text.includes(code) ? `${code}: ${text}` : text) };
