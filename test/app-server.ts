@@ -40,7 +40,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   const port = await freePort();
   let log = "";
   const child = spawn(process.execPath, ["server.mjs"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), LOG_LEVEL: "info", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), LOG_LEVEL: "info", CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (chunk) => (log += chunk));

@@ -74,7 +74,7 @@ describe("order attribution", () => {
     await placeOrder(shop, { checkout_token: checkout.token, created_at: clock.now().toISOString() });
     await placeOrder(shop, { id: 2, name: "#1002", checkout_token: checkout.token, created_at: clock.now().toISOString() });
     expect(await reload(checkout.id)).toMatchObject({ orderName: "#1001" });
-    expect(await prisma.event.count({ where: { topic: "checkoutRecovered" } })).toBe(1);
+    expect(await prisma.event.count({ where: { topic: "checkoutRecovered", shop: { domain: shop } } })).toBe(1);
   });
 });
 
@@ -93,6 +93,6 @@ describe("abandonment dedupe", () => {
     clock.set(new Date(third.lastActivityAt.getTime() + 11 * MINUTE));
     expect(await sweep(clock)).toMatchObject({ due: 1, sent: 0, suppressed: 1 });
     expect(await reload(third.id)).toMatchObject({ status: "abandoned", collapsedIntoId: second.id });
-    expect(await prisma.event.count({ where: { topic: "abandonedCheckout" } })).toBe(1);
+    expect(await prisma.event.count({ where: { topic: "abandonedCheckout", shop: { domain: shop } } })).toBe(1);
   });
 });
