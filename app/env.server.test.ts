@@ -38,6 +38,8 @@ describe("parseEnv", () => {
       { NODE_ENV: "production", CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "true" },
       /CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS is a development setting/,
     ],
+    [{ NODE_ENV: "production", CART_RELAY_TIME_SCALE: "60" }, /CART_RELAY_TIME_SCALE is a development setting/],
+    [{ CART_RELAY_TIME_SCALE: "0.5" }, /CART_RELAY_TIME_SCALE must be at least 1/],
   ])("rejects %o with a message naming the variable", (override, message) => {
     expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
   });

@@ -55,6 +55,12 @@ export const envSchema = z
     ),
     // Development only: lets endpoints point at loopback receivers (the demo inbox).
     CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: flag,
+    // Development only (the demo): a policy minute lasts 60000/scale ms, so
+    // abandonAfter and retry intervals pass in seconds.
+    CART_RELAY_TIME_SCALE: z.preprocess(
+      blankIsUnset,
+      z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").max(3600, "must be at most 3600").default(1),
+    ),
     // The embedded worker runs inside the web process unless this is false.
     CART_RELAY_EMBEDDED_WORKER: z
       .enum(["true", "false", "1", "0", ""])
@@ -69,7 +75,19 @@ export const envSchema = z
         message: "is a development setting and is refused when NODE_ENV=production",
       });
     }
+    if (env.CART_RELAY_TIME_SCALE !== 1 && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CART_RELAY_TIME_SCALE"],
+        message: "is a development setting and is refused when NODE_ENV=production",
+      });
+    }
   });
+
+/** The length of a policy minute (abandonAfter, retry intervals): 60 s except in the demo. */
+export function policyMinuteMs(config: Pick<Env, "CART_RELAY_TIME_SCALE">): number {
+  return 60_000 / config.CART_RELAY_TIME_SCALE;
+}
 
 export type Env = z.infer<typeof envSchema>;
 

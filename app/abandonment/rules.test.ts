@@ -24,6 +24,13 @@ describe("abandonDueAt", () => {
   });
 });
 
+it("counts abandonAfter in policy minutes, which the demo shortens to seconds", () => {
+  const checkout: AbandonmentCandidate = {
+    status: "open", email: "a@x.co", emailNormalized: "a@x.co", phone: null, trustedSeen: true, lastActivityAt: t(0), orderId: null,
+  };
+  expect(abandonDueAt(checkout, { abandonAfterMinutes: 5, allowUntrustedEvents: false }, 1000)).toEqual(new Date(t(0).getTime() + 5000));
+});
+
 describe("dedupeDecision", () => {
   const now = t(60);
   const sibling = (s: Partial<SiblingCheckout>): SiblingCheckout => ({

@@ -5,6 +5,8 @@ export interface AbandonmentSettings {
   allowUntrustedEvents: boolean;
 }
 
+export const MINUTE_MS = 60_000;
+
 export interface AbandonmentCandidate {
   status: string;
   email: string | null;
@@ -26,11 +28,11 @@ export function hasContact(checkout: Pick<AbandonmentCandidate, "emailNormalized
  * abandoned as it stands (no contact, already ordered or sent, or seen only
  * through the public pixel while the merchant has not allowed that).
  */
-export function abandonDueAt(checkout: AbandonmentCandidate, settings: AbandonmentSettings): Date | null {
+export function abandonDueAt(checkout: AbandonmentCandidate, settings: AbandonmentSettings, minuteMs = MINUTE_MS): Date | null {
   if (checkout.status !== "open" || checkout.orderId) return null;
   if (!hasContact(checkout)) return null;
   if (!checkout.trustedSeen && !settings.allowUntrustedEvents) return null;
-  return new Date(checkout.lastActivityAt.getTime() + settings.abandonAfterMinutes * 60_000);
+  return new Date(checkout.lastActivityAt.getTime() + settings.abandonAfterMinutes * minuteMs);
 }
 
 /** Another checkout of the same buyer (same normalised phone or email) in the shop. */

@@ -50,6 +50,7 @@ export interface AfterAttempt {
   attemptsMade: number;
   endpointFailingSince: Date | null;
   disableAfterFailingHours: number;
+  minuteMs?: number;
 }
 
 export interface AfterDecision {
@@ -71,7 +72,7 @@ export function afterAttempt(input: AfterAttempt, now: Date, random: () => numbe
       : null;
   const next = failingTooLong
     ? null
-    : nextRetryAt({ policy: input.policy, attemptsMade: input.attemptsMade, now, random, retryAfterMs: input.result.retryAfterMs });
+    : nextRetryAt({ policy: input.policy, attemptsMade: input.attemptsMade, now, random, retryAfterMs: input.result.retryAfterMs, minuteMs: input.minuteMs });
   return {
     status: next ? "pending" : "failed",
     nextAttemptAt: next,

@@ -145,3 +145,11 @@ describe("retryPolicyFromEndpoint", () => {
     expect(DEFAULT_RETRY_POLICY.intervalsMinutes).toEqual([2, 10, 30]);
   });
 });
+
+describe("nextRetryAt with a shortened policy minute (the demo)", () => {
+  it("reads the intervals in that minute's length", () => {
+    const now = new Date("2026-11-25T00:00:00Z");
+    const at = nextRetryAt({ policy: DEFAULT_RETRY_POLICY, attemptsMade: 2, now, random: () => 0.5, minuteMs: 1000 });
+    expect(at!.getTime() - now.getTime()).toBe(10_000);
+  });
+});

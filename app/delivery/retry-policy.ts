@@ -86,13 +86,13 @@ export function retryPolicyFromEndpoint(endpoint: { retryMode: string; retryInte
 }
 
 /** Delay before retry number `retry` (1-based), before jitter. */
-function scheduledDelayMs(policy: RetryPolicy, retry: number): number {
+function scheduledDelayMs(policy: RetryPolicy, retry: number, minuteMs: number): number {
   const intervals = policy.intervalsMinutes.length > 0 ? policy.intervalsMinutes : DEFAULT_RETRY_POLICY.intervalsMinutes;
   const minutes =
     policy.mode === "exponential"
       ? intervals[0]! * 2 ** (retry - 1)
       : intervals[Math.min(retry, intervals.length) - 1]!;
-  return Math.min(minutes * MINUTE_MS, MAX_RETRY_DELAY_MS);
+  return Math.min(minutes * minuteMs, MAX_RETRY_DELAY_MS);
 }
 
 /**
@@ -105,11 +105,13 @@ export function nextRetryAt(input: {
   now: Date;
   random: () => number;
   retryAfterMs?: number | null;
+  /** Length of a policy minute; shorter only in the demo (CART_RELAY_TIME_SCALE). */
+  minuteMs?: number;
 }): Date | null {
   const retry = input.attemptsMade;
   if (retry < 1 || retry > input.policy.maxRetries) return null;
   const jitter = 1 + (input.random() * 2 - 1) * JITTER_RATIO;
-  let delay = Math.min(scheduledDelayMs(input.policy, retry) * jitter, MAX_RETRY_DELAY_MS);
+  let delay = Math.min(scheduledDelayMs(input.policy, retry, input.minuteMs ?? MINUTE_MS) * jitter, MAX_RETRY_DELAY_MS);
   const asked = input.retryAfterMs;
   if (asked != null && Number.isFinite(asked) && asked > 0) delay = Math.max(delay, Math.min(asked, MAX_RETRY_AFTER_MS));
   delay = Math.max(Math.round(delay), MIN_RETRY_DELAY_MS);

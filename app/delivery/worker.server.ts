@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Attempt, Delivery, Endpoint, Event, Checkout, Shop } from "@prisma/client";
 import prisma from "../db.server";
-import { env } from "../env.server";
+import { env, policyMinuteMs } from "../env.server";
 import { logger } from "../logger.server";
 import { openWithAppKey } from "../crypto/keyring.server";
 import { recordIntegrationStatus } from "../events/integration-status.server";
@@ -173,6 +173,7 @@ async function recordResult(delivery: LoadedDelivery, attemptId: string, result:
       attemptsMade: completedAttempts,
       endpointFailingSince: endpoint.failingSince,
       disableAfterFailingHours: endpoint.disableAfterFailingHours,
+      minuteMs: policyMinuteMs(env),
     },
     now,
     clock.random,

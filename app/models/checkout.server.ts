@@ -1,5 +1,6 @@
 import { Prisma, type Checkout, type Shop } from "@prisma/client";
 import prisma from "../db.server";
+import { env, policyMinuteMs } from "../env.server";
 import { abandonDueAt } from "../abandonment/rules";
 import {
   emptyCheckoutState,
@@ -57,6 +58,7 @@ function columnsOf(state: CheckoutState, shop: Shop, status: string, orderId: st
   const due = abandonDueAt(
     { status, email: fields.email ?? null, emailNormalized, phone, trustedSeen: state.trustedSeen, lastActivityAt, orderId },
     shop,
+    policyMinuteMs(env),
   );
   return { ...columns, abandonDueAt: due };
 }
