@@ -1,17 +1,14 @@
-// Plays Shopify in tests: requests signed exactly as Shopify signs them, so
-// the app's real verification (authenticate.public.checkout, authenticate.webhook)
-// runs. The only thing mocked anywhere in the suite is Shopify itself.
-import { randomUUID } from "node:crypto";
-import { getHmac, getJwt } from "@shopify/shopify-api/test-helpers";
+// Plays Shopify in tests with the app's test credentials (vitest.config.ts),
+// through the same signing code the demo uses (demo/shopify-double.ts), so
+// the app's real verification runs. The only thing mocked anywhere in the
+// suite is Shopify itself.
+import * as shopify from "../demo/shopify-double";
 
 export const API_KEY = process.env.SHOPIFY_API_KEY!;
 export const API_SECRET = process.env.SHOPIFY_API_SECRET!;
 export const APP_URL = process.env.SHOPIFY_APP_URL!;
-export const API_VERSION = "2026-07";
-
-// shopify-app-remix answers 410 to user agents that look like bots (isbot).
-export const BROWSER_USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+export const API_VERSION = shopify.SHOPIFY_API_VERSION;
+export const BROWSER_USER_AGENT = shopify.BROWSER_USER_AGENT;
 
 export interface TokenOptions {
   secret?: string;
@@ -21,22 +18,16 @@ export interface TokenOptions {
   claims?: Record<string, unknown>;
 }
 
+const app = (options: TokenOptions = {}) => ({ apiKey: options.apiKey ?? API_KEY, apiSecret: options.secret ?? API_SECRET });
+
 /** A checkout UI extension session token: HS256 with the app secret, `dest` = the shop. */
-export async function checkoutSessionToken(shop: string, options: TokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const storeName = shop.replace(/\.myshopify\.com$/, "");
-  const { token } = await getJwt(storeName, options.apiKey ?? API_KEY, options.secret ?? API_SECRET, {
-    iss: `https://${shop}`,
-    dest: shop,
-    sub: undefined,
-    sid: undefined,
-    iat: now,
-    nbf: now - 5,
-    exp: now + (options.expiresIn ?? 300),
-    jti: randomUUID(),
-    ...options.claims,
-  } as Parameters<typeof getJwt>[3]);
-  return token;
+export function checkoutSessionToken(shop: string, options: TokenOptions = {}): Promise<string> {
+  return shopify.checkoutSessionToken(app(options), shop, { expiresIn: options.expiresIn, claims: options.claims });
+}
+
+/** The admin's session token for an embedded page (App Bridge `idToken()`). */
+export function adminSessionToken(shop: string, options: TokenOptions = {}): Promise<string> {
+  return shopify.adminSessionToken(app(options), shop, { expiresIn: options.expiresIn, claims: options.claims });
 }
 
 export interface CaptureRequestOptions extends TokenOptions {
@@ -76,17 +67,7 @@ export function webhookRequest(topic: string, shop: string, payload: unknown, op
   const body = JSON.stringify(payload);
   return new Request(`${options.baseUrl ?? APP_URL}/webhooks/${topic}`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "user-agent": "Shopify-Captain-Hook",
-      "x-shopify-hmac-sha256": getHmac(body, options.secret ?? API_SECRET),
-      "x-shopify-topic": topic,
-      "x-shopify-shop-domain": shop,
-      "x-shopify-api-version": API_VERSION,
-      "x-shopify-webhook-id": options.webhookId ?? randomUUID(),
-      "x-shopify-event-id": randomUUID(),
-      "x-shopify-triggered-at": new Date().toISOString(),
-    },
+    headers: shopify.webhookHeaders(app({ secret: options.secret }), topic, shop, body, options.webhookId),
     body: options.tamperedBody ?? body,
   });
 }
