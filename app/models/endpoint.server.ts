@@ -49,9 +49,16 @@ export function listEndpoints(shopId: string) {
   return prisma.endpoint.findMany({ where: { shopId }, orderBy: { createdAt: "asc" } });
 }
 
-/** Creates an endpoint with a fresh secret, returned in full this once. */
-export async function createEndpoint(shop: Shop, input: EndpointInput, now = new Date()): Promise<{ endpoint: Endpoint; secret: string }> {
-  const secret = generateEndpointSecret();
+/**
+ * Creates an endpoint with a fresh secret, returned in full this once. A
+ * secret the BSP already holds may be given instead (the demo's --secret).
+ */
+export async function createEndpoint(
+  shop: Shop,
+  input: EndpointInput,
+  now = new Date(),
+  { secret = generateEndpointSecret() }: { secret?: string } = {},
+): Promise<{ endpoint: Endpoint; secret: string }> {
   const endpoint = await prisma.$transaction(async (tx) => {
     const created = await tx.endpoint.create({
       data: { ...columns(input), shopId: shop.id, secretCiphertext: sealWithAppKey(secret), createdAt: now },
