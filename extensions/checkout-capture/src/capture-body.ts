@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import type { captureBodySchema } from "../../../app/capture/capture-body";
-import type { CaptureApi, CaptureCartLine, CaptureCustomer, CaptureDiscountAllocation, CaptureMoney } from "./checkout-api";
-import type { ShippingAddress } from "@shopify/ui-extensions/checkout";
+import type { CaptureApi, CaptureCartLine, CaptureCustomer, CaptureDiscountAllocation, CaptureMoney, ShippingAddress } from "./checkout-api";
 
 /** The body POST /api/capture accepts (type only: nothing of the app is bundled). */
 export type CaptureBody = z.input<typeof captureBodySchema>;

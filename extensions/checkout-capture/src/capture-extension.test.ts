@@ -1,12 +1,11 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { VNode } from "preact";
 import { action as captureAction } from "../../../app/routes/api.capture";
 import { BROWSER_USER_AGENT, checkoutSessionToken } from "../../../test/shopify";
 import { checkoutOf } from "../../../test/db";
 import type { CaptureBody } from "./capture-body";
-import { createCaptureExtension } from "./capture-extension";
+import { createCaptureExtension, type CaptureExtension } from "./capture-extension";
 import { cartLine, fakeCheckout } from "./fake-checkout";
 import { OptInCheckbox, type OptInCheckboxProps } from "./opt-in-checkbox";
 import { OPT_IN_STORAGE_KEY } from "./settings";
@@ -44,13 +43,13 @@ async function startReceiver(statuses: number[] = []) {
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /** The <s-checkbox> element the extension renders, found by calling its components as Preact would. */
-function checkbox(optIn: () => VNode | null): { label: string; checked: boolean; tick: (checked: boolean) => void } | null {
+function checkbox(optIn: CaptureExtension["OptIn"]): { label: string; checked: boolean; tick: (checked: boolean) => void } | null {
   const outer = optIn();
   if (!outer) return null;
   expect(outer.type).toBe(OptInCheckbox);
   const element = OptInCheckbox(outer.props as unknown as OptInCheckboxProps);
   expect(element.type).toBe("s-checkbox");
-  const props = element.props as { label: string; checked: boolean; onChange: (event: unknown) => void };
+  const props = element.props as unknown as { label: string; checked: boolean; onChange: (event: unknown) => void };
   return { label: props.label, checked: props.checked, tick: (checked) => props.onChange({ currentTarget: { checked } }) };
 }
 

@@ -1,38 +1,66 @@
-import type {
-  Attribute,
-  CartDiscountAllocation,
-  CartDiscountCode,
-  CartLine,
-  Customer,
-  Money,
-  ReadonlySignalLike,
-  ShippingAddress,
-} from "@shopify/ui-extensions/checkout";
+// The part of the checkout `shopify` global (API 2026-07) the capture reads,
+// as narrow structural types written out here rather than imported from
+// `@shopify/ui-extensions`: its checkout types declare a global `shopify`
+// that would shadow App Bridge's in the admin code's typecheck. That the real
+// API fits these types is checked in api-conformance.ts. Tests build them
+// from Preact signals without Shopify.
 
-// The part of the checkout `shopify` global the capture reads, as narrow
-// structural types: the real API (API 2026-07) is assignable to it, and tests
-// build it from Preact signals without Shopify.
+/** What the checkout's signals offer: `@preact/signals` signals satisfy it. */
+export interface ReadonlySignalLike<T> {
+  readonly value: T;
+  subscribe(fn: (value: T) => void): () => void;
+}
 
 type Signal<T> = ReadonlySignalLike<T>;
 
-export type CaptureMoney = Pick<Money, "amount"> & { currencyCode: string };
+export interface CaptureMoney {
+  amount: number;
+  currencyCode: string;
+}
+
 export type CaptureDiscountAllocation = { discountedAmount: CaptureMoney } & (
   | { type: "code"; code: string }
   | { type: "automatic" | "custom"; title: string }
 );
 
-export interface CaptureCartLine extends Pick<CartLine, "quantity"> {
-  merchandise: Pick<CartLine["merchandise"], "id" | "title" | "subtitle" | "sku"> & {
+export interface CaptureCartLine {
+  quantity: number;
+  merchandise: {
+    id: string;
+    title: string;
+    subtitle?: string;
+    sku?: string;
     image?: { url: string };
     selectedOptions?: { name: string; value: string }[];
     product: { id: string };
   };
+  /** After the line's own discounts. */
   cost: { totalAmount: CaptureMoney };
   discountAllocations: CaptureDiscountAllocation[];
 }
 
-export type CaptureCustomer = Pick<Customer, "acceptsEmailMarketing" | "acceptsSmsMarketing"> &
-  Partial<Pick<Customer, "email" | "phone" | "firstName" | "lastName">>;
+/** The logged-in customer (protected customer data, level 1). */
+export interface CaptureCustomer {
+  acceptsEmailMarketing: boolean;
+  acceptsSmsMarketing: boolean;
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+/** Updated as each field is committed (protected customer data, level 2). */
+export interface ShippingAddress {
+  firstName?: string;
+  lastName?: string;
+  address1?: string;
+  address2?: string;
+  city?: string;
+  zip?: string;
+  countryCode?: string;
+  provinceCode?: string;
+  phone?: string;
+}
 
 export interface CaptureApi {
   checkoutToken: Signal<string | undefined>;
@@ -45,9 +73,9 @@ export interface CaptureApi {
   shippingAddress?: Signal<ShippingAddress | undefined>;
   lines: Signal<CaptureCartLine[]>;
   cost: { subtotalAmount: Signal<CaptureMoney>; totalAmount: Signal<CaptureMoney> };
-  discountCodes: Signal<Pick<CartDiscountCode, "code">[]>;
+  discountCodes: Signal<{ code: string }[]>;
   discountAllocations: Signal<CaptureDiscountAllocation[]>;
-  attributes: Signal<Attribute[]>;
+  attributes: Signal<{ key: string; value: string }[]>;
   localization: { language: Signal<{ isoCode: string }>; currency: Signal<{ isoCode: string }> };
   sessionToken: { get(): Promise<string> };
 }
@@ -59,11 +87,3 @@ export interface ExtensionApi extends CaptureApi {
   i18n: { translate(key: string): string | unknown[] };
   extension: { editor?: unknown };
 }
-
-// Compile-time proof that the real checkout API fits these types.
-type Assignable<T extends U, U> = T;
-export type _RealApiFits = Assignable<
-  import("@shopify/ui-extensions/purchase.checkout.block.render").Api,
-  ExtensionApi
->;
-export type _AllocationFits = Assignable<CartDiscountAllocation, CaptureDiscountAllocation>;

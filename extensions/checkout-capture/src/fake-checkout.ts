@@ -2,8 +2,7 @@
 // `@shopify/ui-extensions/preact` exposes it, so a test can play a buyer
 // typing into checkout by setting `.value`. Never bundled into the extension.
 import { signal } from "@preact/signals";
-import type { ShippingAddress } from "@shopify/ui-extensions/checkout";
-import type { CaptureCartLine, CaptureCustomer, CaptureDiscountAllocation, CaptureMoney, ExtensionApi } from "./checkout-api";
+import type { CaptureCartLine, CaptureCustomer, CaptureDiscountAllocation, CaptureMoney, ExtensionApi, ShippingAddress } from "./checkout-api";
 import type { ExtensionSettings } from "./settings";
 
 const TRANSLATIONS: Record<string, Record<string, string>> = {
