@@ -30,6 +30,7 @@ describe("parseEnv", () => {
     [{ SCOPES: "read orders" }, /SCOPES must be a comma-separated list/],
     [{ ENCRYPTION_KEY: "c2hvcnQ=" }, /ENCRYPTION_KEY must be 32 random bytes/],
     [{ ENCRYPTION_KEY: undefined }, /ENCRYPTION_KEY is missing/],
+    [{ ENCRYPTION_KEY_PREVIOUS: `${Buffer.alloc(32, 1).toString("base64")},c2hvcnQ=` }, /ENCRYPTION_KEY_PREVIOUS must be comma-separated keys/],
     [{ PORT: "eighty" }, /PORT must be a port number/],
     [{ PORT: "70000" }, /PORT must be between 1 and 65535/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL must start with file:/],

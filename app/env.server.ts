@@ -12,6 +12,15 @@ const encryptionKey = nonEmpty("32 random bytes, base64; generate with: openssl 
 // `PORT=` in a .env file means "not set", not "port zero".
 const blankIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
+const isKey = (value: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
+
+// During a key rotation: the keys secrets may still be sealed under, comma-separated.
+const previousEncryptionKeys = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((key) => key.trim()).filter(Boolean))
+  .refine((keys) => keys.every(isKey), "must be comma-separated keys of 32 random bytes, base64");
+
 const flag = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
@@ -44,6 +53,7 @@ export const envSchema = z
         .default(3000),
     ),
     ENCRYPTION_KEY: encryptionKey,
+    ENCRYPTION_KEY_PREVIOUS: previousEncryptionKeys,
     REDIS_URL: z
       .string()
       .optional()

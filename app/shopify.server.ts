@@ -5,6 +5,8 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { ensureShop } from "./models/shop.server";
 import { logger } from "./logger.server";
+import { EncryptedSessionStorage } from "./crypto/encrypted-session-storage.server";
+import { appKeyring } from "./crypto/keyring.server";
 
 export const API_VERSION = ApiVersion.July26;
 
@@ -15,7 +17,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES.split(",").map((scope) => scope.trim()),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  sessionStorage: new EncryptedSessionStorage(new PrismaSessionStorage(prisma), () => appKeyring),
   distribution: AppDistribution.AppStore,
   // The library's own log lines go through pino; its info level logs every request.
   logger: {
