@@ -1,17 +1,20 @@
-import pino from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import { env } from "./env.server";
 
-// Buyers' contact data and every secret stay out of logs, whatever the caller passes.
+const PERSONAL = ["email", "phone", "firstName", "lastName", "address1", "address2", "zip", "customerName", "abandonedCheckoutUrl"];
+const SECRET = ["secret", "previousSecret", "accessToken", "refreshToken", "authorization", "pixelKey", "password", "token"];
+const SIGNATURE_HEADERS = ["x-webhook-signature", "x-webhook-signature-previous", "webhook-signature", "authorization", "x-shopify-hmac-sha256"];
+
+// Buyers' contact data and every secret stay out of logs, whatever the caller
+// passes, to three levels deep (pino redaction paths name each level).
 export const REDACTED_PATHS = [
-  "email", "phone", "*.email", "*.phone", "*.*.email", "*.*.phone",
-  "address1", "address2", "*.address1", "*.address2", "*.zip",
-  "secret", "*.secret", "accessToken", "*.accessToken",
-  "headers.authorization", "*.headers.authorization",
-  'headers["x-webhook-signature"]', 'headers["x-webhook-signature-previous"]',
+  ...[...PERSONAL, ...SECRET].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+  ...SIGNATURE_HEADERS.flatMap((header) => [`headers["${header}"]`, `*.headers["${header}"]`]),
 ];
 
-export const logger = pino({
-  level: env.LOG_LEVEL,
-  base: { service: "cart-relay" },
-  redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-});
+export function createLogger(destination?: DestinationStream, level: string = env.LOG_LEVEL): Logger {
+  const options = { level, base: { service: "cart-relay" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export const logger = createLogger();
