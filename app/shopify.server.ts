@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { ensureShop } from "./models/shop.server";
+import { activatePixel } from "./pixel/activate.server";
 import { logger } from "./logger.server";
 import { EncryptedSessionStorage } from "./crypto/encrypted-session-storage.server";
 import { appKeyring } from "./crypto/keyring.server";
@@ -29,8 +30,10 @@ const shopify = shopifyApp({
   },
   future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
-    afterAuth: async ({ session }) => {
+    afterAuth: async ({ session, admin }) => {
       await ensureShop(session.shop, { scopes: session.scope ?? null });
+      // Never throws for Shopify-side failures; the merchant can retry from Settings.
+      await activatePixel(session.shop, admin.graphql);
     },
   },
 });

@@ -60,14 +60,15 @@ export interface WebhookOptions {
   baseUrl?: string;
   /** Replace the body after signing, as a tampering proxy would. */
   tamperedBody?: string;
+  /** Sign and send this raw text instead of the JSON of `payload`. */
+  rawBody?: string;
+  triggeredAt?: Date;
 }
 
 /** A Shopify webhook delivery: X-Shopify-Hmac-Sha256 over the raw body with the app secret. */
 export function webhookRequest(topic: string, shop: string, payload: unknown, options: WebhookOptions = {}): Request {
-  const body = JSON.stringify(payload);
-  return new Request(`${options.baseUrl ?? APP_URL}/webhooks/${topic}`, {
-    method: "POST",
-    headers: shopify.webhookHeaders(app({ secret: options.secret }), topic, shop, body, options.webhookId),
-    body: options.tamperedBody ?? body,
-  });
+  const body = options.rawBody ?? JSON.stringify(payload);
+  const headers = shopify.webhookHeaders(app({ secret: options.secret }), topic, shop, body, options.webhookId);
+  if (options.triggeredAt) headers["x-shopify-triggered-at"] = options.triggeredAt.toISOString();
+  return new Request(`${options.baseUrl ?? APP_URL}/webhooks/${topic}`, { method: "POST", headers, body: options.tamperedBody ?? body });
 }

@@ -55,7 +55,7 @@ describe("checkouts/create and checkouts/update", () => {
     expect(checkouts[0]!.utm).toEqual({ utm_source: "instagram", utm_campaign: "diwali" });
     expect(checkouts[0]!.attributes).toEqual({ gift: "no" });
     expect(checkouts[0]!.lines).toEqual([
-      expect.objectContaining({ variantId: "45515259445425", sku: "JRD-BLK", quantity: 2, unitPrice: 500, linePrice: 1000 }),
+      expect.objectContaining({ variantId: "45515259445425", sku: "JRD-BLK", quantity: 2, unitPrice: 500, linePrice: 800, originalLinePrice: 1000 }),
     ]);
   });
 
@@ -80,6 +80,22 @@ describe("checkouts/create and checkouts/update", () => {
     expect((await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, { email: "x@example.com" }))).body).toEqual({
       error: "token is required",
     });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("answers 400 to a signed body that is not JSON, 400 to a stale replay and 413 to an oversized body, storing nothing", async () => {
+    const before = await snapshot();
+    expect(await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, null, { rawBody: "{not json" }))).toEqual({
+      status: 400, body: { error: "body is not valid JSON" },
+    });
+    const stale = await deliver(
+      checkoutsCreate,
+      webhookRequest("checkouts/create", shop, checkoutWebhookPayload({ token: "t-stale" }), { triggeredAt: new Date(Date.now() - 4 * 24 * 60 * 60_000) }),
+    );
+    expect(stale.status).toBe(400);
+    expect(stale.body.error).toMatch(/^webhook delivery is stale: triggered at /);
+    const huge = checkoutWebhookPayload({ token: "t-huge", note_attributes: [{ name: "n", value: "x".repeat(6 * 1024 * 1024) }] });
+    expect((await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, huge))).status).toBe(413);
     expect(await snapshot()).toEqual(before);
   });
 

@@ -41,6 +41,9 @@ export const lineDiscountSchema = z.object({
   amount: money.optional().nullable(),
 });
 
+// Prices of a line: `unitPrice` per unit before discounts, `originalLinePrice`
+// unitPrice × quantity, `linePrice` what the buyer pays for the line after its
+// discounts, `discounts[].amount` each discount's total on the line.
 export const lineSchema = z.object({
   variantId: id.optional().nullable(),
   productId: id.optional().nullable(),

@@ -3,13 +3,13 @@ import { HttpError } from "./errors";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Reads a JSON body of at most `limit` bytes, whatever Content-Length claims,
- * so an oversized or chunked body is refused before it is buffered whole.
+ * Reads a body of at most `limit` bytes, whatever Content-Length claims, so
+ * an oversized or chunked body is refused before it is buffered whole.
  */
-export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readBodyText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw new HttpError(413, `body must be at most ${limit} bytes`);
-  if (!request.body) throw new HttpError(400, "body must be a JSON object");
+  if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -23,7 +23,13 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A JSON body of at most `limit` bytes; 400 when it does not parse. */
+export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  if (!request.body) throw new HttpError(400, "body must be a JSON object");
+  const text = await readBodyText(request, limit);
   try {
     return JSON.parse(text);
   } catch {

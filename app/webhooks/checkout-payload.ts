@@ -83,6 +83,16 @@ function utmFromLandingSite(landingSite: string | null | undefined): Record<stri
   return Object.keys(utm).length > 0 ? utm : undefined;
 }
 
+type RestLine = NonNullable<CheckoutWebhook["line_items"]>[number];
+
+/** Shopify's line_price is before discounts; the capture body's linePrice is what the buyer pays. */
+function linePrices(line: RestLine): { linePrice: number | null; originalLinePrice: number | null } {
+  const before = line.line_price ?? (line.price != null ? Number(line.price) * line.quantity : null);
+  if (before === null || before === undefined) return { linePrice: null, originalLinePrice: null };
+  const discounted = (line.discount_allocations ?? []).reduce((sum, d) => sum + Number(d.amount ?? 0), 0);
+  return { linePrice: Math.max(0, Number(before) - discounted), originalLinePrice: Number(before) };
+}
+
 export function checkoutWebhookValues(checkout: CheckoutWebhook): FieldValues {
   const address = checkout.shipping_address ?? {};
   const customer = checkout.customer ?? {};
@@ -115,11 +125,7 @@ export function checkoutWebhookValues(checkout: CheckoutWebhook): FieldValues {
       quantity: line.quantity,
       imageUrl: null,
       unitPrice: line.price === null || line.price === undefined ? null : Number(line.price),
-      linePrice: line.line_price === null || line.line_price === undefined ? null : Number(line.line_price),
-      originalLinePrice:
-        line.compare_at_price === null || line.compare_at_price === undefined
-          ? null
-          : Number(line.compare_at_price) * line.quantity,
+      ...linePrices(line),
       discounts: (line.discount_allocations ?? []).map((d) => ({
         title: d.description ?? null,
         type: d.application_type ?? null,
