@@ -1,12 +1,33 @@
+import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "./env.server";
-import { isPostgresUrl } from "./database-url";
+import { isPostgresUrl, POSTGRES_CLIENT_DIR, postgresConnection } from "./database-url";
 
-function createClient(url: string) {
-  const adapter = isPostgresUrl(url) ? new PrismaPg({ connectionString: url }) : new PrismaBetterSQLite3({ url });
-  return new PrismaClient({ adapter });
+type PrismaClientClass = new (options: { adapter: PrismaPg }) => PrismaClient;
+
+/**
+ * A client generated for SQLite refuses a Postgres adapter, so PostgreSQL runs
+ * on the client generated from prisma/postgres/schema.prisma: the same models
+ * from the same source schema, hence the same API.
+ */
+function postgresClientClass(): PrismaClientClass {
+  try {
+    return (createRequire(import.meta.url)(POSTGRES_CLIENT_DIR) as { PrismaClient: PrismaClientClass }).PrismaClient;
+  } catch (error) {
+    throw new Error(
+      `DATABASE_URL is a PostgreSQL URL but its Prisma client is missing in ${POSTGRES_CLIENT_DIR}: run \`npx prisma generate\` with that DATABASE_URL set`,
+      { cause: error },
+    );
+  }
+}
+
+function createClient(url: string): PrismaClient {
+  if (!isPostgresUrl(url)) return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const { connectionString, schema, poolSize } = postgresConnection(url);
+  const adapter = new PrismaPg({ connectionString, ...(poolSize ? { max: poolSize } : {}) }, schema ? { schema } : undefined);
+  return new (postgresClientClass())({ adapter });
 }
 
 declare global {

@@ -1,0 +1,166 @@
+// Keeps prisma/postgres in step with the one source schema:
+//
+//   npx tsx scripts/postgres-schema.ts generate   after a new SQLite migration in prisma/migrations
+//   npx tsx scripts/postgres-schema.ts check      exits 1 when anything drifted (CI runs it)
+//
+// generate writes prisma/postgres/schema.prisma (the source schema with the
+// postgresql provider), schema.sql (that schema from empty), a Postgres
+// migration named like each SQLite one, and the Postgres client. check
+// verifies all of it, and that replaying the migrations on a real server gives
+// exactly the tables, columns, indexes and constraints of schema.sql.
+// Prisma's JS engine needs a live server even to print SQL, so both use
+// CART_RELAY_TEST_POSTGRES_URL (or a postgres:// DATABASE_URL), or start a
+// throwaway one.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { applyPostgresMigrations, createDatabase, describeSchema, dropDatabases, executeSql, migrationNames, POSTGRES_MIGRATIONS_DIR } from "./postgres-migrations";
+import { derivePostgresSchema, pairMigrations, sameSql } from "./postgres-schema-text";
+import { startPostgres } from "./throwaway-servers";
+
+const SOURCE_SCHEMA = path.resolve("prisma", "schema.prisma");
+const SQLITE_MIGRATIONS_DIR = path.resolve("prisma", "migrations");
+const POSTGRES_SCHEMA = path.resolve("prisma", "postgres", "schema.prisma");
+const POSTGRES_SQL = path.resolve("prisma", "postgres", "schema.sql");
+const LOCK_FILE = path.join(POSTGRES_MIGRATIONS_DIR, "migration_lock.toml");
+const LOCK_TEXT = '# Written by scripts/postgres-schema.ts\nprovider = "postgresql"\n';
+const NO_CHANGES = "-- This migration changes nothing on PostgreSQL.\n";
+
+function prisma(args: string[], url: string): string {
+  const result = spawnSync(path.resolve("node_modules", ".bin", "prisma"), args, {
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`prisma ${args.join(" ")} failed:\n${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+function sqlFromEmpty(schemaFile: string, url: string): string {
+  return prisma(["migrate", "diff", "--from-empty", "--to-schema-datamodel", schemaFile, "--script"], url);
+}
+
+function sqlBetween(fromText: string, toFile: string, url: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "cart-relay-schema-"));
+  try {
+    const from = path.join(dir, "previous.prisma");
+    writeFileSync(from, fromText);
+    return prisma(["migrate", "diff", "--from-schema-datamodel", from, "--to-schema-datamodel", toFile, "--script"], url);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sqliteMigrationNames(): string[] {
+  return readdirSync(SQLITE_MIGRATIONS_DIR, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+}
+
+async function withPostgres<T>(run: (adminUrl: string) => Promise<T>): Promise<T> {
+  const configured = process.env.CART_RELAY_TEST_POSTGRES_URL ?? (process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined);
+  if (configured) return run(configured);
+  const server = await startPostgres();
+  try {
+    return await run(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function generate(adminUrl: string): Promise<string[]> {
+  const derived = derivePostgresSchema(readFileSync(SOURCE_SCHEMA, "utf8"));
+  const previous = existsSync(POSTGRES_SCHEMA) ? readFileSync(POSTGRES_SCHEMA, "utf8") : null;
+  const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteMigrationNames(), migrationNames());
+  if (extraInPostgres.length > 0) throw new Error(`Postgres migrations without a SQLite twin: ${extraInPostgres.join(", ")}; remove them or restore the SQLite ones`);
+  if (missingInPostgres.length > 1) throw new Error(`several SQLite migrations lack a Postgres twin (${missingInPostgres.join(", ")}): run generate after each SQLite migration`);
+  if (missingInPostgres.length === 0 && previous !== derived) {
+    throw new Error("prisma/schema.prisma changed but prisma/migrations has no new migration: create the SQLite migration first (see docs/decisions/001), then generate");
+  }
+
+  const written: string[] = [];
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    written.push(path.relative(process.cwd(), file));
+  };
+  write(POSTGRES_SCHEMA, derived);
+  const schemaSql = sqlFromEmpty(POSTGRES_SCHEMA, adminUrl);
+  write(POSTGRES_SQL, schemaSql);
+  if (missingInPostgres.length === 1) {
+    const step = previous === null ? schemaSql : sqlBetween(previous, POSTGRES_SCHEMA, adminUrl);
+    write(path.join(POSTGRES_MIGRATIONS_DIR, missingInPostgres[0]!, "migration.sql"), step.trim() === "" ? NO_CHANGES : step);
+  }
+  write(LOCK_FILE, LOCK_TEXT);
+  prisma(["generate", "--schema", POSTGRES_SCHEMA], adminUrl);
+  written.push("prisma/postgres/client/ (generated, not committed)");
+  return written;
+}
+
+async function check(adminUrl: string): Promise<string[]> {
+  const problems: string[] = [];
+  const derived = derivePostgresSchema(readFileSync(SOURCE_SCHEMA, "utf8"));
+  if (!existsSync(POSTGRES_SCHEMA)) problems.push("prisma/postgres/schema.prisma is missing");
+  else if (readFileSync(POSTGRES_SCHEMA, "utf8") !== derived) problems.push("prisma/postgres/schema.prisma differs from the one derived from prisma/schema.prisma");
+  const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteMigrationNames(), migrationNames());
+  if (missingInPostgres.length > 0) problems.push(`SQLite migrations without a Postgres twin: ${missingInPostgres.join(", ")}`);
+  if (extraInPostgres.length > 0) problems.push(`Postgres migrations without a SQLite twin: ${extraInPostgres.join(", ")}`);
+  if (!existsSync(LOCK_FILE) || readFileSync(LOCK_FILE, "utf8") !== LOCK_TEXT) problems.push("prisma/postgres/migrations/migration_lock.toml is missing or not postgresql");
+  if (problems.length > 0 || !existsSync(POSTGRES_SQL)) {
+    if (!existsSync(POSTGRES_SQL)) problems.push("prisma/postgres/schema.sql is missing");
+    return problems;
+  }
+
+  const schemaSql = readFileSync(POSTGRES_SQL, "utf8");
+  if (!sameSql(sqlFromEmpty(POSTGRES_SCHEMA, adminUrl), schemaSql)) problems.push("prisma/postgres/schema.sql is not what Prisma generates from prisma/postgres/schema.prisma");
+
+  const prefix = `cart_relay_check_${process.pid}_`;
+  try {
+    const replayed = await createDatabase(adminUrl, `${prefix}migrations`);
+    await applyPostgresMigrations(replayed);
+    const fromSql = await createDatabase(adminUrl, `${prefix}schema`);
+    await executeSql(fromSql, schemaSql);
+    const [a, b] = await Promise.all([describeSchema(replayed), describeSchema(fromSql)]);
+    if (!isDeepStrictEqual(a, b)) {
+      problems.push(`replaying prisma/postgres/migrations does not produce schema.sql's schema:\n${describeDifference(a as Catalog, b as Catalog)}`);
+    }
+  } finally {
+    await dropDatabases(adminUrl, prefix);
+  }
+  return problems;
+}
+
+type Catalog = Record<string, unknown[]>;
+
+function describeDifference(migrated: Catalog, expected: Catalog): string {
+  const lines: string[] = [];
+  for (const part of Object.keys(expected)) {
+    const have = new Set((migrated[part] ?? []).map((row) => JSON.stringify(row)));
+    const want = new Set((expected[part] ?? []).map((row) => JSON.stringify(row)));
+    for (const row of want) if (!have.has(row)) lines.push(`  missing ${part}: ${row}`);
+    for (const row of have) if (!want.has(row)) lines.push(`  unexpected ${part}: ${row}`);
+  }
+  return lines.slice(0, 20).join("\n");
+}
+
+const command = process.argv[2];
+if (command !== "generate" && command !== "check") {
+  process.stderr.write("usage: npx tsx scripts/postgres-schema.ts generate|check\n");
+  process.exit(2);
+}
+try {
+  if (command === "generate") {
+    const written = await withPostgres(generate);
+    process.stdout.write(`wrote:\n${written.map((file) => `  ${file}`).join("\n")}\n`);
+  } else {
+    const problems = await withPostgres(check);
+    if (problems.length > 0) {
+      process.stderr.write(`Postgres schema drift:\n- ${problems.join("\n- ")}\nFix: npx tsx scripts/postgres-schema.ts generate\n`);
+      process.exit(1);
+    }
+    process.stdout.write("prisma/postgres matches prisma/schema.prisma and prisma/migrations\n");
+  }
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
