@@ -1,40 +1,344 @@
+import { lazy, Suspense, useEffect, useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { checkoutCountsByStatus } from "../models/checkout.server";
+import { useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  Banner, BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar,
+  Select, SkeletonBodyText, Text, TextField,
+} from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { adminContext, notFound, searchParams } from "../admin/context.server";
+import { formatDuration, formatMoney, formatNumber, formatPercent } from "../admin/format";
+import { AdminErrorBoundary } from "../admin/ui";
+import type { Rate } from "../metrics/dashboard";
+import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";
+import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../metrics/date-range";
+import { listEndpoints } from "../models/endpoint.server";
+import { describeZodError } from "../http/validation";
 
-const STATUSES = [
-  ["open", "Open"],
-  ["abandoned", "Abandoned"],
-  ["converted", "Converted"],
-  ["recovered", "Recovered"],
-] as const;
+const DailyChart = lazy(() => import("../admin/DailyChart.client"));
+
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
-  return json({ counts: await checkoutCountsByStatus(session.shop) });
+  const { shop } = await adminContext(request);
+  const params = searchParams(request);
+  const parsed = rangeQuerySchema.safeParse(params);
+  const range = resolveRange(parsed.success ? parsed.data : rangeQuerySchema.parse({}), new Date(), shop.timezone);
+  const endpoints = await listEndpoints(shop.id);
+  const endpointId = params.endpoint ?? null;
+  if (endpointId && !endpoints.some((endpoint) => endpoint.id === endpointId)) throw notFound("endpoint");
+  const [metrics, onboarding] = await Promise.all([loadDashboard(shop, range, endpointId), loadOnboarding(shop)]);
+  return json({
+    metrics,
+    onboarding,
+    endpoints: endpoints.map(({ id, name }) => ({ id, name })),
+    rangeError: parsed.success ? null : describeZodError(parsed.error),
+    filters: { range: range.preset as string, from: range.from, to: range.to, endpoint: endpointId ?? "" },
+  });
+}
+
+function rateText(value: Rate, noun: string): string {
+  return value.of === 0 ? `No ${noun} yet` : `${formatNumber(value.count)} of ${formatNumber(value.of)} ${noun}`;
+}
+
+function Metric({ title, value, detail }: { title: string; value: string; detail: string }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm" tone="subdued">
+          {title}
+        </Text>
+        <Text as="p" variant="heading2xl">
+          {value}
+        </Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {detail}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function RateRow({ label, value, noun }: { label: string; value: Rate; noun: string }) {
+  return (
+    <BlockStack gap="100">
+      <InlineStack align="space-between">
+        <Text as="span" variant="bodyMd">
+          {label}
+        </Text>
+        <Text as="span" variant="bodyMd" fontWeight="semibold">
+          {formatPercent(value.rate)}
+        </Text>
+      </InlineStack>
+      <ProgressBar progress={(value.rate ?? 0) * 100} size="small" tone="primary" />
+      <Text as="span" variant="bodySm" tone="subdued">
+        {rateText(value, noun)}
+      </Text>
+    </BlockStack>
+  );
+}
+
+function ChartOnClient({ points }: { points: Parameters<typeof DailyChart>[0]["points"] }) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const placeholder = (
+    <Box minHeight="280px">
+      <SkeletonBodyText lines={8} />
+    </Box>
+  );
+  if (!mounted) return placeholder;
+  return (
+    <Suspense fallback={placeholder}>
+      <DailyChart points={points} />
+    </Suspense>
+  );
+}
+
+function Onboarding({ onboarding }: { onboarding: ReturnType<typeof useLoaderData<typeof loader>>["onboarding"] }) {
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <BlockStack gap="200">
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              Set up Cart Relay
+            </Text>
+            <Text as="span" tone="subdued">
+              {onboarding.done} of {onboarding.steps.length} done
+            </Text>
+          </InlineStack>
+          <ProgressBar progress={(onboarding.done / onboarding.steps.length) * 100} size="small" tone="success" />
+        </BlockStack>
+        <BlockStack gap="300">
+          {onboarding.steps.map((step) => (
+            <InlineStack key={step.id} gap="300" wrap={false} blockAlign="start" align="space-between">
+              <InlineStack gap="300" wrap={false} blockAlign="start">
+                <Box minWidth="20px">
+                  <Text as="span" tone={step.done ? "success" : "subdued"} fontWeight="bold">
+                    {step.done ? "✓" : "○"}
+                  </Text>
+                </Box>
+                <BlockStack gap="050">
+                  <Text as="p" fontWeight="semibold" tone={step.done ? "subdued" : undefined}>
+                    {step.title}
+                  </Text>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {step.description}
+                  </Text>
+                </BlockStack>
+              </InlineStack>
+              {!step.done && step.action ? <Button url={step.action.url}>{step.action.label}</Button> : null}
+            </InlineStack>
+          ))}
+        </BlockStack>
+      </BlockStack>
+    </Card>
+  );
 }
 
 export default function Dashboard() {
-  const { counts } = useLoaderData<typeof loader>();
+  const { metrics, onboarding, endpoints, rangeError, filters } = useLoaderData<typeof loader>();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const [custom, setCustom] = useState({ from: filters.from, to: filters.to });
+  useEffect(() => setCustom({ from: filters.from, to: filters.to }), [filters.from, filters.to]);
+
+  const apply = (next: Partial<typeof filters>) => {
+    const merged = { ...filters, ...next };
+    const query: Record<string, string> = { range: merged.range };
+    if (merged.range === "custom") Object.assign(query, { from: merged.from, to: merged.to });
+    if (merged.endpoint) query.endpoint = merged.endpoint;
+    submit(query, { method: "get", replace: true });
+  };
+
+  const { checkouts, deliveries, recovery } = metrics;
+  const endpointName = endpoints.find((endpoint) => endpoint.id === filters.endpoint)?.name;
+  const failures = deliveries.failuresByReason;
+  const notAttempted = Object.entries(deliveries.notAttempted);
+
   return (
-    <Page title="Cart Relay">
-      <Layout>
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            {STATUSES.map(([status, label]) => (
-              <Card key={status}>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingSm">{label} checkouts</Text>
-                  <Text as="p" variant="heading2xl">{counts[status] ?? 0}</Text>
-                </BlockStack>
-              </Card>
-            ))}
-          </InlineGrid>
-        </Layout.Section>
-      </Layout>
+    <Page title="Dashboard" subtitle="Checkouts captured in the range, what was sent to your BSPs, and what came back as orders.">
+      <TitleBar title="Dashboard" />
+      <BlockStack gap="500">
+        {onboarding.isNewShop ? (
+          <Card>
+            <EmptyState
+              heading="Recover abandoned checkouts on WhatsApp"
+              action={{ content: "Connect a BSP", url: "/app/endpoints/new" }}
+              secondaryAction={{ content: "Settings", url: "/app/settings" }}
+              image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+            >
+              <p>
+                Cart Relay captures what buyers type into checkout, notices when they leave without ordering, and sends a signed
+                abandonedCheckout event to Spur, LimeChat, Gupshup, Wati, Interakt, BiteSpeed, AiSensy, Whitespeed or any HTTPS endpoint.
+              </p>
+            </EmptyState>
+          </Card>
+        ) : null}
+
+        {!onboarding.complete ? <Onboarding onboarding={onboarding} /> : null}
+
+        <Card>
+          <InlineStack gap="400" blockAlign="end" wrap>
+            <Box minWidth="200px">
+              <Select
+                label="Date range"
+                options={Object.entries(RANGE_PRESETS).map(([value, preset]) => ({ label: preset.label, value }))}
+                value={filters.range}
+                onChange={(range) => apply({ range, from: custom.from, to: custom.to })}
+              />
+            </Box>
+            {filters.range === "custom" ? (
+              <>
+                <TextField label="From" type="date" value={custom.from} onChange={(from) => setCustom({ ...custom, from })} autoComplete="off" />
+                <TextField label="To" type="date" value={custom.to} onChange={(to) => setCustom({ ...custom, to })} autoComplete="off" />
+                <Button onClick={() => apply({ from: custom.from, to: custom.to })}>Apply</Button>
+              </>
+            ) : null}
+            <Box minWidth="220px">
+              <Select
+                label="Endpoint"
+                options={[{ label: "All endpoints", value: "" }, ...endpoints.map((endpoint) => ({ label: endpoint.name, value: endpoint.id }))]}
+                value={filters.endpoint}
+                onChange={(endpoint) => apply({ endpoint })}
+              />
+            </Box>
+            <Text as="span" tone="subdued" variant="bodySm">
+              {navigation.state === "loading" ? "Updating…" : `${filters.from} to ${filters.to} (${metrics.range.timeZone})`}
+            </Text>
+          </InlineStack>
+        </Card>
+
+        {rangeError ? (
+          <Banner tone="critical" title="That date range could not be used">
+            <p>{rangeError.charAt(0).toUpperCase() + rangeError.slice(1)}. Showing the last 30 days instead.</p>
+          </Banner>
+        ) : null}
+
+        <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
+          <Metric
+            title="Recovered revenue"
+            value={formatMoney(recovery.revenue.amount, recovery.revenue.currency)}
+            detail={`${recovery.revenue.orders} recovered ${recovery.revenue.orders === 1 ? "order" : "orders"}${
+              recovery.otherCurrencies.length > 0
+                ? `; plus ${recovery.otherCurrencies.map((c) => formatMoney(c.amount, c.currency)).join(", ")} in other currencies`
+                : ""
+            }`}
+          />
+          <Metric title="Recovery rate" value={formatPercent(recovery.rate.rate)} detail={rateText(recovery.rate, endpointName ? `abandoned checkouts sent to ${endpointName}` : "abandoned checkouts")} />
+          <Metric title="Abandoned checkouts" value={formatNumber(checkouts.abandoned)} detail={`${formatPercent(checkouts.abandonmentRate.rate)} of ${formatNumber(checkouts.captured)} captured`} />
+          <Metric title="Delivery success" value={formatPercent(deliveries.successRate.rate)} detail={rateText(deliveries.successRate, "finished deliveries")} />
+        </InlineGrid>
+
+        <Layout>
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between">
+                  <Text as="h2" variant="headingMd">
+                    Checkouts by day
+                  </Text>
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    by capture day
+                  </Text>
+                </InlineStack>
+                <ChartOnClient points={metrics.daily} />
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <Card>
+              <BlockStack gap="400">
+                <Text as="h2" variant="headingMd">
+                  Buyers
+                </Text>
+                <InlineGrid columns={2} gap="200">
+                  <BlockStack gap="050">
+                    <Text as="span" tone="subdued" variant="bodySm">Captured</Text>
+                    <Text as="span" variant="headingLg">{formatNumber(checkouts.captured)}</Text>
+                  </BlockStack>
+                  <BlockStack gap="050">
+                    <Text as="span" tone="subdued" variant="bodySm">Abandoned</Text>
+                    <Text as="span" variant="headingLg">{formatNumber(checkouts.abandoned)}</Text>
+                  </BlockStack>
+                </InlineGrid>
+                <RateRow label="Reachable (valid phone)" value={checkouts.reachable} noun="abandoned" />
+                <RateRow label="Opted in to WhatsApp" value={checkouts.optIn.whatsapp} noun="abandoned with a phone" />
+                <RateRow label="Opted in to SMS" value={checkouts.optIn.sms} noun="abandoned with a phone" />
+                <RateRow label="Opted in to email" value={checkouts.optIn.email} noun="abandoned with an email" />
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        </Layout>
+
+        <Layout>
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="400">
+                <Text as="h2" variant="headingMd">
+                  Deliveries{endpointName ? ` to ${endpointName}` : ""}
+                </Text>
+                <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+                  <BlockStack gap="050">
+                    <Text as="span" tone="subdued" variant="bodySm">Events sent</Text>
+                    <Text as="span" variant="headingLg">{formatNumber(deliveries.eventsSent)}</Text>
+                  </BlockStack>
+                  <BlockStack gap="050">
+                    <Text as="span" tone="subdued" variant="bodySm">Delivered</Text>
+                    <Text as="span" variant="headingLg">{formatNumber(deliveries.succeeded)} / {formatNumber(deliveries.finished)}</Text>
+                  </BlockStack>
+                  <BlockStack gap="050">
+                    <Text as="span" tone="subdued" variant="bodySm">To first 2xx, p50</Text>
+                    <Text as="span" variant="headingLg">{formatDuration(deliveries.timeToFirstSuccess.p50Ms)}</Text>
+                  </BlockStack>
+                  <BlockStack gap="050">
+                    <Text as="span" tone="subdued" variant="bodySm">To first 2xx, p95</Text>
+                    <Text as="span" variant="headingLg">{formatDuration(deliveries.timeToFirstSuccess.p95Ms)}</Text>
+                  </BlockStack>
+                </InlineGrid>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {formatNumber(deliveries.attempted)} deliveries tried, {formatNumber(deliveries.retrying)} still retrying. Time from abandonment to the first 2xx over{" "}
+                  {formatNumber(deliveries.timeToFirstSuccess.deliveries)} delivered abandoned-checkout events.
+                  {notAttempted.length > 0
+                    ? ` Never sent: ${notAttempted.map(([status, count]) => `${count} ${status === "cancelled_converted" ? "ordered first" : status}`).join(", ")}.`
+                    : ""}
+                </Text>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Failures by reason
+                </Text>
+                {failures.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    No failed attempts in this range.
+                  </Text>
+                ) : (
+                  <DataTable
+                    columnContentTypes={["text", "numeric"]}
+                    headings={["Reason", "Attempts"]}
+                    rows={failures.map((failure) => [failure.label, formatNumber(failure.attempts)])}
+                  />
+                )}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        </Layout>
+
+        <Box paddingBlockEnd="800">
+          <Text as="p" variant="bodySm" tone="subdued" alignment="center">
+            Every number counts stored rows for the checkouts captured from {filters.from} to {filters.to}, followed to today. Recovered
+            means an order linked to the checkout after its event reached a BSP.
+          </Text>
+        </Box>
+      </BlockStack>
     </Page>
   );
 }
+
+export const ErrorBoundary = AdminErrorBoundary;

@@ -21,6 +21,10 @@ export default function AppLayout() {
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
         <Link to="/app" rel="home">Dashboard</Link>
+        <Link to="/app/endpoints">Endpoints</Link>
+        <Link to="/app/deliveries">Deliveries</Link>
+        <Link to="/app/checkouts">Checkouts</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -1,0 +1,52 @@
+import { maskEmail, maskPhone, maskText } from "../delivery/payload/field-rules";
+
+// Buyer data as the admin shows it (DESIGN.md "Lists in the admin mask phone
+// and email"): applied on the server, so unmasked values never reach the page.
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// International numbers (+ and 8-15 digits, as we send them, also URL-encoded); bare digit
+// runs are left alone, since ids and timestamps look the same.
+const PHONE_IN_TEXT = /(?:\+|%2B)\d(?:[\s().-]?\d){7,14}/g;
+
+export function maskContactEmail(email: string | null): string | null {
+  return email ? maskEmail(email) : null;
+}
+
+export function maskContactPhone(phone: string | null): string | null {
+  return phone ? maskPhone(phone) : null;
+}
+
+/** Emails and phone numbers inside free text (response excerpts, URLs), masked. */
+export function maskFreeText(text: string): string {
+  return text
+    .replace(EMAIL_IN_TEXT, (email) => maskEmail(email.replace("%40", "@")).replace("@", email.includes("%40") ? "%40" : "@"))
+    .replace(PHONE_IN_TEXT, (phone) => (phone.startsWith("%2B") ? `%2B${maskPhone(`+${phone.slice(3)}`).slice(1)}` : maskPhone(phone)));
+}
+
+const EMAIL_KEY = /email/i;
+const PHONE_KEY = /phone/i;
+const PERSON_KEYS = new Set(["firstName", "lastName", "customerName", "address1", "address2", "zip", "first_name", "last_name"]);
+
+function maskValue(key: string, value: unknown): unknown {
+  if (typeof value === "string") {
+    if (value === "") return value;
+    if (EMAIL_KEY.test(key)) return maskEmail(value);
+    if (PHONE_KEY.test(key)) return maskPhone(value);
+    if (PERSON_KEYS.has(key)) return maskText(value);
+    return maskFreeText(value);
+  }
+  if (Array.isArray(value)) return value.map((item) => maskValue(key, item));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, maskValue(name, inner)]));
+  }
+  return value;
+}
+
+/** A stored delivery body, pretty-printed with contact, name and address values masked. */
+export function maskedBody(body: string): string {
+  try {
+    return JSON.stringify(maskValue("", JSON.parse(body)), null, 2);
+  } catch {
+    return maskFreeText(body);
+  }
+}

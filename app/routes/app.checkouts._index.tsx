@@ -1,0 +1,169 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData, useSubmit } from "@remix-run/react";
+import { Badge, BlockStack, Box, Card, IndexTable, InlineStack, Page, Pagination, Tabs, Text } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { adminContext, parseOrThrow, searchParams } from "../admin/context.server";
+import { checkoutQuerySchema, listCheckouts, type MessageSummary } from "../admin/checkouts.server";
+import { formatDateTime, formatMoney } from "../admin/format";
+import { AdminErrorBoundary, CheckoutStatusBadge } from "../admin/ui";
+import { usableTimeZone } from "../metrics/date-range";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop } = await adminContext(request);
+  const query = parseOrThrow(checkoutQuerySchema, searchParams(request));
+  return json({ timeZone: usableTimeZone(shop.timezone), query: { status: query.status ?? "", page: query.page }, ...(await listCheckouts(shop.id, query)) });
+}
+
+const TABS = [
+  { id: "", content: "All" },
+  { id: "open", content: "Open" },
+  { id: "abandoned", content: "Abandoned" },
+  { id: "converted", content: "Converted" },
+  { id: "recovered", content: "Recovered" },
+];
+
+function Consent({ label, value }: { label: string; value: boolean | null }) {
+  return <Badge tone={value === true ? "success" : undefined}>{`${label} ${value === true ? "yes" : value === false ? "no" : "?"}`}</Badge>;
+}
+
+function Message({ message }: { message: MessageSummary | null }) {
+  if (!message) return <Text as="span" tone="subdued">Not sent</Text>;
+  if (message.endpoints === 0) return <Text as="span" tone="subdued">No endpoint wanted it</Text>;
+  const tone = message.delivered > 0 ? "success" : message.failed > 0 ? "critical" : message.pending > 0 ? "attention" : undefined;
+  const parts = [
+    message.delivered > 0 ? `${message.delivered} delivered` : null,
+    message.failed > 0 ? `${message.failed} failed` : null,
+    message.pending > 0 ? `${message.pending} pending` : null,
+    message.cancelled > 0 ? `${message.cancelled} cancelled` : null,
+  ].filter(Boolean);
+  return <Badge tone={tone}>{`${parts.join(", ")} of ${message.endpoints}`}</Badge>;
+}
+
+export default function Checkouts() {
+  const { checkouts, counts, query, timeZone, hasNext, hasPrevious } = useLoaderData<typeof loader>();
+  const submit = useSubmit();
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const go = (status: string, page = 1) => submit({ ...(status ? { status } : {}), ...(page > 1 ? { page: String(page) } : {}) }, { method: "get" });
+  const selected = Math.max(0, TABS.findIndex((tab) => tab.id === query.status));
+
+  return (
+    <Page title="Checkouts" subtitle="Every checkout Cart Relay captured. Buyer contact data is masked.">
+      <TitleBar title="Checkouts" />
+      <BlockStack gap="500">
+        <Card padding="0">
+          <Tabs
+            tabs={TABS.map((tab) => ({ ...tab, content: `${tab.content} (${tab.id ? counts[tab.id] ?? 0 : total})` }))}
+            selected={selected}
+            onSelect={(index) => go(TABS[index]!.id)}
+          />
+          <IndexTable
+            resourceName={{ singular: "checkout", plural: "checkouts" }}
+            itemCount={checkouts.length}
+            selectable={false}
+            emptyState={
+              <Box padding="600">
+                <BlockStack gap="200" inlineAlign="center">
+                  <Text as="p" variant="headingMd">
+                    No checkouts {query.status ? `are ${query.status}` : "captured yet"}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    Checkouts appear as soon as a buyer types a phone or email in checkout, through the checkout block, the pixel or
+                    Shopify's checkout webhooks.
+                  </Text>
+                </BlockStack>
+              </Box>
+            }
+            headings={[
+              { title: "Checkout" },
+              { title: "Buyer" },
+              { title: "Cart value", alignment: "end" },
+              { title: "Consent" },
+              { title: "Status" },
+              { title: "Message" },
+              { title: "Order" },
+            ]}
+          >
+            {checkouts.map((checkout, index) => (
+              <IndexTable.Row id={String(checkout.id)} key={checkout.id} position={index}>
+                <IndexTable.Cell>
+                  <BlockStack gap="050">
+                    <Text as="span" fontWeight="semibold">
+                      #{checkout.id}
+                    </Text>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {formatDateTime(checkout.createdAt, timeZone)}
+                    </Text>
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <BlockStack gap="050">
+                    <Text as="span">{checkout.phone ?? "—"}</Text>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {checkout.email ?? "no email"}
+                    </Text>
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {formatMoney(checkout.total, checkout.currency)}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <InlineStack gap="100" wrap={false}>
+                    <Consent label="WhatsApp" value={checkout.consent.whatsapp} />
+                    <Consent label="SMS" value={checkout.consent.sms} />
+                    <Consent label="Email" value={checkout.consent.email} />
+                  </InlineStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <BlockStack gap="050">
+                    <InlineStack>
+                      <CheckoutStatusBadge status={checkout.status} />
+                    </InlineStack>
+                    {checkout.collapsed ? (
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        merged into a newer checkout
+                      </Text>
+                    ) : null}
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Message message={checkout.message} />
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  {checkout.order ? (
+                    <BlockStack gap="050">
+                      <Text as="span">{checkout.order.name}</Text>
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        {formatMoney(checkout.order.total, checkout.order.currency)}
+                      </Text>
+                    </BlockStack>
+                  ) : (
+                    <Text as="span" tone="subdued">—</Text>
+                  )}
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+          {hasNext || hasPrevious ? (
+            <Box padding="300" borderBlockStartWidth="025" borderColor="border">
+              <InlineStack align="center">
+                <Pagination
+                  hasPrevious={hasPrevious}
+                  hasNext={hasNext}
+                  onPrevious={() => go(query.status, query.page - 1)}
+                  onNext={() => go(query.status, query.page + 1)}
+                  label={`Page ${query.page}`}
+                />
+              </InlineStack>
+            </Box>
+          ) : null}
+        </Card>
+        <Box paddingBlockEnd="800" />
+      </BlockStack>
+    </Page>
+  );
+}
+
+export const ErrorBoundary = AdminErrorBoundary;
