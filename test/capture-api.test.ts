@@ -76,9 +76,9 @@ describe("POST /api/capture", () => {
   });
 
   it.each([
-    ["no token", { token: null }, "Unauthorized"],
-    ["a token signed with another secret", { secret: "not-the-app-secret" }, "Unauthorized"],
-    ["an expired token", { expiresIn: -120 }, "Unauthorized"],
+    ["no token", { token: null }, "unauthorized: the signature or session token is missing or invalid"],
+    ["a token signed with another secret", { secret: "not-the-app-secret" }, "unauthorized: the signature or session token is missing or invalid"],
+    ["an expired token", { expiresIn: -120 }, "unauthorized: the signature or session token is missing or invalid"],
     ["a token minted for another app", { apiKey: "another-app" }, "session token is for another app"],
     ["a token whose dest is not a shop", { claims: { dest: "https://evil.example.com" } }, "session token dest is not a shop"],
   ])("answers 401 to %s and stores nothing", async (_case, options, message) => {

@@ -1,16 +1,32 @@
 import { logger } from "../logger.server";
 import { errorResponse, HttpError } from "./errors";
 
+// Shopify's authenticate helpers throw bare responses; callers get a reason.
+const BARE_STATUS_MESSAGES: Record<number, string> = {
+  400: "the request is not a valid Shopify webhook",
+  401: "unauthorized: the signature or session token is missing or invalid",
+  405: "method not allowed",
+  410: "requests that identify as bots are not served",
+};
+
+function explained(response: Response): Response {
+  if (response.status < 400 || response.body !== null) return response;
+  const message = BARE_STATUS_MESSAGES[response.status] ?? (response.statusText || "request refused");
+  const headers = Object.fromEntries(response.headers);
+  return errorResponse(new HttpError(response.status, message, headers));
+}
+
 /**
  * Runs a request handler and turns what it throws into a response: Remix
- * responses thrown by Shopify's authenticate helpers pass through, HttpErrors
- * become `{error}` JSON, anything else a logged 500 without internals.
+ * responses thrown by Shopify's authenticate helpers pass through (with a
+ * message when they have no body), HttpErrors become `{error}` JSON, anything
+ * else a logged 500 without internals.
  */
 export async function respond(handler: () => Promise<Response>): Promise<Response> {
   try {
     return await handler();
   } catch (error) {
-    if (error instanceof Response) return error;
+    if (error instanceof Response) return explained(error);
     if (error instanceof HttpError) return errorResponse(error);
     logger.error({ err: error }, "unhandled error");
     return errorResponse(new HttpError(500, "internal error"));
