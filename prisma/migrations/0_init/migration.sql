@@ -231,6 +231,9 @@ CREATE INDEX "Checkout_shopId_phoneE164_idx" ON "Checkout"("shopId", "phoneE164"
 CREATE INDEX "Checkout_shopId_orderId_idx" ON "Checkout"("shopId", "orderId");
 
 -- CreateIndex
+CREATE INDEX "Checkout_shopId_lastActivityAt_idx" ON "Checkout"("shopId", "lastActivityAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Checkout_shopId_token_key" ON "Checkout"("shopId", "token");
 
 -- CreateIndex

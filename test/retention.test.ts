@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import prisma from "../app/db.server";
+import { purgeExpiredData } from "../app/privacy/retention.server";
+import { captureCheckout, connectReceiver, MINUTE, runWorker, shopRow, sweep, TestClock } from "./pipeline";
+
+const DAY = 24 * 60 * MINUTE;
+
+describe("retention", () => {
+  it("deletes checkouts, events, deliveries and attempts older than the shop's retention, and nothing newer", async () => {
+    const shop = "retention-shop.myshopify.com";
+    const old = await captureCheckout(shop, { checkoutToken: "old", email: "old@example.com" });
+    const fresh = await captureCheckout(shop, { checkoutToken: "fresh", email: "fresh@example.com" });
+    const { receiver } = await connectReceiver(await shopRow(shop), { topics: ["abandonedCheckout"] });
+    const clock = new TestClock(new Date(old.lastActivityAt.getTime() + 11 * MINUTE));
+    await sweep(clock);
+    await runWorker(clock);
+    await receiver.close();
+    expect(await prisma.attempt.count({ where: { delivery: { shop: { domain: shop } } } })).toBe(2);
+
+    // The old checkout and its event fall 91 days back; the fresh one stays recent.
+    const shopId = (await shopRow(shop)).id;
+    await prisma.checkout.update({ where: { id: old.id }, data: { lastActivityAt: new Date(Date.now() - 91 * DAY) } });
+    await prisma.event.updateMany({ where: { checkoutId: old.id }, data: { createdAt: new Date(Date.now() - 91 * DAY) } });
+    await prisma.processedWebhook.create({ data: { webhookId: "ancient", shop, topic: "ORDERS_CREATE", receivedAt: new Date(Date.now() - 8 * DAY) } });
+    await prisma.processedWebhook.create({ data: { webhookId: "recent", shop, topic: "ORDERS_CREATE" } });
+
+    const report = await purgeExpiredData(new Date());
+    expect(report).toEqual({ checkouts: 1, events: 1, dataRequests: 0, webhookReceipts: 1 });
+    expect(await prisma.checkout.findMany({ where: { shopId }, select: { token: true } })).toEqual([{ token: "fresh" }]);
+    expect(await prisma.event.count({ where: { shopId, checkoutId: fresh.id } })).toBe(1);
+    expect(await prisma.attempt.count({ where: { delivery: { shopId } } })).toBe(1);
+    expect(JSON.stringify(await prisma.delivery.findMany({ where: { shopId } }))).not.toContain("old@example.com");
+    expect(await prisma.processedWebhook.findMany({ select: { webhookId: true } })).toEqual([{ webhookId: "recent" }]);
+  });
+
+  it("honours a shop's own, shorter retention", async () => {
+    const shop = "short-retention.myshopify.com";
+    const checkout = await captureCheckout(shop, { checkoutToken: "week-old", email: "w@example.com" });
+    await prisma.shop.update({ where: { domain: shop }, data: { retentionDays: 7 } });
+    await prisma.checkout.update({ where: { id: checkout.id }, data: { lastActivityAt: new Date(Date.now() - 8 * DAY) } });
+    expect((await purgeExpiredData(new Date())).checkouts).toBe(1);
+  });
+});
