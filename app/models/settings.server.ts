@@ -8,14 +8,16 @@ import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../abandonment/rules";
 // Forms send text; "15" is read as the number it shows.
 const numberFromText = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value);
 
+const amount = (count: number, unit: string) => `${count} ${count === 1 ? unit.replace(/s$/, "") : unit}`;
+
 const whole = (min: number, max: number, unit: string) =>
   z.preprocess(
     numberFromText,
     z
       .number({ error: "must be a number" })
       .int("must be a whole number")
-      .min(min, `must be at least ${min} ${unit}`)
-      .max(max, `must be at most ${max} ${unit}`),
+      .min(min, `must be at least ${amount(min, unit)}`)
+      .max(max, `must be at most ${amount(max, unit)}`),
   );
 
 export const SETTINGS_LIMITS = {
