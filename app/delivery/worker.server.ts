@@ -33,11 +33,18 @@ type LoadedDelivery = Delivery & {
 /**
  * Claims up to `limit` deliveries that are due, or whose previous holder's
  * lease ran out (a crashed worker). Each claim is a conditional update, so two
- * workers racing for the same delivery cannot both win it.
+ * workers racing for the same delivery cannot both win it. `deliveryIds`
+ * narrows the claim to those deliveries (BullMQ jobs name the one they run).
  */
-export async function claimDueDeliveries(workerId: string, now: Date, limit: number): Promise<string[]> {
+export async function claimDueDeliveries(
+  workerId: string,
+  now: Date,
+  limit: number,
+  { deliveryIds }: { deliveryIds?: string[] } = {},
+): Promise<string[]> {
   const candidates = await prisma.delivery.findMany({
     where: {
+      ...(deliveryIds ? { id: { in: deliveryIds } } : {}),
       OR: [
         { status: "pending", nextAttemptAt: { lte: now } },
         { status: "in_flight", lockedUntil: { lt: now } },

@@ -1,4 +1,5 @@
 import type { Endpoint, Event, Prisma } from "@prisma/client";
+import { announceDeliveries } from "../queue/due-work";
 import { deliveryBody } from "./routing";
 
 export interface NewEvent {
@@ -47,6 +48,7 @@ export async function recordEvent(tx: Prisma.TransactionClient, event: NewEvent)
         createdAt: event.createdAt,
       })),
     });
+    announceDeliveries(id);
   }
   return created;
 }
