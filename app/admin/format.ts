@@ -46,6 +46,22 @@ export const TOPIC_LABELS: Record<string, string> = {
   test: "Test",
 };
 
+const SHORT_TOPIC_LABELS: Record<string, string> = {
+  abandonedCheckout: "Abandoned",
+  checkoutRecovered: "Recovered",
+  integrationStatus: "Status",
+  test: "Test",
+};
+
+export function shortTopicLabel(topic: string): string {
+  return SHORT_TOPIC_LABELS[topic] ?? topic;
+}
+
+export function formatShortDateTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return "—";
+  return new Intl.DateTimeFormat(LOCALE, { timeZone, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+}
+
 export function topicLabel(topic: string): string {
   return TOPIC_LABELS[topic] ?? topic;
 }

@@ -23,6 +23,38 @@ export function maskFreeText(text: string): string {
     .replace(PHONE_IN_TEXT, (phone) => (phone.startsWith("%2B") ? `%2B${maskPhone(`+${phone.slice(3)}`).slice(1)}` : maskPhone(phone)));
 }
 
+// Query parameters that repeat the buyer in a link, e.g. our cart permalink's checkout[shipping_address][phone].
+const PII_PARAM = /email|phone|first_name|last_name|address1|address2|zip/i;
+
+function decode(text: string): string | null {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
+}
+
+/** A URL with the values of its contact, name and address parameters masked; the rest as sent. */
+export function maskUrl(url: string): string {
+  const queryAt = url.indexOf("?");
+  if (queryAt < 0) return maskFreeText(url);
+  const pairs = url
+    .slice(queryAt + 1)
+    .split("&")
+    .map((pair) => {
+      const equals = pair.indexOf("=");
+      if (equals < 0) return pair;
+      const rawName = pair.slice(0, equals);
+      const name = decode(rawName) ?? rawName;
+      if (!PII_PARAM.test(name)) return pair;
+      const value = decode(pair.slice(equals + 1));
+      if (value === null || value === "") return `${rawName}=${value === "" ? "" : "***"}`;
+      const masked = /email/i.test(name) ? maskEmail(value) : /phone/i.test(name) ? maskPhone(value) : maskText(value);
+      return `${rawName}=${encodeURIComponent(masked)}`;
+    });
+  return maskFreeText(`${url.slice(0, queryAt + 1)}${pairs.join("&")}`);
+}
+
 const EMAIL_KEY = /email/i;
 const PHONE_KEY = /phone/i;
 const PERSON_KEYS = new Set(["firstName", "lastName", "customerName", "address1", "address2", "zip", "first_name", "last_name"]);
@@ -33,6 +65,7 @@ function maskValue(key: string, value: unknown): unknown {
     if (EMAIL_KEY.test(key)) return maskEmail(value);
     if (PHONE_KEY.test(key)) return maskPhone(value);
     if (PERSON_KEYS.has(key)) return maskText(value);
+    if (/^https?:\/\//i.test(value)) return maskUrl(value);
     return maskFreeText(value);
   }
   if (Array.isArray(value)) return value.map((item) => maskValue(key, item));

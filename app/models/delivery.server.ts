@@ -4,16 +4,13 @@ import prisma from "../db.server";
 import { CONTROL_TOPICS } from "../delivery/attempt-rules";
 import { EVENT_TOPICS } from "../delivery/payload/formats";
 import { shopEndpoint } from "./endpoint.server";
+import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
 
 // The delivery log: queries scoped to one shop, and resends. A resend puts
 // the existing delivery back to `pending`, due now: same event id (so the
 // same x-idempotency-key), same stored body, and attempt numbers continue.
 
-export const DELIVERY_STATUSES = ["pending", "in_flight", "succeeded", "failed", "cancelled_converted", "expired", "cancelled"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-/** What one resend may bring back; a cancelled_converted delivery never is (the buyer ordered). */
-export const RESENDABLE_STATUSES: readonly DeliveryStatus[] = ["failed", "expired"];
+export { DELIVERY_STATUSES, RESENDABLE_STATUSES, type DeliveryStatus } from "../admin/delivery-status";
 /** Bulk resend covers cart messages; old status and test events would only mislead a BSP now. */
 export const BULK_RESEND_TOPICS = ["abandonedCheckout", "checkoutRecovered"] as const;
 
@@ -121,7 +118,7 @@ function eventExpiryMs(shop: Shop, test: boolean): number {
  */
 export async function resendDelivery(shop: Shop, deliveryId: string, now = new Date()) {
   const delivery = await shopDelivery(shop.id, deliveryId);
-  if (!RESENDABLE_STATUSES.includes(delivery.status as DeliveryStatus)) {
+  if (!isResendable(delivery.status)) {
     throw new ResendError("not_resendable", `only failed or expired deliveries can be resent; this one is ${delivery.status.replace("_", " ")}`);
   }
   if (delivery.endpoint.status !== "active" && !CONTROL_TOPICS.has(delivery.topic)) {

@@ -72,7 +72,7 @@ function RateRow({ label, value, noun }: { label: string; value: Rate; noun: str
           {formatPercent(value.rate)}
         </Text>
       </InlineStack>
-      <ProgressBar progress={(value.rate ?? 0) * 100} size="small" tone="primary" />
+      <ProgressBar progress={(value.rate ?? 0) * 100} size="small" tone="highlight" />
       <Text as="span" variant="bodySm" tone="subdued">
         {rateText(value, noun)}
       </Text>
@@ -228,7 +228,11 @@ export default function Dashboard() {
             }`}
           />
           <Metric title="Recovery rate" value={formatPercent(recovery.rate.rate)} detail={rateText(recovery.rate, endpointName ? `abandoned checkouts sent to ${endpointName}` : "abandoned checkouts")} />
-          <Metric title="Abandoned checkouts" value={formatNumber(checkouts.abandoned)} detail={`${formatPercent(checkouts.abandonmentRate.rate)} of ${formatNumber(checkouts.captured)} captured`} />
+          <Metric
+            title="Abandoned checkouts"
+            value={formatNumber(checkouts.abandoned)}
+            detail={checkouts.captured === 0 ? "No checkouts captured yet" : `${formatPercent(checkouts.abandonmentRate.rate)} of ${formatNumber(checkouts.captured)} captured`}
+          />
           <Metric title="Delivery success" value={formatPercent(deliveries.successRate.rate)} detail={rateText(deliveries.successRate, "finished deliveries")} />
         </InlineGrid>
 

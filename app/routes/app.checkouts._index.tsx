@@ -30,14 +30,11 @@ function Consent({ label, value }: { label: string; value: boolean | null }) {
 function Message({ message }: { message: MessageSummary | null }) {
   if (!message) return <Text as="span" tone="subdued">Not sent</Text>;
   if (message.endpoints === 0) return <Text as="span" tone="subdued">No endpoint wanted it</Text>;
-  const tone = message.delivered > 0 ? "success" : message.failed > 0 ? "critical" : message.pending > 0 ? "attention" : undefined;
-  const parts = [
-    message.delivered > 0 ? `${message.delivered} delivered` : null,
-    message.failed > 0 ? `${message.failed} failed` : null,
-    message.pending > 0 ? `${message.pending} pending` : null,
-    message.cancelled > 0 ? `${message.cancelled} cancelled` : null,
-  ].filter(Boolean);
-  return <Badge tone={tone}>{`${parts.join(", ")} of ${message.endpoints}`}</Badge>;
+  const of = message.endpoints > 1 ? ` (${message.endpoints} endpoints)` : "";
+  if (message.delivered > 0) return <Badge tone="success">{`Delivered to ${message.delivered} of ${message.endpoints}`}</Badge>;
+  if (message.pending > 0) return <Badge tone="attention">{`Retrying${of}`}</Badge>;
+  if (message.failed > 0) return <Badge tone="critical">{`Failed${of}`}</Badge>;
+  return <Badge>{`Cancelled${of}`}</Badge>;
 }
 
 export default function Checkouts() {

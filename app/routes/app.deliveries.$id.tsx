@@ -11,7 +11,8 @@ import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../admi
 import { maskedBody, maskFreeText } from "../admin/mask";
 import { AdminErrorBoundary, DeliveryStatusBadge, jsonTarget, showToast } from "../admin/ui";
 import { usableTimeZone } from "../metrics/date-range";
-import { DeliveryNotFoundError, RESENDABLE_STATUSES, resendDelivery, ResendError, shopDelivery } from "../models/delivery.server";
+import { isResendable } from "../admin/delivery-status";
+import { DeliveryNotFoundError, resendDelivery, ResendError, shopDelivery } from "../models/delivery.server";
 
 async function deliveryOr404(shop: Shop, id: string | undefined) {
   try {
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const delivery = await deliveryOr404(shop, params.id);
   return json({
     timeZone: usableTimeZone(shop.timezone),
-    resendable: (RESENDABLE_STATUSES as readonly string[]).includes(delivery.status),
+    resendable: isResendable(delivery.status),
     delivery: {
       id: delivery.id,
       topic: delivery.topic,
@@ -139,7 +140,7 @@ export default function DeliveryPage() {
         </Card>
 
         <Layout>
-          <Layout.Section>
+          <Layout.Section variant="oneHalf">
             <BlockStack gap="400">
               <Text as="h2" variant="headingMd">
                 Attempts
@@ -201,7 +202,7 @@ export default function DeliveryPage() {
               )}
             </BlockStack>
           </Layout.Section>
-          <Layout.Section variant="oneThird">
+          <Layout.Section variant="oneHalf">
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

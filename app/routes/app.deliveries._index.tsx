@@ -13,10 +13,8 @@ import { formatDateTime, resultLabel, topicLabel, TOPIC_LABELS } from "../admin/
 import { AdminErrorBoundary, deliveryStatusBadge, DeliveryStatusBadge, jsonTarget, showToast } from "../admin/ui";
 import { addDays, dayKey, isDay, parseLocalDateTime, startOfDay, usableTimeZone } from "../metrics/date-range";
 import { EndpointNotFoundError, listEndpoints } from "../models/endpoint.server";
-import {
-  DELIVERY_STATUSES, DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, RESENDABLE_STATUSES, resendDelivery,
-  resendFailedSince, ResendError,
-} from "../models/delivery.server";
+import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
+import { DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../models/delivery.server";
 
 const day = z.string().refine(isDay, "must be a date as YYYY-MM-DD").optional();
 const dateFilters = z.object({ from: day, to: day });
@@ -197,7 +195,7 @@ export default function Deliveries() {
                 <IndexTable.Cell>{resultLabel(delivery.lastStatusCode, delivery.lastErrorKind)}</IndexTable.Cell>
                 <IndexTable.Cell>{delivery.status === "pending" ? formatDateTime(delivery.nextAttemptAt, timeZone) : "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  {(RESENDABLE_STATUSES as readonly string[]).includes(delivery.status) ? <ResendButton deliveryId={delivery.id} /> : null}
+                  {isResendable(delivery.status) ? <ResendButton deliveryId={delivery.id} /> : null}
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}

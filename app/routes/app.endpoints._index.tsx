@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, IndexTable, InlineStack, Link, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { adminContext } from "../admin/context.server";
-import { formatDateTime, resultLabel, topicLabel } from "../admin/format";
+import { formatShortDateTime, resultLabel, shortTopicLabel } from "../admin/format";
 import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge } from "../admin/ui";
 import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
 import { endpointTopics } from "../events/routing";
@@ -87,12 +87,12 @@ export default function Endpoints() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" variant="bodySm" tone="subdued">
-                    {endpoint.method} {endpoint.url.length > 60 ? `${endpoint.url.slice(0, 57)}…` : endpoint.url}
+                    {endpoint.method} {endpoint.url.length > 44 ? `${endpoint.url.slice(0, 43)}…` : endpoint.url}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" variant="bodySm">
-                    {endpoint.topics.map(topicLabel).join(", ")}
+                    {endpoint.topics.map(shortTopicLabel).join(", ")}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
@@ -105,7 +105,7 @@ export default function Endpoints() {
                         </Text>
                       </InlineStack>
                       <Text as="span" variant="bodySm" tone="subdued">
-                        {topicLabel(endpoint.lastDelivery.topic)} · {formatDateTime(endpoint.lastDelivery.updatedAt, timeZone)}
+                        {shortTopicLabel(endpoint.lastDelivery.topic)} · {formatShortDateTime(endpoint.lastDelivery.updatedAt, timeZone)}
                       </Text>
                     </BlockStack>
                   ) : (

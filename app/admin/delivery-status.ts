@@ -1,0 +1,12 @@
+// Delivery statuses as the log shows and filters them; shared by the delivery
+// model and the pages (no server imports).
+
+export const DELIVERY_STATUSES = ["pending", "in_flight", "succeeded", "failed", "cancelled_converted", "expired", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** What one resend may bring back; a cancelled_converted delivery never is (the buyer ordered). */
+export const RESENDABLE_STATUSES: readonly DeliveryStatus[] = ["failed", "expired"];
+
+export function isResendable(status: string): boolean {
+  return (RESENDABLE_STATUSES as readonly string[]).includes(status);
+}
