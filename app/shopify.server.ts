@@ -5,6 +5,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { ensureShop } from "./models/shop.server";
 import { activatePixel } from "./pixel/activate.server";
+import { syncShopDetails } from "./models/shop-details.server";
 import { logger } from "./logger.server";
 import { EncryptedSessionStorage } from "./crypto/encrypted-session-storage.server";
 import { appKeyring } from "./crypto/keyring.server";
@@ -32,7 +33,8 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session, admin }) => {
       await ensureShop(session.shop, { scopes: session.scope ?? null });
-      // Never throws for Shopify-side failures; the merchant can retry from Settings.
+      // Neither throws for Shopify-side failures; the merchant can retry the pixel from Settings.
+      await syncShopDetails(session.shop, admin.graphql);
       await activatePixel(session.shop, admin.graphql);
     },
   },

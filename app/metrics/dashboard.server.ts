@@ -54,6 +54,7 @@ export async function loadOnboarding(shop: Shop) {
       pixelActive: shop.webPixelId !== null,
       activeEndpoints,
       testDelivered: testDelivery !== null,
+      shopifyPlus: shop.shopifyPlus,
     }),
     isNewShop: anyCheckout === null && endpoints === 0,
   };

@@ -15,6 +15,12 @@ describe("onboarding checklist", () => {
     expect(checklist.complete).toBe(complete);
   });
 
+  it("leaves out the checkout block on stores without Shopify Plus, so the checklist can finish", () => {
+    const checklist = onboardingSteps({ extensionSeen: false, pixelActive: true, activeEndpoints: 1, testDelivered: true, shopifyPlus: false });
+    expect(checklist.steps.map((step) => step.id)).toEqual(["pixel", "endpoint", "test"]);
+    expect(checklist.complete).toBe(true);
+  });
+
   it("names the four steps in order", () => {
     expect(onboardingSteps(none).steps.map((step) => step.id)).toEqual(["extension", "pixel", "endpoint", "test"]);
   });

@@ -9,6 +9,8 @@ export interface OnboardingFacts {
   activeEndpoints: number;
   /** a `test` delivery succeeded */
   testDelivered: boolean;
+  /** Shop.shopifyPlus: false hides the extension step, which only Plus checkouts can run */
+  shopifyPlus?: boolean | null;
 }
 
 export type OnboardingStepId = "extension" | "pixel" | "endpoint" | "test";
@@ -53,6 +55,7 @@ export function onboardingSteps(facts: OnboardingFacts): { steps: OnboardingStep
       action: { label: "View endpoints", url: "/app/endpoints" },
     },
   ];
-  const done = steps.filter((step) => step.done).length;
-  return { steps, done, complete: done === steps.length };
+  const required = facts.shopifyPlus === false ? steps.filter((step) => step.id !== "extension") : steps;
+  const done = required.filter((step) => step.done).length;
+  return { steps: required, done, complete: done === required.length };
 }

@@ -95,12 +95,3 @@ export async function recordObservation(shop: Shop, token: string, observation: 
   throw new Error(`checkout ${token} kept changing under concurrent writes`);
 }
 
-/** How many checkouts the shop has captured, per status. */
-export async function checkoutCountsByStatus(shopDomain: string): Promise<Record<string, number>> {
-  const groups = await prisma.checkout.groupBy({
-    by: ["status"],
-    where: { shop: { domain: shopDomain } },
-    _count: { _all: true },
-  });
-  return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
-}

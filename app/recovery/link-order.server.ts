@@ -108,7 +108,8 @@ export async function linkOrder(shopDomain: string, order: OrderWebhook, now = n
       orderId: order.id,
       orderName: order.name ?? null,
       orderTotal: order.total_price === null || order.total_price === undefined ? null : String(order.total_price),
-      orderCurrency: (order.presentment_currency ?? order.currency)?.toUpperCase() ?? null,
+      // total_price is in the shop's currency; presentment_currency is the buyer's.
+      orderCurrency: order.currency?.toUpperCase() ?? null,
       orderCreatedAt,
       matchType,
       recoveryDelayMinutes: outcome.delayMinutes,

@@ -27,6 +27,7 @@ CREATE TABLE "Shop" (
     "currency" TEXT NOT NULL DEFAULT 'USD',
     "countryCode" TEXT,
     "timezone" TEXT NOT NULL DEFAULT 'UTC',
+    "shopifyPlus" BOOLEAN,
     "scopes" TEXT,
     "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "uninstalledAt" DATETIME,
