@@ -141,7 +141,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
         await releaseClaims(workerId, [claimed]);
         return;
       }
-      await performAttempt(claimed, workerId, clock, { timeoutMs: options.attemptTimeoutMs });
+      const result = await performAttempt(claimed, workerId, clock, { timeoutMs: options.attemptTimeoutMs });
+      if (result?.ok) return; // delivered: nothing follows
     }
     await afterRun(deliveryId, job);
   }
