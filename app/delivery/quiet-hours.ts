@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { isTimeZone, wallClock } from "../time-zone";
+
+export { isTimeZone };
 
 // An endpoint's quiet hours (DESIGN.md "Delivery policy"): attempts due inside
 // the window wait until it ends, in the merchant's time zone. Pure, Intl only.
@@ -16,47 +19,10 @@ const DAY_MS = DAY_MINUTES * MINUTE_MS;
 
 const modulo = (value: number, divisor: number) => ((value % divisor) + divisor) % divisor;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/**
- * Whether Intl knows `timeZone` (IANA names and their aliases, any case).
- * Intl.supportedValuesOf("timeZone") is no test: Node 20's ICU lists neither UTC nor Asia/Kolkata.
- */
-export function isTimeZone(timeZone: string): boolean {
-  if (timeZone.trim() === "") return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Local wall-clock reading of `ms` in `timeZone`, as if that reading were UTC. */
 function wallClockMs(ms: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(ms)) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  const whole = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const parts = wallClock(ms, timeZone);
+  const whole = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
   return whole + modulo(ms, 1000);
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone, wallClock } from "../time-zone";
 
 // Date ranges of the admin, in calendar days of the shop's time zone. Pure:
 // Intl only, `now` comes in as an argument.
@@ -27,43 +28,9 @@ const DAY_MS = 24 * 60 * 60_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 /** The shop's zone if Intl knows it, else UTC (a bad stored value must not break the admin). */
 export function usableTimeZone(timeZone: string | null | undefined): string {
-  if (!timeZone) return "UTC";
-  try {
-    formatterFor(timeZone);
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
-}
-
-function wallClock(at: number, timeZone: string) {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(at)) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  return parts as { year: number; month: number; day: number; hour: number; minute: number; second: number };
+  return timeZone && isTimeZone(timeZone) ? timeZone : "UTC";
 }
 
 const pad = (value: number, width = 2) => String(value).padStart(width, "0");
