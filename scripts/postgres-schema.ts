@@ -5,9 +5,12 @@
 //
 // generate writes prisma/postgres/schema.prisma (the source schema with the
 // postgresql provider), schema.sql (that schema from empty), a Postgres
-// migration named like each SQLite one, and the Postgres client. check
-// verifies all of it, and that replaying the migrations on a real server gives
-// exactly the tables, columns, indexes and constraints of schema.sql.
+// migration named like each SQLite one (with the checksum of its SQLite twin
+// and a snapshot of the schema after it, from which the next one is diffed),
+// and the Postgres client. A SQLite migration edited in place is regenerated
+// if it is the newest. check verifies all of it, and that replaying the
+// migrations on a real server gives exactly the tables, columns, indexes and
+// constraints of schema.sql.
 // Prisma's JS engine needs a live server even to print SQL, so both use
 // CART_RELAY_TEST_POSTGRES_URL (or a postgres:// DATABASE_URL), or start a
 // throwaway one.
@@ -17,7 +20,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { applyPostgresMigrations, createDatabase, describeSchema, dropDatabases, executeSql, migrationNames, POSTGRES_MIGRATIONS_DIR } from "./postgres-migrations";
-import { derivePostgresSchema, pairMigrations, sameSql } from "./postgres-schema-text";
+import { derivePostgresSchema, migrationHeader, migrationOrder, pairMigrations, sameSql, sha256, twinChecksum } from "./postgres-schema-text";
 import { startPostgres } from "./throwaway-servers";
 
 const SOURCE_SCHEMA = path.resolve("prisma", "schema.prisma");
@@ -68,14 +71,36 @@ async function withPostgres<T>(run: (adminUrl: string) => Promise<T>): Promise<T
   }
 }
 
+const snapshotFile = (name: string) => path.join(POSTGRES_MIGRATIONS_DIR, name, "schema.prisma.snapshot");
+const postgresMigrationFile = (name: string) => path.join(POSTGRES_MIGRATIONS_DIR, name, "migration.sql");
+const sqliteMigrationSql = (name: string) => readFileSync(path.join(SQLITE_MIGRATIONS_DIR, name, "migration.sql"), "utf8");
+
+/** Postgres migrations whose SQLite twin changed since they were generated (edited in place before a release). */
+function staleTwins(names: string[], sqliteNames: string[]): string[] {
+  return names.filter((name) => sqliteNames.includes(name) && twinChecksum(readFileSync(postgresMigrationFile(name), "utf8")) !== sha256(sqliteMigrationSql(name)));
+}
+
 async function generate(adminUrl: string): Promise<string[]> {
   const derived = derivePostgresSchema(readFileSync(SOURCE_SCHEMA, "utf8"));
-  const previous = existsSync(POSTGRES_SCHEMA) ? readFileSync(POSTGRES_SCHEMA, "utf8") : null;
-  const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteMigrationNames(), migrationNames());
+  const current = existsSync(POSTGRES_SCHEMA) ? readFileSync(POSTGRES_SCHEMA, "utf8") : null;
+  const sqliteNames = migrationOrder(sqliteMigrationNames());
+  const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteNames, migrationNames());
   if (extraInPostgres.length > 0) throw new Error(`Postgres migrations without a SQLite twin: ${extraInPostgres.join(", ")}; remove them or restore the SQLite ones`);
-  if (missingInPostgres.length > 1) throw new Error(`several SQLite migrations lack a Postgres twin (${missingInPostgres.join(", ")}): run generate after each SQLite migration`);
-  if (missingInPostgres.length === 0 && previous !== derived) {
-    throw new Error("prisma/schema.prisma changed but prisma/migrations has no new migration: create the SQLite migration first (see docs/decisions/001), then generate");
+  const stale = staleTwins(migrationNames(), sqliteNames);
+  const newest = sqliteNames[sqliteNames.length - 1];
+  let target: string | null = null;
+  if (missingInPostgres.length > 1) {
+    throw new Error(`several SQLite migrations lack a Postgres twin (${missingInPostgres.join(", ")}): run generate after each SQLite migration`);
+  } else if (missingInPostgres.length === 1) {
+    if (missingInPostgres[0] !== newest) throw new Error(`${missingInPostgres[0]} is not the newest SQLite migration; Postgres twins are made in order`);
+    if (stale.length > 0) throw new Error(`SQLite migrations changed after their Postgres twin was made: ${stale.join(", ")}`);
+    target = newest;
+  } else if (stale.length > 0) {
+    // Editing the newest migration in place is how unreleased schema work goes; older ones are history.
+    if (stale.length > 1 || stale[0] !== newest) throw new Error(`SQLite migrations other than the newest changed after their Postgres twin was made: ${stale.join(", ")}; add a new migration instead`);
+    target = newest;
+  } else if (current !== derived) {
+    throw new Error("prisma/schema.prisma changed but prisma/migrations has no new or changed migration: create the SQLite migration first (see docs/decisions/001), then generate");
   }
 
   const written: string[] = [];
@@ -87,9 +112,12 @@ async function generate(adminUrl: string): Promise<string[]> {
   write(POSTGRES_SCHEMA, derived);
   const schemaSql = sqlFromEmpty(POSTGRES_SCHEMA, adminUrl);
   write(POSTGRES_SQL, schemaSql);
-  if (missingInPostgres.length === 1) {
+  if (target) {
+    const index = sqliteNames.indexOf(target);
+    const previous = index > 0 ? readFileSync(snapshotFile(sqliteNames[index - 1]!), "utf8") : null;
     const step = previous === null ? schemaSql : sqlBetween(previous, POSTGRES_SCHEMA, adminUrl);
-    write(path.join(POSTGRES_MIGRATIONS_DIR, missingInPostgres[0]!, "migration.sql"), step.trim() === "" ? NO_CHANGES : step);
+    write(postgresMigrationFile(target), migrationHeader(target, sqliteMigrationSql(target)) + (step.trim() === "" ? NO_CHANGES : step));
+    write(snapshotFile(target), derived);
   }
   write(LOCK_FILE, LOCK_TEXT);
   prisma(["generate", "--schema", POSTGRES_SCHEMA], adminUrl);
@@ -102,14 +130,20 @@ async function check(adminUrl: string): Promise<string[]> {
   const derived = derivePostgresSchema(readFileSync(SOURCE_SCHEMA, "utf8"));
   if (!existsSync(POSTGRES_SCHEMA)) problems.push("prisma/postgres/schema.prisma is missing");
   else if (readFileSync(POSTGRES_SCHEMA, "utf8") !== derived) problems.push("prisma/postgres/schema.prisma differs from the one derived from prisma/schema.prisma");
-  const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteMigrationNames(), migrationNames());
+  const sqliteNames = migrationOrder(sqliteMigrationNames());
+  const postgresNames = migrationNames();
+  const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteNames, postgresNames);
   if (missingInPostgres.length > 0) problems.push(`SQLite migrations without a Postgres twin: ${missingInPostgres.join(", ")}`);
   if (extraInPostgres.length > 0) problems.push(`Postgres migrations without a SQLite twin: ${extraInPostgres.join(", ")}`);
-  if (!existsSync(LOCK_FILE) || readFileSync(LOCK_FILE, "utf8") !== LOCK_TEXT) problems.push("prisma/postgres/migrations/migration_lock.toml is missing or not postgresql");
-  if (problems.length > 0 || !existsSync(POSTGRES_SQL)) {
-    if (!existsSync(POSTGRES_SQL)) problems.push("prisma/postgres/schema.sql is missing");
-    return problems;
+  const stale = staleTwins(postgresNames, sqliteNames);
+  if (stale.length > 0) problems.push(`SQLite migrations changed after their Postgres twin was made: ${stale.join(", ")}`);
+  const newest = postgresNames[postgresNames.length - 1];
+  if (newest && (!existsSync(snapshotFile(newest)) || readFileSync(snapshotFile(newest), "utf8") !== derived)) {
+    problems.push(`prisma/postgres/migrations/${newest}/schema.prisma.snapshot is not the current Postgres schema`);
   }
+  if (!existsSync(LOCK_FILE) || readFileSync(LOCK_FILE, "utf8") !== LOCK_TEXT) problems.push("prisma/postgres/migrations/migration_lock.toml is missing or not postgresql");
+  if (!existsSync(POSTGRES_SQL)) problems.push("prisma/postgres/schema.sql is missing");
+  if (problems.length > 0) return problems;
 
   const schemaSql = readFileSync(POSTGRES_SQL, "utf8");
   if (!sameSql(sqlFromEmpty(POSTGRES_SCHEMA, adminUrl), schemaSql)) problems.push("prisma/postgres/schema.sql is not what Prisma generates from prisma/postgres/schema.prisma");

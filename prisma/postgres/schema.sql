@@ -32,6 +32,7 @@ CREATE TABLE "Shop" (
     "currency" TEXT NOT NULL DEFAULT 'USD',
     "countryCode" TEXT,
     "timezone" TEXT NOT NULL DEFAULT 'UTC',
+    "shopifyPlus" BOOLEAN,
     "scopes" TEXT,
     "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "uninstalledAt" TIMESTAMP(3),
@@ -241,6 +242,9 @@ CREATE INDEX "Checkout_shopId_phoneE164_idx" ON "Checkout"("shopId", "phoneE164"
 
 -- CreateIndex
 CREATE INDEX "Checkout_shopId_orderId_idx" ON "Checkout"("shopId", "orderId");
+
+-- CreateIndex
+CREATE INDEX "Checkout_shopId_lastActivityAt_idx" ON "Checkout"("shopId", "lastActivityAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Checkout_shopId_token_key" ON "Checkout"("shopId", "token");
