@@ -18,14 +18,17 @@ function replaceOnce(text: string, pattern: RegExp, replacement: (match: string,
 }
 
 /**
- * The Postgres schema for a source schema: provider `postgresql`, and the
- * client generated into prisma/postgres/client instead of node_modules (where
- * the SQLite client lives).
+ * The Postgres schema for a source schema: provider `postgresql`, the client
+ * generated into prisma/postgres/client instead of node_modules (where the
+ * SQLite client lives), and JSON columns stored as `json`, not `jsonb`.
  */
 export function derivePostgresSchema(source: string): string {
   let text = replaceOnce(source, /(datasource\s+db\s*\{[^}]*?provider\s*=\s*)"sqlite"/, (_m, head) => `${head}"postgresql"`, 'datasource with provider = "sqlite"');
   if (/generator\s+client\s*\{[^}]*\boutput\s*=/.test(text)) throw new SchemaTextError("the source generator must not set output (the Postgres client's output is set here)");
   text = replaceOnce(text, /(generator\s+client\s*\{[^}]*?)(\n\})/, (_m, body, close) => `${body}\n  output     = "./client"${close}`, "generator client block");
+  // SQLite keeps JSON as the text written; Postgres' default jsonb would reorder keys (an endpoint's
+  // custom headers, for one). json keeps the text as SQLite does.
+  text = text.replace(/^(\s+\w+\s+Json\??)(?=[ \t]|$)(?![^\n]*@db\.)/gm, "$1 @db.Json");
   return GENERATED_HEADER + text;
 }
 

@@ -1,6 +1,8 @@
 // Keeps prisma/postgres in step with the one source schema:
 //
 //   npx tsx scripts/postgres-schema.ts generate   after a new SQLite migration in prisma/migrations
+//   npx tsx scripts/postgres-schema.ts generate --regenerate-newest
+//                                                 remakes the newest Postgres migration (unreleased work only)
 //   npx tsx scripts/postgres-schema.ts check      exits 1 when anything drifted (CI runs it)
 //
 // generate writes prisma/postgres/schema.prisma (the source schema with the
@@ -80,7 +82,7 @@ function staleTwins(names: string[], sqliteNames: string[]): string[] {
   return names.filter((name) => sqliteNames.includes(name) && twinChecksum(readFileSync(postgresMigrationFile(name), "utf8")) !== sha256(sqliteMigrationSql(name)));
 }
 
-async function generate(adminUrl: string): Promise<string[]> {
+async function generate(adminUrl: string, { regenerateNewest = false } = {}): Promise<string[]> {
   const derived = derivePostgresSchema(readFileSync(SOURCE_SCHEMA, "utf8"));
   const current = existsSync(POSTGRES_SCHEMA) ? readFileSync(POSTGRES_SCHEMA, "utf8") : null;
   const sqliteNames = migrationOrder(sqliteMigrationNames());
@@ -98,6 +100,8 @@ async function generate(adminUrl: string): Promise<string[]> {
   } else if (stale.length > 0) {
     // Editing the newest migration in place is how unreleased schema work goes; older ones are history.
     if (stale.length > 1 || stale[0] !== newest) throw new Error(`SQLite migrations other than the newest changed after their Postgres twin was made: ${stale.join(", ")}; add a new migration instead`);
+    target = newest;
+  } else if (regenerateNewest && newest) {
     target = newest;
   } else if (current !== derived) {
     throw new Error("prisma/schema.prisma changed but prisma/migrations has no new or changed migration: create the SQLite migration first (see docs/decisions/001), then generate");
@@ -184,7 +188,8 @@ if (command !== "generate" && command !== "check") {
 }
 try {
   if (command === "generate") {
-    const written = await withPostgres(generate);
+    const regenerateNewest = process.argv.includes("--regenerate-newest");
+    const written = await withPostgres((url) => generate(url, { regenerateNewest }));
     process.stdout.write(`wrote:\n${written.map((file) => `  ${file}`).join("\n")}\n`);
   } else {
     const problems = await withPostgres(check);

@@ -16,18 +16,28 @@ datasource db {
 model Shop {
   id String @id
   provider String @default("sqlite")
+  /// headers in the order entered
+  headers Json?
+  topics  Json // list
+  report Json @db.JsonB
+  notJson String @default("Json")
 }
 `;
 
 describe("the Postgres schema derived from the source schema", () => {
-  it("swaps the datasource provider, gives the client its own output and changes nothing else", () => {
+  it("swaps the datasource provider, gives the client its own output, keeps JSON as text and changes nothing else", () => {
     const derived = derivePostgresSchema(source);
     expect(derived.startsWith(GENERATED_HEADER)).toBe(true);
     expect(derived).toContain('datasource db {\n  provider = "postgresql"');
     expect(derived).toContain('engineType = "client"\n  output     = "./client"\n}');
     // Only the datasource's provider changes, not a model field that happens to say sqlite.
     expect(derived).toContain('provider String @default("sqlite")');
-    expect(derived.slice(GENERATED_HEADER.length).replace('"postgresql"', '"sqlite"').replace('\n  output     = "./client"', "")).toBe(source);
+    // JSON stays text, as in SQLite; an explicit native type is left alone.
+    expect(derived).toContain("  headers Json? @db.Json\n");
+    expect(derived).toContain("  topics  Json @db.Json // list\n");
+    expect(derived).toContain("  report Json @db.JsonB\n");
+    expect(derived).toContain('  notJson String @default("Json")\n');
+    expect(derived.slice(GENERATED_HEADER.length).replace('"postgresql"', '"sqlite"').replace('\n  output     = "./client"', "").replaceAll(" @db.Json", "")).toBe(source.replace(" @db.JsonB", "B"));
   });
 
   it.each([
