@@ -80,11 +80,14 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
     const succeeded = () => prisma.delivery.count({ where: { status: "succeeded", topic: "abandonedCheckout" } });
     /** First-attempt start and first success for each checkout's delivery, by checkout token. */
     async function attemptsOf(tokens: string[]) {
+      const wanted = new Set(tokens);
       const rows = await prisma.delivery.findMany({
-        where: { topic: "abandonedCheckout", event: { checkout: { token: { in: tokens } } } },
+        where: { topic: "abandonedCheckout" },
         select: { firstSuccessAt: true, attempts: { where: { number: 1 }, select: { startedAt: true } }, event: { select: { checkout: { select: { token: true } } } } },
       });
-      return rows.map((row) => ({ token: row.event.checkout!.token, startedAt: row.attempts[0]!.startedAt.getTime(), succeededAt: row.firstSuccessAt!.getTime() }));
+      return rows
+        .filter((row) => wanted.has(row.event.checkout!.token))
+        .map((row) => ({ token: row.event.checkout!.token, startedAt: row.attempts[0]!.startedAt.getTime(), succeededAt: row.firstSuccessAt!.getTime() }));
     }
     const tokens = (from: number, count: number) => Array.from({ length: count }, (_, i) => `bench-${from + i}`);
 

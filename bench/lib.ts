@@ -90,8 +90,8 @@ export async function closedLoop(target: Target, { concurrency, seconds, startAt
 
 /**
  * Open loop: requests start on a fixed schedule (`rps`) whatever the answers,
- * so latency includes queueing when the server falls behind. Latency counts
- * from the scheduled start, not from when a free connection took it.
+ * so latency includes queueing when the server (or this generator) falls
+ * behind. Latency counts from the scheduled start.
  */
 export async function openLoop(target: Target, { rps, seconds, startAt = 0, maxConnections = 256 }: { rps: number; seconds: number; startAt?: number; maxConnections?: number }): Promise<LoadResult> {
   const pool = new Pool(target.origin, { connections: maxConnections, pipelining: 1 });
@@ -100,21 +100,25 @@ export async function openLoop(target: Target, { rps, seconds, startAt = 0, maxC
   const total = Math.round(rps * seconds);
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
-  for (let n = 0; n < total; n++) {
-    const scheduled = started + (n * 1000) / rps;
-    const wait = scheduled - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const i = startAt + n;
-    inFlight.push((async () => {
-      try {
-        const response = await pool.request({ method: "POST", path: target.path, headers: target.headers(i), body: target.body(i) });
-        await response.body.dump();
-        if (response.statusCode === 200) latencies.push(performance.now() - scheduled);
-        else errors++;
-      } catch {
-        errors++;
-      }
-    })());
+  const send = async (n: number, scheduled: number) => {
+    try {
+      const response = await pool.request({ method: "POST", path: target.path, headers: target.headers(startAt + n), body: target.body(startAt + n) });
+      await response.body.dump();
+      if (response.statusCode === 200) latencies.push(performance.now() - scheduled);
+      else errors++;
+    } catch {
+      errors++;
+    }
+  };
+  // Each tick starts every request whose time has come, then yields so answers are read.
+  let n = 0;
+  while (n < total) {
+    const now = performance.now();
+    while (n < total && started + (n * 1000) / rps <= now) {
+      inFlight.push(send(n, started + (n * 1000) / rps));
+      n++;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(1, started + (n * 1000) / rps - performance.now()))));
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
