@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { PrismaClient } from "@prisma/client";
+import { Prisma, PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "./env.server";
@@ -7,20 +7,26 @@ import { isPostgresUrl, POSTGRES_CLIENT_DIR, postgresConnection } from "./databa
 
 type PrismaClientClass = new (options: { adapter: PrismaPg }) => PrismaClient;
 
+const GENERATE_POSTGRES_CLIENT = "run `npx tsx scripts/postgres-client.ts`";
+
 /**
  * A client generated for SQLite refuses a Postgres adapter, so PostgreSQL runs
  * on the client generated from prisma/postgres/schema.prisma: the same models
- * from the same source schema, hence the same API.
+ * from the same source schema, hence the same API. It must run on
+ * @prisma/client's own runtime, or `Prisma.DbNull` and the error classes the
+ * app imports from @prisma/client would not be the ones it uses.
  */
 function postgresClientClass(): PrismaClientClass {
+  let generated: { PrismaClient: PrismaClientClass; Prisma?: { PrismaClientKnownRequestError?: unknown } };
   try {
-    return (createRequire(import.meta.url)(POSTGRES_CLIENT_DIR) as { PrismaClient: PrismaClientClass }).PrismaClient;
+    generated = createRequire(import.meta.url)(POSTGRES_CLIENT_DIR);
   } catch (error) {
-    throw new Error(
-      `DATABASE_URL is a PostgreSQL URL but its Prisma client is missing in ${POSTGRES_CLIENT_DIR}: run \`npx prisma generate\` with that DATABASE_URL set`,
-      { cause: error },
-    );
+    throw new Error(`DATABASE_URL is a PostgreSQL URL but its Prisma client is missing in ${POSTGRES_CLIENT_DIR}: ${GENERATE_POSTGRES_CLIENT}`, { cause: error });
   }
+  if (generated.Prisma?.PrismaClientKnownRequestError !== Prisma.PrismaClientKnownRequestError) {
+    throw new Error(`the Prisma client in ${POSTGRES_CLIENT_DIR} has its own runtime (a plain \`prisma generate\` made it): ${GENERATE_POSTGRES_CLIENT}`);
+  }
+  return generated.PrismaClient;
 }
 
 /**

@@ -68,3 +68,19 @@ export function migrationHeader(name: string, sqliteMigrationSql: string): strin
 export function twinChecksum(postgresMigrationSql: string): string | null {
   return /^-- sqlite-twin-sha256: ([0-9a-f]{64})$/m.exec(postgresMigrationSql)?.[1] ?? null;
 }
+
+const OWN_RUNTIME = "require('./runtime/client.js')";
+const SHARED_RUNTIME = "require('@prisma/client/runtime/client.js')";
+
+/**
+ * The generated Postgres client's entry, loading @prisma/client's runtime
+ * instead of its own copy (see scripts/postgres-client.ts).
+ */
+export function shareRuntime(clientIndexJs: string): string {
+  const count = clientIndexJs.split(OWN_RUNTIME).length - 1;
+  if (count === 0) {
+    if (clientIndexJs.includes(SHARED_RUNTIME)) return clientIndexJs;
+    throw new SchemaTextError("the generated client does not load ./runtime/client.js as expected; check the Prisma version");
+  }
+  return clientIndexJs.replaceAll(OWN_RUNTIME, SHARED_RUNTIME);
+}

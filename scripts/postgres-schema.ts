@@ -9,8 +9,8 @@
 // postgresql provider), schema.sql (that schema from empty), a Postgres
 // migration named like each SQLite one (with the checksum of its SQLite twin
 // and a snapshot of the schema after it, from which the next one is diffed),
-// and the Postgres client. A SQLite migration edited in place is regenerated
-// if it is the newest. check verifies all of it, and that replaying the
+// and the Postgres client (scripts/postgres-client.ts). A SQLite migration
+// edited in place is regenerated if it is the newest. check verifies all of it, and that replaying the
 // migrations on a real server gives exactly the tables, columns, indexes and
 // constraints of schema.sql.
 // Prisma's JS engine needs a live server even to print SQL, so both use
@@ -23,6 +23,7 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { applyPostgresMigrations, createDatabase, describeSchema, dropDatabases, executeSql, migrationNames, POSTGRES_MIGRATIONS_DIR } from "./postgres-migrations";
 import { derivePostgresSchema, migrationHeader, migrationOrder, pairMigrations, sameSql, sha256, twinChecksum } from "./postgres-schema-text";
+import { generatePostgresClient } from "./postgres-client";
 import { startPostgres } from "./throwaway-servers";
 
 const SOURCE_SCHEMA = path.resolve("prisma", "schema.prisma");
@@ -124,7 +125,7 @@ async function generate(adminUrl: string, { regenerateNewest = false } = {}): Pr
     write(snapshotFile(target), derived);
   }
   write(LOCK_FILE, LOCK_TEXT);
-  prisma(["generate", "--schema", POSTGRES_SCHEMA], adminUrl);
+  generatePostgresClient(adminUrl);
   written.push("prisma/postgres/client/ (generated, not committed)");
   return written;
 }
