@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { derivePostgresSchema, GENERATED_HEADER, migrationHeader, pairMigrations, SchemaTextError, sameSql, sha256, twinChecksum } from "../../scripts/postgres-schema-text";
+import { derivePostgresSchema, GENERATED_HEADER, migrationHeader, pairMigrations, SchemaTextError, sameSql, sha256, shareRuntime, twinChecksum } from "../../scripts/postgres-schema-text";
 
 const source = `// comment
 generator client {
@@ -99,5 +99,20 @@ describe("the SQLite twin recorded in a Postgres migration", () => {
       const postgres = readFileSync(`prisma/postgres/migrations/${name}/migration.sql`, "utf8");
       expect(twinChecksum(postgres)).toBe(sha256(readFileSync(`prisma/migrations/${name}/migration.sql`, "utf8")));
     }
+  });
+});
+
+describe("the generated Postgres client's runtime", () => {
+  const generated = "const {\n  Decimal,\n} = require('./runtime/client.js')\n// ...\nconst { warnEnvConflicts } = require('./runtime/client.js')\n";
+
+  it("is @prisma/client's, at every place the client loads it", () => {
+    const shared = shareRuntime(generated);
+    expect(shared).not.toContain("./runtime/client.js");
+    expect(shared.split("require('@prisma/client/runtime/client.js')")).toHaveLength(3);
+    expect(shareRuntime(shared)).toBe(shared);
+  });
+
+  it("refuses a client that loads its runtime some other way", () => {
+    expect(() => shareRuntime("const r = require('./runtime/library.js')")).toThrow(SchemaTextError);
   });
 });
