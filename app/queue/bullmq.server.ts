@@ -203,6 +203,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
   }
 
   function onFailed(job: Job | undefined, error: Error) {
+    // An announcement can beat its transaction's commit; only the last try is news.
+    if (error instanceof EventNotVisibleYet && job && job.attemptsMade < (job.opts.attempts ?? 1)) return;
     log.warn({ err: error, job: job?.name, jobId: job?.id }, "queue job failed");
   }
 
