@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Shop } from "@prisma/client";
+import { Prisma, type Shop } from "@prisma/client";
 import prisma from "../db.server";
 
 export function newPixelKey(): string {
@@ -17,10 +17,15 @@ export async function ensureShop(domain: string, details: { scopes?: string | nu
 
 /** The Shop row for a domain a Shopify-signed request named, created on first sight. */
 export async function shopForCapture(domain: string): Promise<Shop> {
-  return (
-    (await prisma.shop.findUnique({ where: { domain } })) ??
-    prisma.shop.upsert({ where: { domain }, create: { domain, pixelKey: newPixelKey() }, update: {} })
-  );
+  const existing = await prisma.shop.findUnique({ where: { domain } });
+  if (existing) return existing;
+  try {
+    return await prisma.shop.create({ data: { domain, pixelKey: newPixelKey() } });
+  } catch (error) {
+    // Prisma's upsert is not atomic: on PostgreSQL, concurrent first captures of a shop race to create it.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return prisma.shop.findUniqueOrThrow({ where: { domain } });
+    throw error;
+  }
 }
 
 export function findShop(domain: string): Promise<Shop | null> {
