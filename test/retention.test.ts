@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { purgeExpiredData } from "../app/privacy/retention.server";
+import { createEmbeddedQueue } from "../app/queue/embedded.server";
 import { captureCheckout, connectReceiver, MINUTE, runWorker, shopRow, sweep, TestClock } from "./pipeline";
 
 const DAY = 24 * 60 * MINUTE;
@@ -39,5 +40,16 @@ describe("retention", () => {
     await prisma.shop.update({ where: { domain: shop }, data: { retentionDays: 7 } });
     await prisma.checkout.update({ where: { id: checkout.id }, data: { lastActivityAt: new Date(Date.now() - 8 * DAY) } });
     expect((await purgeExpiredData(new Date())).checkouts).toBe(1);
+  });
+
+  it("runs on the worker's schedule: the embedded queue purges when it starts and hourly after", async () => {
+    const shop = "scheduled-retention.myshopify.com";
+    const checkout = await captureCheckout(shop, { checkoutToken: "stale", email: "s@example.com" });
+    await prisma.checkout.update({ where: { id: checkout.id }, data: { lastActivityAt: new Date(Date.now() - 100 * DAY) } });
+    const queue = createEmbeddedQueue({ pollIntervalMs: 20, workerId: "retention-test" });
+    await queue.start();
+    for (let i = 0; i < 100 && (await prisma.checkout.count({ where: { id: checkout.id } })) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await queue.stop();
+    expect(await prisma.checkout.count({ where: { id: checkout.id } })).toBe(0);
   });
 });

@@ -3,6 +3,8 @@ import prisma from "../db.server";
 const DAY_MS = 24 * 60 * 60_000;
 // Shopify redelivers a webhook for 48 hours; receipts older than this dedupe nothing.
 export const WEBHOOK_RECEIPT_DAYS = 7;
+/** How often the work queues run the purge. */
+export const RETENTION_PURGE_INTERVAL_MS = 60 * 60_000;
 
 export interface PurgeReport {
   checkouts: number;

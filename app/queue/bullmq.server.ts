@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import { sweepAbandonedCheckouts } from "../abandonment/detector.server";
+import { purgeExpiredData, RETENTION_PURGE_INTERVAL_MS } from "../privacy/retention.server";
 import { CONTROL_TOPICS } from "../delivery/attempt-rules";
 import { claimDueDeliveries, performAttempt, releaseClaims, systemClock, type WorkerClock } from "../delivery/worker.server";
 import { logger } from "../logger.server";
@@ -124,6 +125,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
     const template = { opts: { removeOnComplete: true, removeOnFail: true } };
     await detector!.upsertJobScheduler("sweep", { every: detectorIntervalMs }, { name: "sweep", ...template });
     await detector!.upsertJobScheduler("reconcile", { every: reconcileIntervalMs }, { name: "reconcile", ...template });
+    await detector!.upsertJobScheduler("purge", { every: RETENTION_PURGE_INTERVAL_MS }, { name: "purge", ...template });
   }
 
   async function afterRun(deliveryId: string, job: Job) {
@@ -238,6 +240,10 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
         if (job.name === "reconcile") {
           const count = await reconcile();
           if (count > 0) log.debug({ count }, "reconciled due deliveries");
+          return;
+        }
+        if (job.name === "purge") {
+          log.info(await purgeExpiredData(new Date()), "retention purge");
           return;
         }
         await sweep();

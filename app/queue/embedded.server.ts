@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { sweepAbandonedCheckouts } from "../abandonment/detector.server";
 import { claimDueDeliveries, performAttempt, releaseClaims, systemClock, type WorkerClock } from "../delivery/worker.server";
 import { logger } from "../logger.server";
+import { purgeExpiredData, RETENTION_PURGE_INTERVAL_MS } from "../privacy/retention.server";
 import type { WorkQueue } from "./work-queue";
 
 export interface EmbeddedQueueOptions {
@@ -25,7 +26,14 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): WorkQue
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
 
+  let lastPurgeAt = 0;
+
   async function tick(): Promise<number> {
+    if (clock.now().getTime() - lastPurgeAt >= RETENTION_PURGE_INTERVAL_MS) {
+      lastPurgeAt = clock.now().getTime();
+      const purged = await purgeExpiredData(clock.now());
+      logger.info({ ...purged, workerId }, "retention purge");
+    }
     await sweepAbandonedCheckouts(clock.now());
     const claimed = await claimDueDeliveries(workerId, clock.now(), concurrency);
     let index = 0;
