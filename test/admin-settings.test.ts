@@ -73,7 +73,7 @@ describe("settings form", () => {
 
   it("refuses a body that is not the form", async () => {
     const response = await read(await callRoute(action, { request: await adminRequest(SHOP, "/app/settings", { json: { intent: "reset" } }) }));
-    expect(response).toEqual({ status: 400, body: { ok: false, error: "intent must be save or activatePixel" } });
+    expect(response).toEqual({ status: 400, body: { ok: false, error: "intent must be save, activatePixel or rotatePixelKey" } });
   });
 });
 
@@ -160,5 +160,18 @@ describe("pixel activation", () => {
     expect(status).toBe(502);
     expect(body).toMatchObject({ ok: false, error: "webPixelUpdate failed: webPixel.settings: Settings are invalid (INVALID_SETTINGS)" });
     expect(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({ webPixelId: "gid://shopify/WebPixel/777" });
+  });
+
+  it("rotates the pixel key: Shopify gets the new key first, and the old one stops working", async () => {
+    const before = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    const calls = shopifyAdminApi((body) => ({
+      data: { webPixelUpdate: { webPixel: { id: "gid://shopify/WebPixel/777", settings: body.variables!.webPixel.settings }, userErrors: [] } },
+    }));
+    const { status, body } = await read(await callRoute(action, { request: await adminRequest(SHOP, "/app/settings", { json: { intent: "rotatePixelKey" } }) }));
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ok: true });
+    const after = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    expect(after.pixelKey).not.toBe(before.pixelKey);
+    expect(JSON.parse(calls[0]!.variables!.webPixel.settings).pixelKey).toBe(after.pixelKey);
   });
 });

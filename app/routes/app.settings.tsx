@@ -10,6 +10,7 @@ import { fieldErrors, summarize, type FieldErrors } from "../admin/field-errors"
 import { AdminErrorBoundary, jsonTarget, showToast } from "../admin/ui";
 import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings } from "../models/settings.server";
 import { activatePixel } from "../pixel/activate.server";
+import { rotatePixelKey } from "../pixel/rotate-pixel-key.server";
 
 const LABELS: Record<string, string> = {
   abandonAfterMinutes: "Abandon after",
@@ -45,15 +46,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const actionBody = z.discriminatedUnion(
   "intent",
-  [z.object({ intent: z.literal("save"), values: z.unknown() }), z.object({ intent: z.literal("activatePixel") })],
-  { error: "must be save or activatePixel" },
+  [z.object({ intent: z.literal("save"), values: z.unknown() }), z.object({ intent: z.literal("activatePixel") }), z.object({ intent: z.literal("rotatePixelKey") })],
+  { error: "must be save, activatePixel or rotatePixelKey" },
 );
 
 export async function action({ request }: ActionFunctionArgs) {
   const { shop, session, admin } = await adminContext(request);
   const body = parseOrThrow(actionBody, await readJsonBody(request));
-  if (body.intent === "activatePixel") {
-    const activation = await activatePixel(session.shop, admin.graphql);
+  if (body.intent === "activatePixel" || body.intent === "rotatePixelKey") {
+    // Rotation gives the pixel a new key first; the old one stops working only once Shopify accepted it.
+    const activation = await (body.intent === "rotatePixelKey" ? rotatePixelKey : activatePixel)(session.shop, admin.graphql);
     return json(
       activation.ok
         ? { intent: body.intent, ok: true as const, errors: {} as FieldErrors, pixel: { action: activation.action, webPixelId: activation.webPixelId }, error: null }
@@ -84,9 +86,13 @@ export default function Settings() {
   useEffect(() => {
     if (save.state === "idle" && save.data?.ok) showToast("Settings saved");
   }, [save.state, save.data]);
+  const rotate = useFetcher<typeof action>();
   useEffect(() => {
     if (activate.state === "idle" && activate.data?.ok) showToast("Checkout pixel active");
   }, [activate.state, activate.data]);
+  useEffect(() => {
+    if (rotate.state === "idle" && rotate.data?.ok) showToast("Pixel key rotated");
+  }, [rotate.state, rotate.data]);
 
   const range = (name: keyof typeof limits) => `${limits[name].min} to ${limits[name].max} ${limits[name].unit}`;
 
@@ -194,18 +200,31 @@ export default function Settings() {
                     </Text>
                     <Badge tone={pixel.active ? "success" : "attention"}>{pixel.active ? "Active" : "Not active"}</Badge>
                   </InlineStack>
-                  <Button
-                    onClick={() => activate.submit(jsonTarget({ intent: "activatePixel" }), { method: "post", encType: "application/json" })}
-                    loading={activate.state !== "idle"}
-                  >
-                    {pixel.active ? "Reconnect pixel" : "Activate pixel"}
-                  </Button>
+                  <InlineStack gap="200">
+                    {pixel.active ? (
+                      <Button
+                        variant="tertiary"
+                        onClick={() => rotate.submit(jsonTarget({ intent: "rotatePixelKey" }), { method: "post", encType: "application/json" })}
+                        loading={rotate.state !== "idle"}
+                      >
+                        Rotate key
+                      </Button>
+                    ) : null}
+                    <Button
+                      onClick={() => activate.submit(jsonTarget({ intent: "activatePixel" }), { method: "post", encType: "application/json" })}
+                      loading={activate.state !== "idle"}
+                    >
+                      {pixel.active ? "Reconnect pixel" : "Activate pixel"}
+                    </Button>
+                  </InlineStack>
                 </InlineStack>
-                {activate.data && !activate.data.ok ? (
-                  <Banner tone="critical" title="Shopify did not activate the pixel">
-                    <p>{activate.data.error}</p>
-                  </Banner>
-                ) : null}
+                {[activate.data, rotate.data].map((data, i) =>
+                  data && !data.ok ? (
+                    <Banner key={i} tone="critical" title="Shopify did not accept the pixel">
+                      <p>{data.error}</p>
+                    </Banner>
+                  ) : null,
+                )}
                 <Checkbox
                   label="Send events for checkouts seen only by the pixel"
                   helpText="Off by default: the pixel's key is public, so its data alone could be forged. Turn on for stores without the checkout block."
