@@ -48,9 +48,11 @@ async function failedCartMessage(token: string, daysAgo: number) {
   await prisma.checkout.update({ where: { id: checkout.id }, data: { lastActivityAt: idleSince, abandonDueAt: new Date(idleSince.getTime() + 10 * MINUTE) } });
   const clock = new TestClock(new Date(idleSince.getTime() + 11 * MINUTE));
   await sweep(clock);
+  // This endpoint's delivery: other tests connect more endpoints to the shop.
+  const due = await prisma.delivery.findFirstOrThrow({ where: { event: { checkoutId: checkout.id }, topic: "abandonedCheckout", endpointId } });
   receiver.respondWith(500);
-  await runWorker(clock);
-  const delivery = await prisma.delivery.findFirstOrThrow({ where: { event: { checkoutId: checkout.id }, topic: "abandonedCheckout" } });
+  await runWorker(clock, { deliveryIds: [due.id] });
+  const delivery = await prisma.delivery.findUniqueOrThrow({ where: { id: due.id } });
   expect(delivery).toMatchObject({ status: "failed", attemptCount: 1 });
   return { checkout, delivery };
 }

@@ -52,8 +52,11 @@ export function shopRow(domain: string) {
 }
 
 /** One worker pass at the clock's time: claim what is due and attempt it. */
-export async function runWorker(clock: TestClock, { workerId = "test-worker", limit = 50, timeoutMs }: { workerId?: string; limit?: number; timeoutMs?: number } = {}) {
-  const claimed = await claimDueDeliveries(workerId, clock.now(), limit);
+export async function runWorker(
+  clock: TestClock,
+  { workerId = "test-worker", limit = 50, timeoutMs, deliveryIds }: { workerId?: string; limit?: number; timeoutMs?: number; deliveryIds?: string[] } = {},
+) {
+  const claimed = await claimDueDeliveries(workerId, clock.now(), limit, { deliveryIds });
   for (const id of claimed) await performAttempt(id, workerId, clock, { timeoutMs });
   return claimed.length;
 }

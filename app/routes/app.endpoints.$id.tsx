@@ -222,7 +222,10 @@ export default function EndpointPage() {
   const remove = useFetcher<typeof action>();
   const [values, setValues] = useState<EndpointFormValues>(saved);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  useEffect(() => setValues(saved), [saved]);
+  // Reset only when the stored values change: tests, checks and refused saves
+  // revalidate the loader and must not wipe an edit in progress.
+  const savedKey = JSON.stringify(saved);
+  useEffect(() => setValues(saved), [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(saved), [values, saved]);
 
   const errors = save.data && "errors" in save.data && !save.data.ok ? save.data.errors : {};

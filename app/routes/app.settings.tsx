@@ -77,7 +77,10 @@ export default function Settings() {
   const save = useFetcher<typeof action>();
   const activate = useFetcher<typeof action>();
   const [form, setForm] = useState<SettingsForm>(saved);
-  useEffect(() => setForm(saved), [saved]);
+  // Reset only when the stored values change: a refused save revalidates the
+  // loader with the same values, and must not wipe what the merchant is typing.
+  const savedKey = JSON.stringify(saved);
+  useEffect(() => setForm(saved), [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
   const errors = save.data && !save.data.ok ? save.data.errors : {};
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => setForm({ ...form, [key]: value });

@@ -52,7 +52,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   bsp = await startStrictBsp();
-  shop = await installShop(SHOP, { currency: "INR", timezone: "Asia/Kolkata", countryCode: "IN" });
+  // The dashboard fixture is from March 2026: keep it for a year, or the server's retention purge removes it.
+  shop = await installShop(SHOP, { currency: "INR", timezone: "Asia/Kolkata", countryCode: "IN", retentionDays: 365 });
   await seedDashboard(shop);
   // The fixture's endpoints point at hooks.example.com; paused, the server's worker never tries to reach them.
   await prisma.endpoint.updateMany({ where: { shopId: shop.id }, data: { status: "paused" } });
