@@ -17,10 +17,9 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
-import { freeLoopbackPort, startPostgres, startRedis, type ThrowawayServer } from "../scripts/throwaway-servers";
-import { applyPostgresMigrations, createDatabase } from "../scripts/postgres-migrations";
-import { loadNow, machine, ms, percentile, ROOT, sqliteDatabase, startChild, table, until, type Child } from "./lib";
-import { benchShop, seedDueCheckouts, workerEnv } from "./seed";
+import { freeLoopbackPort } from "../scripts/throwaway-servers";
+import { loadNow, machine, ms, percentile, ROOT, startChild, table, until, type Child } from "./lib";
+import { benchDatabases, benchShop, seedDueCheckouts, workerEnv } from "./seed";
 
 const { values } = parseArgs({
   options: {
@@ -45,19 +44,7 @@ interface ModeResult {
 async function runMode(mode: string, receiverUrl: string, burstEvents: number, pacedEvents: number): Promise<ModeResult> {
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
-    let databaseUrl: string;
-    let redisUrl = "";
-    if (mode === "embedded") {
-      const database = sqliteDatabase();
-      cleanups.push(database.remove);
-      databaseUrl = database.url;
-    } else {
-      const servers: ThrowawayServer[] = [await startPostgres(), await startRedis()];
-      cleanups.push(() => Promise.all(servers.map((server) => server.stop())).then(() => {}));
-      databaseUrl = await createDatabase(servers[0]!.url, "cart_relay_bench");
-      await applyPostgresMigrations(databaseUrl);
-      redisUrl = servers[1]!.url;
-    }
+    const { databaseUrl, redisUrl } = await benchDatabases(mode, cleanups);
     Object.assign(process.env, workerEnv(databaseUrl));
     const { default: prisma } = await import("../app/db.server");
     cleanups.unshift(() => prisma.$disconnect());

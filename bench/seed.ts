@@ -3,6 +3,27 @@
 // events, as in production).
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
+import { startPostgres, startRedis, type ThrowawayServer } from "../scripts/throwaway-servers";
+import { applyPostgresMigrations, createDatabase } from "../scripts/postgres-migrations";
+import { sqliteDatabase } from "./lib";
+
+/**
+ * The databases a benchmark mode runs on: a SQLite file (embedded), or
+ * throwaway PostgreSQL and Redis servers (scale). Their teardown goes into
+ * `cleanups`.
+ */
+export async function benchDatabases(mode: string, cleanups: (() => Promise<void> | void)[]): Promise<{ databaseUrl: string; redisUrl: string }> {
+  if (mode === "embedded") {
+    const database = sqliteDatabase();
+    cleanups.push(database.remove);
+    return { databaseUrl: database.url, redisUrl: "" };
+  }
+  const servers: ThrowawayServer[] = [await startPostgres(), await startRedis()];
+  cleanups.push(() => Promise.all(servers.map((server) => server.stop())).then(() => {}));
+  const databaseUrl = await createDatabase(servers[0]!.url, "cart_relay_bench");
+  await applyPostgresMigrations(databaseUrl);
+  return { databaseUrl, redisUrl: servers[1]!.url };
+}
 
 export async function benchShop(prisma: PrismaClient, receiverUrl: string): Promise<string> {
   const { createEndpoint } = await import("../app/models/endpoint.server");

@@ -10,10 +10,9 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { freeLoopbackPort, startPostgres, startRedis, type ThrowawayServer } from "../scripts/throwaway-servers";
-import { applyPostgresMigrations, createDatabase } from "../scripts/postgres-migrations";
-import { loadNow, machine, ROOT, rssMiB, sqliteDatabase, startChild, table, until } from "./lib";
-import { benchShop, seedDueCheckouts, workerEnv } from "./seed";
+import { freeLoopbackPort } from "../scripts/throwaway-servers";
+import { loadNow, machine, ROOT, rssMiB, startChild, table, until } from "./lib";
+import { benchDatabases, benchShop, seedDueCheckouts, workerEnv } from "./seed";
 
 const { values } = parseArgs({
   options: {
@@ -30,19 +29,7 @@ interface Sample { events: number; rssMiB: number; seconds: number; load: string
 async function runMode(mode: string, receiverUrl: string, rounds: number, perRound: number): Promise<Sample[]> {
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
-    let databaseUrl: string;
-    let redisUrl = "";
-    if (mode === "embedded") {
-      const database = sqliteDatabase();
-      cleanups.push(database.remove);
-      databaseUrl = database.url;
-    } else {
-      const servers: ThrowawayServer[] = [await startPostgres(), await startRedis()];
-      cleanups.push(() => Promise.all(servers.map((server) => server.stop())).then(() => {}));
-      databaseUrl = await createDatabase(servers[0]!.url, "cart_relay_bench");
-      await applyPostgresMigrations(databaseUrl);
-      redisUrl = servers[1]!.url;
-    }
+    const { databaseUrl, redisUrl } = await benchDatabases(mode, cleanups);
     Object.assign(process.env, workerEnv(databaseUrl));
     const { default: prisma } = await import("../app/db.server");
     cleanups.unshift(() => prisma.$disconnect());

@@ -1,6 +1,6 @@
 import { useCallback, useState } from "react";
 import { isRouteErrorResponse, useRouteError, type SubmitFunction } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Page, Pagination, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 
 /** A JSON body for `submit(..., { encType: "application/json" })`; form value interfaces lack an index signature. */
@@ -119,4 +119,16 @@ export function AdminErrorBoundary() {
     );
   }
   return boundary.error(error);
+}
+
+/** The footer of a paged list; nothing when everything fits on one page. */
+export function TablePagination({ page, hasPrevious, hasNext, onPage }: { page: number; hasPrevious: boolean; hasNext: boolean; onPage: (page: number) => void }) {
+  if (!hasPrevious && !hasNext) return null;
+  return (
+    <Box padding="300" borderBlockStartWidth="025" borderColor="border">
+      <InlineStack align="center">
+        <Pagination hasPrevious={hasPrevious} hasNext={hasNext} onPrevious={() => onPage(page - 1)} onNext={() => onPage(page + 1)} label={`Page ${page}`} />
+      </InlineStack>
+    </Box>
+  );
 }

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSubmit } from "@remix-run/react";
-import { Badge, BlockStack, Box, Card, IndexTable, InlineStack, Page, Pagination, Tabs, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Card, IndexTable, InlineStack, Page, Tabs, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { adminContext, parseOrThrow, searchParams } from "../admin/context.server";
 import { checkoutQuerySchema, listCheckouts, type MessageSummary } from "../admin/checkouts.server";
 import { formatDateTime, formatMoney } from "../admin/format";
-import { AdminErrorBoundary, CheckoutStatusBadge } from "../admin/ui";
+import { AdminErrorBoundary, CheckoutStatusBadge, TablePagination } from "../admin/ui";
 import { usableTimeZone } from "../metrics/date-range";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -143,19 +143,7 @@ export default function Checkouts() {
               </IndexTable.Row>
             ))}
           </IndexTable>
-          {hasNext || hasPrevious ? (
-            <Box padding="300" borderBlockStartWidth="025" borderColor="border">
-              <InlineStack align="center">
-                <Pagination
-                  hasPrevious={hasPrevious}
-                  hasNext={hasNext}
-                  onPrevious={() => go(query.status, query.page - 1)}
-                  onNext={() => go(query.status, query.page + 1)}
-                  label={`Page ${query.page}`}
-                />
-              </InlineStack>
-            </Box>
-          ) : null}
+          <TablePagination page={query.page} hasPrevious={hasPrevious} hasNext={hasNext} onPage={(page) => go(query.status, page)} />
         </Card>
         <Box paddingBlockEnd="800" />
       </BlockStack>

@@ -3,14 +3,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSubmit } from "@remix-run/react";
 import {
-  Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Pagination, Select, Text, TextField,
+  Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Select, Text, TextField,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
 import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody, searchParams } from "../admin/context.server";
 import { formatDateTime, resultLabel, topicLabel, TOPIC_LABELS } from "../admin/format";
-import { AdminErrorBoundary, deliveryStatusBadge, DeliveryStatusBadge, jsonTarget, showToast } from "../admin/ui";
+import { AdminErrorBoundary, deliveryStatusBadge, DeliveryStatusBadge, jsonTarget, showToast, TablePagination } from "../admin/ui";
 import { addDays, dayKey, isDay, parseLocalDateTime, startOfDay, usableTimeZone } from "../metrics/date-range";
 import { EndpointNotFoundError, listEndpoints } from "../models/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
@@ -200,19 +200,7 @@ export default function Deliveries() {
               </IndexTable.Row>
             ))}
           </IndexTable>
-          {hasNext || hasPrevious ? (
-            <Box padding="300" borderBlockStartWidth="025" borderColor="border">
-              <InlineStack align="center">
-                <Pagination
-                  hasPrevious={hasPrevious}
-                  hasNext={hasNext}
-                  onPrevious={() => apply({ page: filters.page - 1 })}
-                  onNext={() => apply({ page: filters.page + 1 })}
-                  label={`Page ${filters.page}`}
-                />
-              </InlineStack>
-            </Box>
-          ) : null}
+          <TablePagination page={filters.page} hasPrevious={hasPrevious} hasNext={hasNext} onPage={(page) => apply({ page })} />
         </Card>
 
         <Card>
