@@ -41,6 +41,12 @@ function sqliteAdapter(url: string): PrismaBetterSQLite3 {
   factory.connect = async () => {
     const adapter = await connect();
     await adapter.executeScript("PRAGMA journal_mode = WAL");
+    // The hot paths write through a second connection (app/db/sql.server.ts).
+    // A deferred BEGIN that reads and then writes fails with SQLITE_BUSY when
+    // that connection committed in between; BEGIN IMMEDIATE waits for the lock.
+    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
     return adapter;
   };
   return factory;

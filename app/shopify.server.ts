@@ -10,7 +10,7 @@ import { logger } from "./logger.server";
 import { EncryptedSessionStorage } from "./crypto/encrypted-session-storage.server";
 import { appKeyring } from "./crypto/keyring.server";
 
-export const API_VERSION = ApiVersion.July26;
+export const API_VERSION = ApiVersion.October26;
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,

@@ -4,7 +4,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 
-export const SHOPIFY_API_VERSION = "2026-07";
+export const SHOPIFY_API_VERSION = "2026-10";
 
 // shopify-app-remix answers 410 to user agents that look like bots (isbot).
 export const BROWSER_USER_AGENT =

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import type { Shop } from "@prisma/client";
 import prisma from "../app/db.server";
@@ -7,6 +7,14 @@ import { sessionStorage } from "../app/shopify.server";
 import { adminRequest, callRoute, installShop, read } from "./admin-session";
 import { snapshot } from "./db";
 import { captureCheckout, MINUTE } from "./pipeline";
+
+// Shopify's library takes globalThis.fetch when it is imported; undici's
+// MockAgent reads request bodies only from its own undici's fetch (Node 24's
+// built-in fetch is an older undici), so this file's app code gets that one.
+await vi.hoisted(async () => {
+  const { fetch } = await import("undici");
+  globalThis.fetch = fetch as unknown as typeof globalThis.fetch;
+});
 
 const SHOP = "settings-shop.myshopify.com";
 const OTHER = "settings-other.myshopify.com";
@@ -122,7 +130,7 @@ describe("pixel activation", () => {
     agent.disableNetConnect();
     agent
       .get(`https://${SHOP}`)
-      .intercept({ path: "/admin/api/2026-07/graphql.json", method: "POST" })
+      .intercept({ path: "/admin/api/2026-10/graphql.json", method: "POST" })
       .reply(200, (request) => {
         const body = JSON.parse(String(request.body));
         const headers = request.headers as Record<string, string>;

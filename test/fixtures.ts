@@ -1,4 +1,4 @@
-// Payloads shaped as Shopify sends them (REST resources in webhooks, API 2026-07).
+// Payloads shaped as Shopify sends them (REST resources in webhooks, API 2026-10).
 
 export function checkoutWebhookPayload(overrides: Record<string, unknown> = {}) {
   return {

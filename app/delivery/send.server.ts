@@ -42,8 +42,8 @@ function agentFor(allowLoopback: boolean): Agent {
   let agent = agents.get(allowLoopback);
   if (!agent) {
     agent = new Agent({
+      // undici 7+ follows no redirects unless a redirect interceptor is composed in.
       connect: { lookup: guardedLookup({ allowLoopback }), timeout: DELIVERY_TIMEOUT_MS },
-      maxRedirections: 0,
     });
     agents.set(allowLoopback, agent);
   }
@@ -148,7 +148,6 @@ export async function sendWebhook(request: OutgoingRequest, options: SendOptions
       signal: controller.signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      maxRedirections: 0,
     });
     statusCode = response.statusCode;
     const responseExcerpt = await readExcerpt(response.body);

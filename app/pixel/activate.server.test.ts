@@ -5,7 +5,7 @@ import { activatePixel, type AdminGraphql } from "./activate.server";
 import { rotatePixelKey } from "./rotate-pixel-key.server";
 
 // Plays Shopify's Admin GraphQL API with responses shaped as it answers them
-// (API 2026-07): `{ data: { webPixelCreate: { webPixel, userErrors } }, extensions }`.
+// (API 2026-10): `{ data: { webPixelCreate: { webPixel, userErrors } }, extensions }`.
 
 interface AdminCall {
   operation: string;

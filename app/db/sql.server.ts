@@ -1,0 +1,106 @@
+// The hot paths' data access (decision 007): Kysely on the same drivers
+// Prisma uses (better-sqlite3, node-postgres), with statements prepared once
+// per process. Prisma stays the schema, the migrations and the admin's CRUD.
+import path from "node:path";
+import Database from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import pg from "pg";
+import { env } from "../env.server";
+import { isPostgresUrl, postgresConnection } from "../database-url";
+import { codecFor, type Codec } from "./codec";
+import type { DB } from "./tables";
+
+export type Sql = Kysely<DB>;
+export type SqlTransaction = Transaction<DB>;
+/** Either the database or a transaction on it: what a function that joins its caller's transaction takes. */
+export type SqlExecutor = Kysely<DB> | Transaction<DB>;
+
+export interface SqlDatabase {
+  db: Sql;
+  codec: Codec;
+  /** The raw handle, for the few statements that run as prepared better-sqlite3 statements. */
+  sqlite: Database.Database | null;
+  pool: pg.Pool | null;
+  close(): Promise<void>;
+}
+
+/** Where Prisma's `file:` URL points, as better-sqlite3 opens it. */
+export function sqlitePath(url: string): string {
+  const file = url.replace(/^file:/, "").replace(/\?.*$/, "");
+  return file === ":memory:" ? file : path.resolve(file);
+}
+
+/**
+ * A better-sqlite3 handle whose `prepare` reuses statements: Kysely's SQLite
+ * driver prepares every query anew, which costs more than running it. Its
+ * `begin` becomes `begin immediate`, so a transaction takes the write lock up
+ * front and waits for it (busy_timeout) instead of failing half-way when the
+ * other connection (Prisma's) committed in between.
+ */
+function cachingHandle(sqlite: Database.Database): Database.Database {
+  const statements = new Map<string, Database.Statement>();
+  return new Proxy(sqlite, {
+    get(target, property, receiver) {
+      if (property !== "prepare") return Reflect.get(target, property, receiver);
+      return (text: string) => {
+        const source = text === "begin" ? "begin immediate" : text;
+        let statement = statements.get(source);
+        if (!statement) {
+          statement = target.prepare(source);
+          if (statements.size > 500) statements.clear();
+          statements.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
+export function openSqlite(url: string): Database.Database {
+  const sqlite = new Database(sqlitePath(url), { timeout: 5_000 });
+  // WAL: one fsync per commit and readers never wait; FULL keeps every commit through a power cut.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  return sqlite;
+}
+
+export function createSqlDatabase(url: string): SqlDatabase {
+  if (!isPostgresUrl(url)) {
+    const sqlite = openSqlite(url);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingHandle(sqlite) }) });
+    return { db, codec: codecFor("sqlite"), sqlite, pool: null, close: () => db.destroy() };
+  }
+  const { connectionString, schema, poolSize } = postgresConnection(url);
+  const pool = new pg.Pool({
+    connectionString,
+    ...(poolSize ? { max: poolSize } : {}),
+    ...(schema ? { options: `-c search_path="${schema.replaceAll('"', '""')}"` } : {}),
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, codec: codecFor("postgres"), sqlite: null, pool, close: () => db.destroy() };
+}
+
+declare global {
+  // Vite's dev server reloads modules; keep one connection per process.
+  var cartRelaySql: SqlDatabase | undefined;
+}
+
+let current: SqlDatabase | undefined = globalThis.cartRelaySql;
+
+/** The process's hot-path database, opened on first use. */
+export function sqlDatabase(): SqlDatabase {
+  if (!current) {
+    current = createSqlDatabase(env.DATABASE_URL);
+    if (env.NODE_ENV !== "production") globalThis.cartRelaySql = current;
+  }
+  return current;
+}
+
+/** Closes the hot-path connections; for graceful shutdown and tests. */
+export async function closeSqlDatabase(): Promise<void> {
+  const open = current;
+  current = undefined;
+  globalThis.cartRelaySql = undefined;
+  await open?.close();
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "../app/db.server";
+import { read } from "../app/db/codec";
+import { closeSqlDatabase, sqlDatabase } from "../app/db/sql.server";
+import { sqlInPrismaTransaction } from "../app/db/sql-in-prisma.server";
+
+// The hot-path SQL layer and Prisma read and write the same rows the same way,
+// on SQLite and (in scale mode) on PostgreSQL.
+afterAll(() => closeSqlDatabase());
+
+async function newShop() {
+  return prisma.shop.create({ data: { domain: `sql-${randomUUID().slice(0, 8)}.myshopify.com`, pixelKey: randomUUID() } });
+}
+
+describe("hot-path SQL layer", () => {
+  it("writes columns Prisma reads back as it wrote them, and reads what Prisma wrote", async () => {
+    const { db, codec } = sqlDatabase();
+    const shop = await newShop();
+    const at = new Date("2026-11-25T10:00:00.123Z");
+    const inserted = await db
+      .insertInto("Checkout")
+      .values({
+        shopId: shop.id, token: "t-sql", lastActivityAt: codec.date(at), updatedAt: codec.date(at), trustedSeen: codec.bool(true),
+        whatsappOptIn: codec.bool(false), total: codec.decimal("199.99"), lines: codec.json([{ title: "Mug", quantity: 2 }]), sources: "extension",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const viaPrisma = await prisma.checkout.findUniqueOrThrow({ where: { id: inserted.id } });
+    expect(viaPrisma).toMatchObject({ lastActivityAt: at, trustedSeen: true, whatsappOptIn: false, lines: [{ title: "Mug", quantity: 2 }] });
+    expect(viaPrisma.total?.toString()).toBe("199.99");
+
+    await prisma.checkout.update({ where: { id: inserted.id }, data: { abandonDueAt: at, smsMarketing: true } });
+    const row = await db.selectFrom("Checkout").selectAll().where("id", "=", inserted.id).executeTakeFirstOrThrow();
+    expect(read.dateOrNull(row.abandonDueAt)).toEqual(at);
+    expect(read.boolOrNull(row.smsMarketing)).toBe(true);
+    expect(read.decimalOrNull(row.total)).toBe("199.99");
+    expect(read.json(row.lines)).toEqual([{ title: "Mug", quantity: 2 }]);
+    // Dates compare in SQL as Prisma's own filters do.
+    const due = await db.selectFrom("Checkout").select("id").where("abandonDueAt", "<=", codec.date(new Date(at.getTime() + 1))).where("shopId", "=", shop.id).execute();
+    expect(due.map((r) => r.id)).toEqual([inserted.id]);
+  });
+
+  it("runs inside a Prisma transaction, committing and rolling back with it", async () => {
+    const { codec } = sqlDatabase();
+    const shop = await newShop();
+    const at = new Date("2026-11-25T10:00:00Z");
+    const insert = (token: string) => (tx: Parameters<Parameters<typeof prisma.$transaction>[0]>[0]) =>
+      sqlInPrismaTransaction(tx, codec.dialect)
+        .insertInto("Checkout")
+        .values({ shopId: shop.id, token, lastActivityAt: codec.date(at), updatedAt: codec.date(at) })
+        .execute();
+    await prisma.$transaction(insert("kept"));
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await insert("rolled-back")(tx);
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    const tokens = (await prisma.checkout.findMany({ where: { shopId: shop.id }, select: { token: true } })).map((c) => c.token);
+    expect(tokens).toEqual(["kept"]);
+    const counted = await prisma.$transaction((tx) =>
+      sqlInPrismaTransaction(tx, codec.dialect).selectFrom("Checkout").select((eb) => eb.fn.countAll<number>().as("n")).where("shopId", "=", shop.id).executeTakeFirstOrThrow(),
+    );
+    expect(Number(counted.n)).toBe(1);
+  });
+});
+
+describe("app/db/tables.ts", () => {
+  it("matches prisma/schema.prisma (npm run db:types)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    expect(() => execFileSync("npx", ["tsx", "scripts/sql-types.ts", "check"], { stdio: "pipe" })).not.toThrow();
+  }, 60_000);
+});
