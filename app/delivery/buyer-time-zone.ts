@@ -177,15 +177,17 @@ const zonesByCountry = new Map<string, readonly string[]>();
 /** The zones ICU lists for a country (current IANA names), [] for an unknown code. */
 export function countryTimeZones(countryCode: string): readonly string[] {
   if (!/^[A-Z]{2}$/.test(countryCode)) return [];
-  let zones = zonesByCountry.get(countryCode);
-  if (!zones) {
-    try {
-      zones = new Intl.Locale(`und-${countryCode}`).getTimeZones?.().map(currentZoneName) ?? [];
-    } catch {
-      zones = [];
-    }
-    zonesByCountry.set(countryCode, zones);
+  const known = zonesByCountry.get(countryCode);
+  if (known) return known;
+  let zones: readonly string[];
+  try {
+    // Intl.Locale#getTimeZones (the Intl Locale Info proposal, shipped in Node 24) is not in TypeScript's lib yet.
+    const locale = new Intl.Locale(`und-${countryCode}`) as Intl.Locale & { getTimeZones?: () => string[] };
+    zones = locale.getTimeZones?.().map(currentZoneName) ?? [];
+  } catch {
+    zones = [];
   }
+  zonesByCountry.set(countryCode, zones);
   return zones;
 }
 
