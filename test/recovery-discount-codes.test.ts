@@ -6,6 +6,7 @@ import {
   deactivateRecoveryDiscount,
   ensureRecoveryDiscount,
   recoveryCodeFor,
+  recoveryCodeKey,
   recoveryDiscountTitle,
   type RecoveryDiscountSettings,
 } from "../app/recovery/discount-codes.server";
@@ -89,6 +90,18 @@ describe("recovery code", () => {
 
   it("refuses a short key", () => {
     expect(() => recoveryCodeFor("short", SHOP, "t")).toThrow("the recovery code key must be at least 16 bytes");
+    expect(() => recoveryCodeFor(Buffer.alloc(15), SHOP, "t")).toThrow("the recovery code key must be at least 16 bytes");
+  });
+
+  it("takes its key from the app's encryption key through HKDF", () => {
+    const encryptionKey = process.env.ENCRYPTION_KEY!;
+    const key = recoveryCodeKey(encryptionKey);
+    expect(key).toHaveLength(32);
+    expect(key.equals(Buffer.from(encryptionKey, "base64"))).toBe(false);
+    expect(recoveryCodeKey(encryptionKey).equals(key)).toBe(true);
+    // RFC 5869 HKDF-SHA256 with an empty salt: pinned so a refactor cannot change every code.
+    expect(key.toString("hex")).toBe("fa93cfcf9b931518e34f84dbbff2ecccf4a117b2c371144dcfbeabc5996cb725");
+    expect(() => recoveryCodeKey("c2hvcnQ=")).toThrow("the encryption key must be 32 bytes of base64");
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, hkdfSync } from "node:crypto";
 import type { AdminGraphql } from "../pixel/activate.server";
 
 // One single-use recovery discount code per abandoned checkout, created
@@ -104,13 +104,25 @@ const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
  */
 export function recoveryCodeFor(key: string | Uint8Array, shopDomain: string, checkoutToken: string): string {
   if (!shopDomain || !checkoutToken) throw new DiscountCodeError("invalid_settings", "a recovery code needs the shop domain and the checkout token");
-  if (key.length < 16) throw new DiscountCodeError("invalid_settings", "the recovery code key must be at least 16 bytes");
+  if ((typeof key === "string" ? Buffer.byteLength(key) : key.length) < 16) throw new DiscountCodeError("invalid_settings", "the recovery code key must be at least 16 bytes");
   const digest = createHmac("sha256", key).update(`cart-relay/recovery-code/v1\0${shopDomain}\0${checkoutToken}`, "utf8").digest();
   let bits = 0n;
   for (const byte of digest.subarray(0, 8)) bits = (bits << 8n) | BigInt(byte);
   let code = "";
   for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[Number((bits >> BigInt(64 - 5 * (i + 1))) & 31n)];
   return `${RECOVERY_CODE_PREFIX}${code}`;
+}
+
+/**
+ * The key recovery codes are derived from, taken from the app's
+ * ENCRYPTION_KEY (base64, 32 bytes) with HKDF-SHA256 so the two never share
+ * bytes. Store each code on its checkout before calling Shopify: a rotated
+ * ENCRYPTION_KEY then changes only codes not yet made.
+ */
+export function recoveryCodeKey(encryptionKeyBase64: string): Buffer {
+  const secret = Buffer.from(encryptionKeyBase64, "base64");
+  if (secret.length !== 32) throw new DiscountCodeError("invalid_settings", "the encryption key must be 32 bytes of base64");
+  return Buffer.from(hkdfSync("sha256", secret, Buffer.alloc(0), "cart-relay recovery-code v1", 32));
 }
 
 /** The discount's title in the merchant's discount list; also how we recognise our own code. */
