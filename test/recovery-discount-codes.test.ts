@@ -278,6 +278,23 @@ describe.each(clients)("creating codes through %s", (_name, client) => {
   });
 });
 
+describe("an answer that is not the Admin API's", () => {
+  it.each([
+    ["an HTML page", () => new Response("<html>maintenance</html>", { headers: { "content-type": "text/html" } })],
+    ["JSON without data", () => Response.json({ extensions: {} })],
+    ["a payload without the mutation", () => Response.json({ data: {} })],
+    ["HTTP 404", () => new Response("Not Found", { status: 404 })],
+  ])("fails as unexpected_response for %s, without retrying", async (_name, answer) => {
+    let calls = 0;
+    const graphql: AdminGraphql = async () => {
+      calls += 1;
+      return answer();
+    };
+    expect(await ensureRecoveryDiscount(graphql, request("odd-1"))).toMatchObject({ ok: false, attempts: 1, error: { kind: "unexpected_response" } });
+    expect(calls).toBe(1);
+  });
+});
+
 describe("a token Shopify refuses", () => {
   it.each(clients)("fails as unauthorized through %s", async (_name, client) => {
     const shopify = startDouble({ accessToken: "shpat_not_the_stored_one" });
