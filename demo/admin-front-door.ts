@@ -77,7 +77,8 @@ function handle(request: IncomingMessage, response: ServerResponse, upstream: UR
     return;
   }
 
-  const headers = { ...request.headers, host: upstream.host };
+  // The Host header stays the front door's: Remix checks it against Origin on actions.
+  const headers = { ...request.headers };
   if (isbot(headers["user-agent"] ?? "")) headers["user-agent"] = BROWSER_USER_AGENT;
   const forward = httpRequest(
     { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
