@@ -2,7 +2,7 @@ import { useState } from "react";
 import {
   BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, InlineStack, Layout, Select, Text, TextField,
 } from "@shopify/polaris";
-import type { EndpointFormField, EndpointFormValues } from "./endpoint-form";
+import { fieldRuleLabel, type EndpointFormField, type EndpointFormValues } from "./endpoint-form";
 import type { FieldErrors } from "./field-errors";
 import { topicLabel } from "./format";
 
@@ -21,8 +21,13 @@ const TOPIC_HELP: Record<string, string> = {
 };
 
 const FORMAT_LABELS: Record<string, string> = {
-  "cashfree-2025-01-01": "Cashfree abandonedCheckout (x-webhook-version 2025-01-01)",
-  "ecom360-v1": "ecom360 v1 (same body, x-webhook-version v1)",
+  "cashfree-2025-01-01": "Cashfree 2025-01-01",
+  "ecom360-v1": "ecom360 v1",
+};
+
+const FORMAT_HELP: Record<string, string> = {
+  "cashfree-2025-01-01": "Cashfree's abandonedCheckout body, sent with x-webhook-version: 2025-01-01. Most BSPs read this one.",
+  "ecom360-v1": "The same body, sent with x-webhook-version: v1, for BSPs integrated with ecom360.",
 };
 
 type FieldRule = "send" | "mask" | "drop";
@@ -90,22 +95,22 @@ export function EndpointForm({
                 helpText={preset ? `${preset.hint}.${options.allowLoopback ? " Development mode: loopback URLs are allowed." : ""}` : undefined}
                 error={errors.url}
               />
-              <FormLayout.Group>
-                <Select
-                  label="Method"
-                  options={[{ label: "POST", value: "POST" }, { label: "PUT", value: "PUT" }]}
-                  value={values.method}
-                  onChange={(v) => set("method", v)}
-                  error={errors.method}
-                />
-                <Select
-                  label="Payload format"
-                  options={options.formats.map((format) => ({ label: FORMAT_LABELS[format] ?? format, value: format }))}
-                  value={values.format}
-                  onChange={(v) => set("format", v)}
-                  error={errors.format}
-                />
-              </FormLayout.Group>
+              <Select
+                label="Method"
+                options={[{ label: "POST", value: "POST" }, { label: "PUT", value: "PUT" }]}
+                value={values.method}
+                onChange={(v) => set("method", v)}
+                error={errors.method}
+              />
+              {/* Its own row: beside Method, the option labels were cut off. */}
+              <Select
+                label="Payload format"
+                options={options.formats.map((format) => ({ label: FORMAT_LABELS[format] ?? format, value: format }))}
+                value={values.format}
+                onChange={(v) => set("format", v)}
+                helpText={FORMAT_HELP[values.format]}
+                error={errors.format}
+              />
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>
@@ -151,7 +156,8 @@ export function EndpointForm({
                   {options.fieldPaths.map((path) => (
                     <Select
                       key={path}
-                      label={<Text as="span" variant="bodySm" fontWeight="medium">{path}</Text>}
+                      label={fieldRuleLabel(path)}
+                      helpText={<Text as="span" variant="bodySm" tone="subdued"><code>{path}</code></Text>}
                       options={[
                         { label: "Send", value: "send" },
                         { label: "Mask", value: "mask" },

@@ -260,11 +260,11 @@ export default function Dashboard() {
                 </Text>
                 <InlineGrid columns={2} gap="200">
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Captured</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Checkouts captured</Text>
                     <Text as="span" variant="headingLg">{formatNumber(checkouts.captured)}</Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Abandoned</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Abandoned at some point</Text>
                     <Text as="span" variant="headingLg">{formatNumber(checkouts.abandoned)}</Text>
                   </BlockStack>
                 </InlineGrid>
@@ -286,11 +286,11 @@ export default function Dashboard() {
                 </Text>
                 <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Events sent</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Events sent (cart and recovery)</Text>
                     <Text as="span" variant="headingLg">{formatNumber(deliveries.eventsSent)}</Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Delivered</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Deliveries succeeded / finished</Text>
                     <Text as="span" variant="headingLg">{formatNumber(deliveries.succeeded)} / {formatNumber(deliveries.finished)}</Text>
                   </BlockStack>
                   <BlockStack gap="050">
@@ -303,7 +303,9 @@ export default function Dashboard() {
                   </BlockStack>
                 </InlineGrid>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {formatNumber(deliveries.attempted)} deliveries tried, {formatNumber(deliveries.retrying)} still retrying. Time from abandonment to the first 2xx over{" "}
+                  Events are abandonedCheckout and checkoutRecovered for the checkouts in the range, with at least one attempt
+                  (integrationStatus and test events are not about a checkout and are not counted). {formatNumber(deliveries.attempted)} deliveries
+                  tried (one per event and endpoint), {formatNumber(deliveries.retrying)} still retrying. Time from abandonment to the first 2xx over{" "}
                   {formatNumber(deliveries.timeToFirstSuccess.deliveries)} delivered abandoned-checkout events.
                   {notAttempted.length > 0
                     ? ` Never sent: ${notAttempted.map(([status, count]) => `${count} ${status === "cancelled_converted" ? "ordered first" : status}`).join(", ")}.`
@@ -316,7 +318,10 @@ export default function Dashboard() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Failures by reason
+                  Failed attempts by reason
+                </Text>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  Every attempt that did not get a 2xx, retries included, for the deliveries counted on the left.
                 </Text>
                 {failures.length === 0 ? (
                   <Text as="p" tone="subdued">
@@ -325,7 +330,7 @@ export default function Dashboard() {
                 ) : (
                   <DataTable
                     columnContentTypes={["text", "numeric"]}
-                    headings={["Reason", "Attempts"]}
+                    headings={["Reason", "Failed attempts"]}
                     rows={failures.map((failure) => [failure.label, formatNumber(failure.attempts)])}
                   />
                 )}
@@ -336,8 +341,10 @@ export default function Dashboard() {
 
         <Box paddingBlockEnd="800">
           <Text as="p" variant="bodySm" tone="subdued" alignment="center">
-            Every number counts stored rows for the checkouts captured from {filters.from} to {filters.to}, followed to today. Recovered
-            means an order linked to the checkout after its event reached a BSP.
+            Every number counts stored rows for the checkouts captured from {filters.from} to {filters.to}, followed to today. Abandoned
+            counts every checkout that was abandoned, also those that later got an order (so it is more than the Checkouts page's
+            "Abandoned, no order" tab). Recovered means an order linked to the checkout after its event reached a BSP; converted, one that
+            came before.
           </Text>
         </Box>
       </BlockStack>
