@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
@@ -11,6 +11,7 @@ import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { adminContext, notFound, searchParams } from "../admin/context.server";
 import { formatDuration, formatMoney, formatNumber, formatPercent } from "../admin/format";
 import { AdminErrorBoundary } from "../admin/ui";
+import { useDraft, useIsClient } from "../admin/use-draft";
 import type { Rate } from "../metrics/dashboard";
 import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";
 import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../metrics/date-range";
@@ -81,8 +82,7 @@ function RateRow({ label, value, noun }: { label: string; value: Rate; noun: str
 }
 
 function ChartOnClient({ points }: { points: Parameters<typeof DailyChart>[0]["points"] }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const mounted = useIsClient();
   const placeholder = (
     <Box minHeight="280px">
       <SkeletonBodyText lines={8} />
@@ -142,8 +142,7 @@ export default function Dashboard() {
   const { metrics, onboarding, endpoints, rangeError, filters } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const navigation = useNavigation();
-  const [custom, setCustom] = useState({ from: filters.from, to: filters.to });
-  useEffect(() => setCustom({ from: filters.from, to: filters.to }), [filters.from, filters.to]);
+  const [custom, setCustom] = useDraft({ from: filters.from, to: filters.to });
 
   const apply = (next: Partial<typeof filters>) => {
     const merged = { ...filters, ...next };

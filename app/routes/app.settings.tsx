@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
@@ -10,6 +10,7 @@ import { fieldErrors, summarize, type FieldErrors } from "../admin/field-errors"
 import { pixelErrorTitle } from "../admin/pixel-errors";
 import { scaledMinutes, timeScaleNotice } from "../admin/time-scale";
 import { AdminErrorBoundary, jsonTarget, showToast } from "../admin/ui";
+import { useDraft } from "../admin/use-draft";
 import { env, policyMinuteMs } from "../env.server";
 import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings } from "../models/settings.server";
 import { activatePixel } from "../pixel/activate.server";
@@ -85,12 +86,8 @@ export default function Settings() {
   const scaleNotice = timeScaleNotice(minuteMs);
   const save = useFetcher<typeof action>();
   const activate = useFetcher<typeof action>();
-  const [form, setForm] = useState<SettingsForm>(saved);
+  const [form, setForm] = useDraft<SettingsForm>(saved);
   const abandonScaled = scaledMinutes(Number(form.abandonAfterMinutes), minuteMs);
-  // Reset only when the stored values change: a refused save revalidates the
-  // loader with the same values, and must not wipe what the merchant is typing.
-  const savedKey = JSON.stringify(saved);
-  useEffect(() => setForm(saved), [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
   const errors = save.data && !save.data.ok ? save.data.errors : {};
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => setForm({ ...form, [key]: value });
