@@ -3,7 +3,7 @@
 // plays Shopify against it and a BSP inbox that verifies what arrives.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { EndpointSecretError, standardWebhooksKey } from "../app/delivery/endpoint-secret";
@@ -114,7 +114,7 @@ function demoEnvironment(options: DemoOptions, root: string, appUrl: string, ser
     SHOPIFY_APP_URL: appUrl,
     SCOPES: "read_checkouts,read_orders,write_pixels,read_customer_events",
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    DATABASE_URL: `file:${path.resolve(root, options.database ?? path.join("prisma", "demo.sqlite"))}`,
+    DATABASE_URL: `file:${demoDatabaseFile(options, root)}`,
     PORT: String(serverPort),
     HOST: FRONT_DOOR_HOST,
     LOG_LEVEL: "warn",
@@ -124,6 +124,38 @@ function demoEnvironment(options: DemoOptions, root: string, appUrl: string, ser
     CART_RELAY_EMBEDDED_WORKER: "true",
     REDIS_URL: "",
   };
+}
+
+export function demoDatabaseFile(options: Pick<DemoOptions, "database">, root: string): string {
+  return path.resolve(root, options.database ?? path.join("prisma", "demo.sqlite"));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The demo recreates its database on every run: a lock file beside it keeps a
+ * second demo (on another port) from deleting the files of one still running.
+ */
+export function claimDatabase(file: string): () => void {
+  const lock = `${file}.lock`;
+  try {
+    writeFileSync(lock, String(process.pid), { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const owner = Number(readFileSync(lock, "utf8"));
+    if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
+      throw new Error(`${path.relative(process.cwd(), file)} belongs to a demo still running (pid ${owner}); stop it or pass --database`);
+    }
+    writeFileSync(lock, String(process.pid));
+  }
+  return () => rmSync(lock, { force: true });
 }
 
 function prepareDatabase(env: Record<string, string>, root: string) {
@@ -336,13 +368,14 @@ async function main() {
   }
   const print = options.quiet ? () => {} : (line: string) => console.log(line);
   const door = await claimPort(options, DEMO_SHOP, print);
-  if (options.build) {
-    try {
-      await buildApp(process.cwd(), print);
-    } catch (error) {
-      await door.close();
-      throw error;
-    }
+  let releaseDatabase: () => void;
+  try {
+    releaseDatabase = claimDatabase(demoDatabaseFile(options, process.cwd()));
+    process.on("exit", () => releaseDatabase());
+    if (options.build) await buildApp(process.cwd(), print);
+  } catch (error) {
+    await door.close();
+    throw error;
   }
   const run = await runDemo(options, door);
   if (options.exit) {

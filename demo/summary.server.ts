@@ -33,6 +33,11 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
   const topics = Object.fromEntries(
     await Promise.all(DEMO_TOPICS.map(async (topic) => [topic, await topicCounts(shopId, topic)] as const)),
   ) as DemoSummary["topics"];
+  const failure = await prisma.attempt.findFirst({
+    where: { delivery: { shopId }, OR: [{ statusCode: null }, { statusCode: { lt: 200 } }, { statusCode: { gt: 299 } }] },
+    orderBy: { startedAt: "desc" },
+    select: { statusCode: true, errorKind: true, errorMessage: true },
+  });
   return {
     captured: checkouts.length,
     bySource,
@@ -49,6 +54,7 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
     recoveryNotices: topics.checkoutRecovered.delivered,
     recoveredRevenue: revenue.toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     currency: shop.currency,
+    lastFailure: failure && [failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean).join(": "),
     policyMinuteSeconds: 60 / env.CART_RELAY_TIME_SCALE,
     inbox: inbox && {
       abandonedCheckout: inbox.distinct("abandonedCheckout").length,

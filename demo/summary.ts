@@ -35,6 +35,8 @@ export interface DemoSummary {
   recoveryNotices: number;
   recoveredRevenue: string;
   currency: string;
+  /** why the most recent failed attempt failed, e.g. "network: getaddrinfo ENOTFOUND ..." */
+  lastFailure: string | null;
   /** the demo's policy minute in seconds (CART_RELAY_TIME_SCALE) */
   policyMinuteSeconds: number;
   inbox: {
@@ -56,7 +58,7 @@ export function formatSummary(s: DemoSummary): string {
   const sources = Object.entries(s.bySource).map(([source, n]) => `${SOURCE_LABELS[source] ?? source} ${n}`).join(", ");
   const topic = (name: (typeof DEMO_TOPICS)[number]) => {
     const t = s.topics[name];
-    return `  ${name.padEnd(22)} ${plural(t.events, "event")}, ${t.delivered} delivered, in ${plural(t.attempts, "attempt")} (${t.failedAttempts} failed and retried)`;
+    return `  ${name.padEnd(22)} ${plural(t.events, "event")}, ${t.delivered} delivered, in ${plural(t.attempts, "attempt")} (${t.failedAttempts} failed)`;
   };
   const lines = [
     "",
@@ -68,9 +70,10 @@ export function formatSummary(s: DemoSummary): string {
     topic("checkoutRecovered"),
     topic("integrationStatus"),
     `  converted on their own ${s.converted}  (ordered before a message reached the BSP)`,
-    `  recovered              ${s.recovered}  (ordered after it; ${percent(s.recovered, s.abandoned)} of abandoned, revenue ${s.currency} ${s.recoveredRevenue})`,
+    `  recovered              ${s.recovered}  (ordered after the message; ${percent(s.recovered, s.abandoned)} of abandoned, revenue ${s.currency} ${s.recoveredRevenue})`,
     `  WhatsApp opt-in        ${percent(s.whatsappOptIns, s.abandonedWithContact)} of abandoned checkouts with a phone or email (${s.whatsappOptIns} of ${s.abandonedWithContact})`,
   ];
+  if (s.lastFailure) lines.push(`  last failed attempt    ${s.lastFailure}`);
   if (s.inbox) {
     const failedInDb = DEMO_TOPICS.reduce((sum, name) => sum + s.topics[name].failedAttempts, 0);
     const byTopic = Object.entries(s.inbox.failedOnPurposeByTopic).map(([name, n]) => `${name} ${n}`).join(", ");
@@ -86,8 +89,8 @@ export function formatSummary(s: DemoSummary): string {
   lines.push(
     "The dashboard counts the checkouts captured in its date range: its \"Events sent\" and \"Delivered\" add up",
     "abandonedCheckout and checkoutRecovered (integrationStatus is not about a checkout), and \"Failures by reason\"",
-    "counts their failed attempts. Settings shows the pixel \"Not active\": the demo has no Shopify to register it with,",
-    "so the store posts the pixel's captures itself, with the shop's pixel key.",
+    "counts their failed attempts. Settings shows the pixel \"Not registered with Shopify\": the demo has no Shopify to",
+    "register it with, so the store posts the pixel's captures itself, with the shop's pixel key.",
   );
   return lines.join("\n");
 }
