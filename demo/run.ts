@@ -53,7 +53,7 @@ interface DemoOptions {
   json: boolean;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function number(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;

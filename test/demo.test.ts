@@ -9,6 +9,7 @@ import { chromium, type Browser } from "playwright-core";
 import { freePort } from "./app-server";
 import { BROWSER_USER_AGENT } from "./shopify";
 import type { DemoSummary } from "../demo/summary";
+import { claimPort, parseDemoArgs, UsageError } from "../demo/run";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -177,6 +178,19 @@ describe("npm run demo", () => {
 });
 
 describe("npm run demo, before it starts anything", () => {
+  it("accepts every example README gives (the options of each; the runs are the test above)", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const examples = [...readme.matchAll(/^npm run demo -- (.+)$/gm)].map((match) => match[1]!.replace(/"\$YOUR_SECRET"/, "S").split(/\s+/));
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const args of examples) {
+      if (args.includes("--help")) {
+        expect(() => parseDemoArgs(args)).toThrow(UsageError);
+        continue;
+      }
+      expect(() => parseDemoArgs(args), args.join(" ")).not.toThrow();
+    }
+  });
+
   it("--help prints the options, including what --standard-webhooks needs, without building", async () => {
     const help = startDemo(["--help"]);
     expect(await help.exited).toBe(0);
@@ -189,6 +203,21 @@ describe("npm run demo, before it starts anything", () => {
     const run = startDemo(["--endpoint", "https://your-bsp.example/hook", "--secret", "S", "--standard-webhooks"]);
     expect(await run.exited).toBe(2);
     expect(run.output()).toContain("--standard-webhooks needs a secret of the form whsec_<base64>");
+  });
+
+  it("takes a free port when the default one is busy, and says which", async () => {
+    const busy: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => busy.listen(port, "127.0.0.1", resolve));
+    const said: string[] = [];
+    try {
+      const door = await claimPort({ ...parseDemoArgs([]), port }, "demo-store.myshopify.com", (line) => said.push(line));
+      expect(door.port).not.toBe(port);
+      expect(said).toEqual([`Port ${port} is in use, so the dashboard is on port ${door.port} instead (--port P to choose).`]);
+      await door.close();
+    } finally {
+      busy.close();
+    }
   });
 
   it("stops on a busy --port, naming it, before deleting the database", async () => {
