@@ -14,8 +14,9 @@
 //   reloads the page with a token, as App Bridge does;
 // - defines the ui-nav-menu, ui-title-bar and ui-save-bar elements. The admin
 //   renders them outside the app's iframe; `chrome: "hidden"` (the e2e test)
-//   hides them, `chrome: "visible"` (the demo) draws the navigation and the
-//   save bar above the page so a plain browser can click through the app;
+//   hides them, `chrome: "visible"` (the demo) draws the navigation above the
+//   page, and the save bar in its place while there are unsaved changes, so a
+//   plain browser can click through the app;
 // - shows toasts as Shopify's admin does, recording them for assertions.
 
 export const APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
@@ -123,6 +124,10 @@ export function appBridgeStandIn({ chrome }: StandInOptions): string {
     get frame() { return this.shadowRoot || this.attachShadow({ mode: "open" }); }
   }
 
+  // The open save bar, if any: Shopify's admin shows it in place of its top bar.
+  let openSaveBar = null;
+  const CHROME_CHANGED = "cart-relay:admin-chrome";
+
   // Shopify's admin shows the app's menu in its sidebar; here it becomes a bar above the page.
   class NavMenu extends AdminChrome {
     connectedCallback() {
@@ -132,6 +137,7 @@ export function appBridgeStandIn({ chrome }: StandInOptions): string {
       const draw = () => this.draw();
       new MutationObserver(draw).observe(this, { childList: true, subtree: true, characterData: true });
       addEventListener("popstate", draw);
+      addEventListener(CHROME_CHANGED, draw);
       for (const method of ["pushState", "replaceState"]) {
         const original = history[method].bind(history);
         history[method] = (...args) => { original(...args); draw(); };
@@ -139,6 +145,10 @@ export function appBridgeStandIn({ chrome }: StandInOptions): string {
       document.readyState === "loading" ? addEventListener("DOMContentLoaded", draw) : draw();
     }
     draw() {
+      if (openSaveBar) {
+        this.frame.replaceChildren(openSaveBar.region());
+        return;
+      }
       const nav = document.createElement("nav");
       nav.setAttribute("aria-label", "App navigation");
       nav.style.cssText = BAR;
@@ -168,25 +178,32 @@ export function appBridgeStandIn({ chrome }: StandInOptions): string {
     }
   }
 
-  // The contextual save bar: drawn over the top of the page with the app's own Save and Discard buttons.
+  // The contextual save bar, with the app's own Save and Discard buttons, in place of the menu
+  // while there are unsaved changes (as in Shopify's admin, leaving the page means choosing one).
   class SaveBar extends AdminChrome {
     show() {
       this.dataset.open = "true";
-      if (VISIBLE) this.draw();
+      if (VISIBLE) {
+        openSaveBar = this;
+        dispatchEvent(new Event(CHROME_CHANGED));
+      }
       this.dispatchEvent(new Event("show"));
     }
     hide() {
       delete this.dataset.open;
-      if (VISIBLE) this.frame.replaceChildren();
+      if (VISIBLE && openSaveBar === this) {
+        openSaveBar = null;
+        dispatchEvent(new Event(CHROME_CHANGED));
+      }
       this.dispatchEvent(new Event("hide"));
     }
     toggle() { this.dataset.open ? this.hide() : this.show(); }
     get showing() { return Boolean(this.dataset.open); }
-    draw() {
+    region() {
       const region = document.createElement("div");
       region.setAttribute("role", "region");
       region.setAttribute("aria-label", "Unsaved changes");
-      region.style.cssText = BAR + "position:fixed;top:0;left:0;right:0;z-index:600;justify-content:space-between;background:#303030";
+      region.style.cssText = BAR + "justify-content:space-between;background:#303030";
       const label = document.createElement("span");
       label.textContent = "Unsaved changes";
       const actions = document.createElement("span");
@@ -202,7 +219,7 @@ export function appBridgeStandIn({ chrome }: StandInOptions): string {
         actions.append(copy);
       }
       region.append(label, actions);
-      this.frame.replaceChildren(region);
+      return region;
     }
   }
 
