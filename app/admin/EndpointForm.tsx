@@ -5,6 +5,7 @@ import {
 import { fieldRuleLabel, type EndpointFormField, type EndpointFormValues } from "./endpoint-form";
 import type { FieldErrors } from "./field-errors";
 import { topicLabel } from "./format";
+import { scaledMinutes } from "./time-scale";
 
 export interface EndpointFormOptions {
   presets: { value: string; label: string; hint: string }[];
@@ -12,6 +13,8 @@ export interface EndpointFormOptions {
   formats: string[];
   fieldPaths: string[];
   allowLoopback: boolean;
+  /** A policy minute in ms: shorter in the demo (CART_RELAY_TIME_SCALE). */
+  policyMinuteMs: number;
 }
 
 const TOPIC_HELP: Record<string, string> = {
@@ -31,6 +34,12 @@ const FORMAT_HELP: Record<string, string> = {
 };
 
 type FieldRule = "send" | "mask" | "drop";
+
+function retryHelp(intervals: string, policyMinuteMs: number): string {
+  const first = Number(intervals.split(",")[0]?.trim());
+  const scaled = first > 0 ? scaledMinutes(first, policyMinuteMs) : null;
+  return `Comma-separated, e.g. 2, 10, 30${scaled ? `; ${first} ${first === 1 ? "minute" : "minutes"} ${scaled}` : ""}`;
+}
 
 function ruleOf(values: EndpointFormValues, path: string): FieldRule {
   if (values.dropFields.includes(path)) return "drop";
@@ -226,7 +235,7 @@ export function EndpointForm({
                 onChange={(v) => set("retryIntervals", v)}
                 autoComplete="off"
                 suffix="minutes"
-                helpText="Comma-separated, e.g. 2, 10, 30"
+                helpText={retryHelp(values.retryIntervals, options.policyMinuteMs)}
                 error={errors.retryIntervals}
               />
               <TextField
