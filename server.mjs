@@ -17,7 +17,7 @@ app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
 app.get("/healthz", (_req, res) => res.json({ ok: true }));
 app.all("*", createRequestHandler({ build }));
 
-const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, "Cart Relay listening"));
+const server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT, host: env.HOST }, "Cart Relay listening"));
 const stopBackgroundWork = await startBackgroundWork();
 
 let stopping = false;

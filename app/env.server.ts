@@ -52,6 +52,8 @@ export const envSchema = z
         .max(65535, "must be between 1 and 65535")
         .default(3000),
     ),
+    // The address to listen on; unset listens on every interface (the demo uses 127.0.0.1).
+    HOST: z.preprocess(blankIsUnset, z.string().trim().regex(/^[0-9A-Za-z.:-]+$/, "must be a host name or IP address").optional()),
     ENCRYPTION_KEY: encryptionKey,
     ENCRYPTION_KEY_PREVIOUS: previousEncryptionKeys,
     REDIS_URL: z

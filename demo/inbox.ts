@@ -55,6 +55,7 @@ export class Inbox {
   readonly events: InboxEvent[] = [];
   rejected = 0;
   failedOnPurpose = 0;
+  readonly failedOnPurposeByTopic: Record<string, number> = {};
   private server: Server | null = null;
   url = "";
 
@@ -85,6 +86,8 @@ export class Inbox {
         const attempt = Number(header(request.headers, "x-webhook-attempt"));
         if (this.options.random() < this.options.failureRate) {
           this.failedOnPurpose++;
+          const topic = header(request.headers, "x-webhook-topic");
+          this.failedOnPurposeByTopic[topic] = (this.failedOnPurposeByTopic[topic] ?? 0) + 1;
           this.print(`${header(request.headers, "x-webhook-topic").padEnd(18)} attempt ${attempt}: answering 503 on purpose`);
           response.writeHead(503).end();
           return;

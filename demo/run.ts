@@ -1,11 +1,14 @@
 // `npm run demo`: Cart Relay doing its whole job on this machine. A fresh
 // SQLite database, the real server with its embedded worker, a store that
 // plays Shopify against it and a BSP inbox that verifies what arrives.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
+import { EndpointSecretError, standardWebhooksKey } from "../app/delivery/endpoint-secret";
+import { freeLoopbackPort } from "../scripts/throwaway-servers";
+import { FRONT_DOOR_HOST, openFrontDoor, PortInUseError, type FrontDoor } from "./admin-front-door";
 import { Inbox } from "./inbox";
 import { adminHost, adminSessionToken } from "./shopify-double";
 import { planBuyers, seededRandom, StoreSimulator, type Buyer } from "./store-simulator";
@@ -13,16 +16,24 @@ import { formatSummary, type DemoSummary } from "./summary";
 
 const USAGE = `Usage: npm run demo -- [options]
   --checkouts N          checkouts to play (default 20)
-  --abandon-after S      seconds of idle time before a checkout is abandoned (default 4)
+  --abandon-after S      seconds of idle time before a checkout is abandoned (default 4;
+                         the demo runs policy minutes as seconds, decision 006)
   --failure-rate R       share of deliveries the inbox answers with 503, 0-0.9 (default 0.25)
   --endpoint URL         forward to your own receiver instead of the built-in inbox
-  --secret S             the secret your receiver verifies with (with --endpoint)
-  --standard-webhooks    also send Standard Webhooks headers
-  --port P               app port (default 3000)
+  --secret S             the secret your receiver verifies with (with --endpoint); it keys
+                         x-webhook-signature as UTF-8 bytes, whatever its form
+  --standard-webhooks    also send Standard Webhooks headers (webhook-id, webhook-timestamp,
+                         webhook-signature). That spec's key is the base64 after whsec_, so
+                         with --endpoint the secret must be whsec_<base64>, such as
+                         whsec_$(openssl rand -base64 32)
+  --port P               dashboard port on 127.0.0.1 (default 3000; when 3000 is busy the
+                         demo picks a free one and says so, a busy --port stops it)
   --seed N               buyers' random seed (default 7)
   --database FILE        SQLite file for the demo (default prisma/demo.sqlite; recreated on every run)
   --json                 print the summary as one JSON line at the end
-  --exit                 stop when the summary is printed instead of serving the dashboard`;
+  --exit                 stop when the summary is printed instead of serving the dashboard
+  --build                build the app first, quietly (npm run demo passes it)
+  --help                 this text`;
 
 interface DemoOptions {
   checkouts: number;
@@ -32,6 +43,9 @@ interface DemoOptions {
   secret: string | null;
   standardWebhooks: boolean;
   port: number;
+  /** False when --port was not given: a busy default port is replaced by a free one. */
+  portChosen: boolean;
+  build: boolean;
   seed: number;
   exit: boolean;
   quiet: boolean;
@@ -39,7 +53,7 @@ interface DemoOptions {
   json: boolean;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function number(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -55,12 +69,23 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
       checkouts: { type: "string" }, "abandon-after": { type: "string" }, "failure-rate": { type: "string" },
       endpoint: { type: "string" }, secret: { type: "string" }, "standard-webhooks": { type: "boolean" },
       port: { type: "string" }, seed: { type: "string" }, exit: { type: "boolean" }, quiet: { type: "boolean" }, help: { type: "boolean" },
-      database: { type: "string" }, json: { type: "boolean" },
+      database: { type: "string" }, json: { type: "boolean" }, build: { type: "boolean" },
     },
   });
   if (values.help) throw new UsageError("");
   if (values.endpoint && !values.secret) throw new UsageError("--endpoint needs --secret, the secret your receiver verifies signatures with");
   if (values.secret && !values.endpoint) throw new UsageError("--secret only goes with --endpoint");
+  if (values.secret && values["standard-webhooks"]) {
+    try {
+      standardWebhooksKey(values.secret);
+    } catch (error) {
+      if (!(error instanceof EndpointSecretError)) throw error;
+      throw new UsageError(
+        "--standard-webhooks needs a secret of the form whsec_<base64> (Standard Webhooks decodes the part after whsec_ " +
+          "into the signing key); the --secret given is not one. Use the whsec_ secret your receiver has, or drop --standard-webhooks.",
+      );
+    }
+  }
   return {
     checkouts: Math.round(number(values.checkouts, "checkouts", 20, 1, 500)),
     abandonAfterSeconds: Math.round(number(values["abandon-after"], "abandon-after", 4, 1, 600)),
@@ -69,6 +94,8 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
     secret: values.secret ?? null,
     standardWebhooks: values["standard-webhooks"] ?? false,
     port: Math.round(number(values.port, "port", 3000, 1, 65535)),
+    portChosen: values.port !== undefined,
+    build: values.build ?? false,
     seed: Math.round(number(values.seed, "seed", 7, 0, 2 ** 31)),
     exit: values.exit ?? false,
     quiet: values.quiet ?? false,
@@ -78,16 +105,18 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
 }
 
 /** The demo's own credentials and database: nothing of a real deployment is touched. */
-function demoEnvironment(options: DemoOptions, root: string): Record<string, string> {
+function demoEnvironment(options: DemoOptions, root: string, appUrl: string, serverPort: number): Record<string, string> {
   return {
     NODE_ENV: "development",
     SHOPIFY_API_KEY: `demo-${randomBytes(6).toString("hex")}`,
     SHOPIFY_API_SECRET: randomBytes(24).toString("base64url"),
-    SHOPIFY_APP_URL: `http://localhost:${options.port}`,
+    // The browser talks to the front door; the app server behind it is loopback-only too.
+    SHOPIFY_APP_URL: appUrl,
     SCOPES: "read_checkouts,read_orders,write_pixels,read_customer_events",
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    DATABASE_URL: `file:${path.resolve(root, options.database ?? path.join("prisma", "demo.sqlite"))}`,
-    PORT: String(options.port),
+    DATABASE_URL: `file:${demoDatabaseFile(options, root)}`,
+    PORT: String(serverPort),
+    HOST: FRONT_DOOR_HOST,
     LOG_LEVEL: "warn",
     // The documented development settings: loopback receivers, and a policy minute of one second.
     CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "true",
@@ -95,6 +124,38 @@ function demoEnvironment(options: DemoOptions, root: string): Record<string, str
     CART_RELAY_EMBEDDED_WORKER: "true",
     REDIS_URL: "",
   };
+}
+
+export function demoDatabaseFile(options: Pick<DemoOptions, "database">, root: string): string {
+  return path.resolve(root, options.database ?? path.join("prisma", "demo.sqlite"));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The demo recreates its database on every run: a lock file beside it keeps a
+ * second demo (on another port) from deleting the files of one still running.
+ */
+export function claimDatabase(file: string): () => void {
+  const lock = `${file}.lock`;
+  try {
+    writeFileSync(lock, String(process.pid), { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const owner = Number(readFileSync(lock, "utf8"));
+    if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
+      throw new Error(`${path.relative(process.cwd(), file)} belongs to a demo still running (pid ${owner}); stop it or pass --database`);
+    }
+    writeFileSync(lock, String(process.pid));
+  }
+  return () => rmSync(lock, { force: true });
 }
 
 function prepareDatabase(env: Record<string, string>, root: string) {
@@ -107,10 +168,10 @@ function prepareDatabase(env: Record<string, string>, root: string) {
   });
 }
 
-async function startServer(env: Record<string, string>, root: string): Promise<ChildProcess> {
+async function startServer(env: Record<string, string>, root: string, serverUrl: string): Promise<ChildProcess> {
   if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("build/ is missing: run `npm run build` (npm run demo does)");
   const child = spawn(process.execPath, [path.join(root, "server.mjs")], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] });
-  const url = `${env.SHOPIFY_APP_URL}/healthz`;
+  const url = `${serverUrl}/healthz`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`the app server exited with ${child.exitCode} (is port ${env.PORT} free? try --port)`);
     try {
@@ -133,16 +194,60 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, wha
   }
 }
 
+const execFileAsync = promisify(execFile);
+
+/** `prisma generate` and the Remix build, their output shown only if they fail. */
+async function buildApp(root: string, print: (line: string) => void) {
+  const started = Date.now();
+  print("Building the app (prisma generate, remix vite:build)...");
+  const steps = [
+    [path.join(root, "node_modules/prisma/build/index.js"), "generate"],
+    [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"],
+  ];
+  for (const args of steps) {
+    try {
+      await execFileAsync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_ENV: "production" }, maxBuffer: 64 * 1024 * 1024 });
+    } catch (error) {
+      const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+      throw new Error(`the build failed (${path.basename(args[0]!)} ${args[1]}):\n${stdout}${stderr}`);
+    }
+  }
+  print(`  built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * The front door on 127.0.0.1, bound before anything is deleted or built. A
+ * busy default port is swapped for a free one; a busy --port stops the demo.
+ */
+export async function claimPort(options: DemoOptions, shop: string, print: (line: string) => void): Promise<FrontDoor> {
+  try {
+    return await openFrontDoor(options.port, shop);
+  } catch (error) {
+    if (!(error instanceof PortInUseError) || options.portChosen) throw error;
+    const door = await openFrontDoor(0, shop);
+    print(`Port ${options.port} is in use, so the dashboard is on port ${door.port} instead (--port P to choose).`);
+    return door;
+  }
+}
+
 export interface DemoRun {
   summary: DemoSummary;
   inbox: Inbox | null;
-  dashboardUrl: string;
+  /** Null with --exit: nothing serves it once the summary is printed. */
+  dashboardUrl: string | null;
+  sessionExpiresAt: Date;
   stop: () => Promise<void>;
 }
 
-export async function runDemo(options: DemoOptions, root = process.cwd()): Promise<DemoRun> {
+export const DEMO_SHOP = "demo-store.myshopify.com";
+/** How long the printed dashboard URL's admin session lasts. */
+export const ADMIN_SESSION_SECONDS = 3600;
+
+export async function runDemo(options: DemoOptions, door: FrontDoor, root = process.cwd()): Promise<DemoRun> {
   const print = options.quiet ? () => {} : (line: string) => console.log(line);
-  const env = demoEnvironment(options, root);
+  const serverPort = await freeLoopbackPort();
+  const serverUrl = `http://${FRONT_DOOR_HOST}:${serverPort}`;
+  const env = demoEnvironment(options, root, door.url, serverPort);
   Object.assign(process.env, env);
   prepareDatabase(env, root);
 
@@ -153,7 +258,7 @@ export async function runDemo(options: DemoOptions, root = process.cwd()): Promi
   const { endpointInputSchema } = await import("../app/endpoints/endpoint-input");
   const { readSummary } = await import("./summary.server");
 
-  const shopDomain = "demo-store.myshopify.com";
+  const shopDomain = DEMO_SHOP;
   const shop = await prisma.shop.update({
     where: { id: (await ensureShop(shopDomain, { scopes: env.SCOPES })).id },
     data: { name: "Demo Store", currency: "INR", countryCode: "IN", timezone: "Asia/Kolkata", abandonAfterMinutes: options.abandonAfterSeconds },
@@ -182,12 +287,14 @@ export async function runDemo(options: DemoOptions, root = process.cwd()): Promi
 
   print(`Cart Relay demo: ${options.checkouts} checkouts on ${shopDomain}, abandoned after ${options.abandonAfterSeconds} s idle`);
   print(`  BSP: ${url}${inbox ? ` (built-in inbox, failing ${Math.round(options.failureRate * 100)} % of requests on purpose)` : ""}`);
-  const server = await startServer(env, root);
-  const store = new StoreSimulator(env.SHOPIFY_APP_URL!, { apiKey: env.SHOPIFY_API_KEY!, apiSecret: env.SHOPIFY_API_SECRET! }, shopDomain, shop.pixelKey);
+  const server = await startServer(env, root, serverUrl);
+  door.connect(serverUrl);
+  const store = new StoreSimulator(serverUrl, { apiKey: env.SHOPIFY_API_KEY!, apiSecret: env.SHOPIFY_API_SECRET! }, shopDomain, shop.pixelKey);
   const stop = async () => {
     server.kill("SIGTERM");
     await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once("exit", resolve)));
     await inbox?.stop();
+    await door.close();
     await prisma.$disconnect();
   };
 
@@ -227,12 +334,19 @@ export async function runDemo(options: DemoOptions, root = process.cwd()): Promi
     }, timeoutMs, "the pipe to settle");
 
     const summary = await readSummary(shop.id, inbox);
-    const token = await adminSessionToken({ apiKey: env.SHOPIFY_API_KEY!, apiSecret: env.SHOPIFY_API_SECRET! }, shopDomain, { expiresIn: 3600 });
-    const dashboardUrl = `${env.SHOPIFY_APP_URL}/app?embedded=1&shop=${shopDomain}&host=${adminHost(shopDomain)}&id_token=${token}`;
     print(formatSummary(summary));
-    print(`\nDashboard (local admin session, valid 1 hour):\n  ${dashboardUrl}`);
-    if (options.json) console.log(JSON.stringify({ summary, dashboardUrl }));
-    return { summary, inbox, dashboardUrl, stop };
+    const sessionExpiresAt = new Date(Date.now() + ADMIN_SESSION_SECONDS * 1000);
+    let dashboardUrl: string | null = null;
+    if (!options.exit) {
+      const token = await adminSessionToken({ apiKey: env.SHOPIFY_API_KEY!, apiSecret: env.SHOPIFY_API_SECRET! }, shopDomain, { expiresIn: ADMIN_SESSION_SECONDS });
+      dashboardUrl = `${door.url}/app?embedded=1&shop=${shopDomain}&host=${adminHost(shopDomain)}&id_token=${token}`;
+      const until = sessionExpiresAt.toTimeString().slice(0, 5);
+      print(
+        `\nDashboard: open this in any browser on this machine (a local admin session, valid ${ADMIN_SESSION_SECONDS / 3600} hour, until ${until}):\n  ${dashboardUrl}`,
+      );
+    }
+    if (options.json) console.log(JSON.stringify({ summary, dashboardUrl, sessionExpiresAt }));
+    return { summary, inbox, dashboardUrl, sessionExpiresAt, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -245,16 +359,31 @@ async function main() {
     options = parseDemoArgs(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    if (error.message) console.error(error.message);
-    console.error(USAGE);
-    process.exit(error.message ? 2 : 0);
+    if (!error.message) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    console.error(`${error.message}\n(npm run demo -- --help lists the options)`);
+    process.exit(2);
   }
-  const run = await runDemo(options);
+  const print = options.quiet ? () => {} : (line: string) => console.log(line);
+  const door = await claimPort(options, DEMO_SHOP, print);
+  let releaseDatabase: () => void;
+  try {
+    releaseDatabase = claimDatabase(demoDatabaseFile(options, process.cwd()));
+    process.on("exit", () => releaseDatabase());
+    if (options.build) await buildApp(process.cwd(), print);
+  } catch (error) {
+    await door.close();
+    throw error;
+  }
+  const run = await runDemo(options, door);
   if (options.exit) {
     await run.stop();
+    print("\nStopped (--exit); run without --exit to browse the dashboard.");
     return;
   }
-  console.log("\nThe app keeps running for the dashboard. Press Ctrl+C to stop.");
+  print("\nThe app keeps running for the dashboard. Press Ctrl+C to stop.");
   const shutdown = async () => {
     await run.stop();
     process.exit(0);

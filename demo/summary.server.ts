@@ -1,39 +1,67 @@
 import prisma from "../app/db.server";
+import { env } from "../app/env.server";
 import type { Inbox } from "./inbox";
-import type { DemoSummary } from "./summary";
+import { DEMO_TOPICS, type DemoSummary, type TopicCounts } from "./summary";
+
+async function topicCounts(shopId: string, topic: string): Promise<TopicCounts> {
+  const deliveries = await prisma.delivery.findMany({
+    where: { shopId, topic },
+    select: { status: true, attemptCount: true, attempts: { select: { statusCode: true } } },
+  });
+  const attempts = deliveries.flatMap((d) => d.attempts);
+  return {
+    events: await prisma.event.count({ where: { shopId, topic } }),
+    delivered: deliveries.filter((d) => d.status === "succeeded").length,
+    attempts: attempts.length,
+    failedAttempts: attempts.filter((a) => a.statusCode === null || a.statusCode < 200 || a.statusCode > 299).length,
+  };
+}
 
 export async function readSummary(shopId: string, inbox: Inbox | null): Promise<DemoSummary> {
   const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
   const checkouts = await prisma.checkout.findMany({
     where: { shopId },
-    select: { sources: true, abandonedAt: true, emailNormalized: true, phone: true, whatsappOptIn: true, status: true, orderTotal: true },
+    select: { sources: true, abandonedAt: true, emailNormalized: true, phone: true, phoneE164: true, whatsappOptIn: true, status: true, orderTotal: true },
   });
   const abandoned = checkouts.filter((c) => c.abandonedAt !== null);
-  const withContact = abandoned.filter((c) => c.emailNormalized || c.phone);
+  const hasContact = (c: (typeof checkouts)[number]) => Boolean(c.emailNormalized || c.phone || c.phoneE164);
+  const withContact = abandoned.filter(hasContact);
   const bySource: Record<string, number> = {};
   for (const c of checkouts) for (const source of c.sources.split(",").filter(Boolean)) bySource[source] = (bySource[source] ?? 0) + 1;
-  const deliveries = await prisma.delivery.findMany({ where: { shopId, topic: "abandonedCheckout" }, select: { status: true, attemptCount: true } });
   const recovered = checkouts.filter((c) => c.status === "recovered");
   const revenue = recovered.reduce((sum, c) => sum + Number(c.orderTotal ?? 0), 0);
+  const topics = Object.fromEntries(
+    await Promise.all(DEMO_TOPICS.map(async (topic) => [topic, await topicCounts(shopId, topic)] as const)),
+  ) as DemoSummary["topics"];
+  const failure = await prisma.attempt.findFirst({
+    where: { delivery: { shopId }, OR: [{ statusCode: null }, { statusCode: { lt: 200 } }, { statusCode: { gt: 299 } }] },
+    orderBy: { startedAt: "desc" },
+    select: { statusCode: true, errorKind: true, errorMessage: true },
+  });
   return {
     captured: checkouts.length,
     bySource,
+    withoutContact: checkouts.filter((c) => !hasContact(c)).length,
     abandoned: abandoned.length,
     abandonedWithContact: withContact.length,
     whatsappOptIns: withContact.filter((c) => c.whatsappOptIn === true).length,
-    eventsSent: await prisma.event.count({ where: { shopId, topic: "abandonedCheckout" } }),
-    delivered: deliveries.filter((d) => d.status === "succeeded").length,
-    deliveryAttempts: deliveries.reduce((sum, d) => sum + d.attemptCount, 0),
+    topics,
+    eventsSent: topics.abandonedCheckout.events,
+    delivered: topics.abandonedCheckout.delivered,
+    deliveryAttempts: topics.abandonedCheckout.attempts,
     converted: checkouts.filter((c) => c.status === "converted").length,
     recovered: recovered.length,
-    recoveryNotices: await prisma.delivery.count({ where: { shopId, topic: "checkoutRecovered", status: "succeeded" } }),
+    recoveryNotices: topics.checkoutRecovered.delivered,
     recoveredRevenue: revenue.toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     currency: shop.currency,
+    lastFailure: failure && [failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean).join(": "),
+    policyMinuteSeconds: 60 / env.CART_RELAY_TIME_SCALE,
     inbox: inbox && {
       abandonedCheckout: inbox.distinct("abandonedCheckout").length,
       checkoutRecovered: inbox.distinct("checkoutRecovered").length,
       rejected: inbox.rejected,
       failedOnPurpose: inbox.failedOnPurpose,
+      failedOnPurposeByTopic: { ...inbox.failedOnPurposeByTopic },
     },
   };
 }

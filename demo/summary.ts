@@ -1,12 +1,31 @@
 // What the demo reports: numbers read back from the database, checked against
-// what the inbox verified on its own.
+// what the inbox verified on its own. Every label says what it counts; where
+// the dashboard counts differently, the last lines say how.
+
+export const DEMO_TOPICS = ["abandonedCheckout", "checkoutRecovered", "integrationStatus"] as const;
+
+export interface TopicCounts {
+  /** events of this topic stored for the demo's endpoint */
+  events: number;
+  /** their deliveries that ended with a 2xx */
+  delivered: number;
+  /** HTTP requests made for them, first tries and retries */
+  attempts: number;
+  /** attempts that did not get a 2xx (503s, timeouts, network errors) */
+  failedAttempts: number;
+}
 
 export interface DemoSummary {
   captured: number;
+  /** checkouts each channel reported; a checkout reported by several channels counts once in each */
   bySource: Record<string, number>;
+  /** captured checkouts with neither phone nor email: kept, never abandoned (nobody to message) */
+  withoutContact: number;
   abandoned: number;
   abandonedWithContact: number;
   whatsappOptIns: number;
+  topics: Record<(typeof DEMO_TOPICS)[number], TopicCounts>;
+  /** abandonedCheckout events (kept under these names for scripts reading --json) */
   eventsSent: number;
   delivered: number;
   deliveryAttempts: number;
@@ -16,31 +35,62 @@ export interface DemoSummary {
   recoveryNotices: number;
   recoveredRevenue: string;
   currency: string;
-  inbox: { abandonedCheckout: number; checkoutRecovered: number; rejected: number; failedOnPurpose: number } | null;
+  /** why the most recent failed attempt failed, e.g. "network: getaddrinfo ENOTFOUND ..." */
+  lastFailure: string | null;
+  /** the demo's policy minute in seconds (CART_RELAY_TIME_SCALE) */
+  policyMinuteSeconds: number;
+  inbox: {
+    abandonedCheckout: number;
+    checkoutRecovered: number;
+    rejected: number;
+    failedOnPurpose: number;
+    /** 503s answered on purpose, by topic */
+    failedOnPurposeByTopic: Record<string, number>;
+  } | null;
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? "-" : `${Math.round((part / whole) * 100)} %`);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+const SOURCE_LABELS: Record<string, string> = { extension: "checkout block", webhook: "Shopify webhooks", pixel: "web pixel" };
 
 export function formatSummary(s: DemoSummary): string {
-  const sources = Object.entries(s.bySource).map(([source, n]) => `${source} ${n}`).join(", ");
+  const sources = Object.entries(s.bySource).map(([source, n]) => `${SOURCE_LABELS[source] ?? source} ${n}`).join(", ");
+  const topic = (name: (typeof DEMO_TOPICS)[number]) => {
+    const t = s.topics[name];
+    return `  ${name.padEnd(22)} ${plural(t.events, "event")}, ${t.delivered} delivered, in ${plural(t.attempts, "attempt")} (${t.failedAttempts} failed)`;
+  };
   const lines = [
     "",
     "Summary (from the database)",
-    `  checkouts captured     ${s.captured}  (${sources})`,
-    `  abandoned              ${s.abandoned}`,
-    `  delivered to the BSP   ${s.delivered} of ${s.eventsSent} events, in ${s.deliveryAttempts} attempts (${s.deliveryAttempts - s.delivered} retries or failures)`,
-    `  converted on their own ${s.converted}`,
-    `  recovered              ${s.recovered}  (recovery rate ${percent(s.recovered, s.abandoned)}, revenue ${s.currency} ${s.recoveredRevenue})`,
-    `  WhatsApp opt-in        ${percent(s.whatsappOptIns, s.abandonedWithContact)} of abandoned checkouts with a phone or email`,
+    `  checkouts captured     ${s.captured}  (${s.withoutContact} of them without phone or email, never abandoned)`,
+    `    reported by channel  ${sources}  (a checkout seen by several channels counts in each)`,
+    `  abandoned              ${s.abandoned}  (phone or email known, idle past abandon-after, no order)`,
+    topic("abandonedCheckout"),
+    topic("checkoutRecovered"),
+    topic("integrationStatus"),
+    `  converted on their own ${s.converted}  (ordered before a message reached the BSP)`,
+    `  recovered              ${s.recovered}  (ordered after the message; ${percent(s.recovered, s.abandoned)} of abandoned, revenue ${s.currency} ${s.recoveredRevenue})`,
+    `  WhatsApp opt-in        ${percent(s.whatsappOptIns, s.abandonedWithContact)} of abandoned checkouts with a phone or email (${s.whatsappOptIns} of ${s.abandonedWithContact})`,
   ];
+  if (s.lastFailure) lines.push(`  last failed attempt    ${s.lastFailure}`);
   if (s.inbox) {
-    const matches = s.inbox.abandonedCheckout === s.delivered ? "matches the database" : `DOES NOT MATCH the database (${s.delivered})`;
+    const failedInDb = DEMO_TOPICS.reduce((sum, name) => sum + s.topics[name].failedAttempts, 0);
+    const byTopic = Object.entries(s.inbox.failedOnPurposeByTopic).map(([name, n]) => `${name} ${n}`).join(", ");
+    const check = (inbox: number, db: number) => (inbox === db ? "matches the database" : `DOES NOT MATCH the database (${db})`);
     lines.push(
       "Inbox (verified with its own code)",
-      `  abandonedCheckout      ${s.inbox.abandonedCheckout} distinct events, ${matches}`,
-      `  checkoutRecovered      ${s.inbox.checkoutRecovered} distinct events, ${s.inbox.checkoutRecovered === s.recoveryNotices ? "matches the database" : `DOES NOT MATCH the database (${s.recoveryNotices})`}`,
-      `  answered 503 on purpose ${s.inbox.failedOnPurpose}, rejected as forged ${s.inbox.rejected}`,
+      `  abandonedCheckout      ${s.inbox.abandonedCheckout} distinct events, ${check(s.inbox.abandonedCheckout, s.delivered)}`,
+      `  checkoutRecovered      ${s.inbox.checkoutRecovered} distinct events, ${check(s.inbox.checkoutRecovered, s.recoveryNotices)}`,
+      `  answered 503 on purpose ${s.inbox.failedOnPurpose}${byTopic ? ` (${byTopic})` : ""}, ${check(s.inbox.failedOnPurpose, failedInDb)}'s failed attempts`,
+      `  rejected as forged     ${s.inbox.rejected}`,
     );
   }
+  lines.push(
+    "The dashboard counts the checkouts captured in its date range: its \"Events sent\" and \"Delivered\" add up",
+    "abandonedCheckout and checkoutRecovered (integrationStatus is not about a checkout), and \"Failures by reason\"",
+    "counts their failed attempts. Settings shows the pixel \"Not registered with Shopify\": the demo has no Shopify to",
+    "register it with, so the store posts the pixel's captures itself, with the shop's pixel key.",
+  );
   return lines.join("\n");
 }

@@ -85,3 +85,31 @@ describe("checkouts", () => {
     expect(body.checkouts[0].email).toBe("th***@example.com");
   });
 });
+
+describe("checkouts without a phone or email yet", () => {
+  const PARTIAL_SHOP = "co-partial.myshopify.com";
+
+  it("show what was captured (masked name and ZIP, city, cart) and count apart from the abandoned ones", async () => {
+    await installShop(PARTIAL_SHOP);
+    await captureCheckout(PARTIAL_SHOP, {
+      checkoutToken: "co-zip-only",
+      shippingAddress: { firstName: "Asha", zip: "560001", city: "Bengaluru", countryCode: "IN" },
+      lines: [{ variantId: "1", title: "Steel bottle", quantity: 1, unitPrice: 699 }],
+    });
+    const { status, body } = await list({}, PARTIAL_SHOP);
+    expect(status).toBe(200);
+    expect(body.checkouts).toHaveLength(1);
+    const [checkout] = body.checkouts;
+    expect(checkout).toMatchObject({ status: "open", phone: null, email: null, sources: ["extension"] });
+    expect(checkout.partial).toMatchObject({ city: "Bengaluru", countryCode: "IN", lineCount: 1 });
+    expect(checkout.partial.zip).not.toBe("560001");
+    expect(checkout.partial.zip).toMatch(/^5/);
+    expect(checkout.partial.firstName).not.toBe("Asha");
+    expect(body.everAbandoned).toEqual({});
+  });
+
+  it("explain the dashboard's abandoned count: abandoned at some point, by status now", async () => {
+    const { body } = await list();
+    expect(body.everAbandoned).toEqual({ abandoned: 1, recovered: 1 });
+  });
+});

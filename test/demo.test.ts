@@ -1,68 +1,238 @@
-import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { existsSync, writeFileSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { chromium, type Browser } from "playwright-core";
 import { freePort } from "./app-server";
 import { BROWSER_USER_AGENT } from "./shopify";
 import type { DemoSummary } from "../demo/summary";
+import { claimPort, parseDemoArgs, UsageError } from "../demo/run";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function demoEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ["DATABASE_URL", "NODE_ENV", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY", "CART_RELAY_EMBEDDED_WORKER", "PORT", "HOST"]) delete env[name];
+  return env;
+}
+
+function startDemo(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "demo/run.ts", ...args], { env: demoEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function stopDemo(child: ChildProcess) {
+  child.kill("SIGTERM");
+  await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
+}
 
 // `npm run demo` as a newcomer runs it (minus the build, which npm test has
 // done): a child process with a small store, its own database and inbox.
 describe("npm run demo", () => {
-  it("delivers verified events, attributes recoveries, reports what the inbox and database hold, and serves the dashboard", async () => {
-    const database = path.join(process.env.CART_RELAY_TEST_DIR!, `demo-${randomUUID()}.sqlite`);
-    const port = await freePort();
-    const env = { ...process.env };
-    for (const name of ["DATABASE_URL", "NODE_ENV", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY", "CART_RELAY_EMBEDDED_WORKER"]) delete env[name];
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "demo/run.ts", "--checkouts", "10", "--abandon-after", "2", "--failure-rate", "0.3", "--seed", "3",
-        "--port", String(port), "--database", database, "--json", "--quiet"],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const result = await new Promise<{ summary: DemoSummary; dashboardUrl: string }>((resolve, reject) => {
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        const line = stdout.split("\n").find((l) => l.startsWith("{"));
+  let demo: ReturnType<typeof startDemo>;
+  let result: { summary: DemoSummary; dashboardUrl: string; sessionExpiresAt: string };
+  let database: string;
+  let port: number;
+
+  beforeAll(async () => {
+    database = path.join(process.env.CART_RELAY_TEST_DIR!, `demo-${randomUUID()}.sqlite`);
+    port = await freePort();
+    demo = startDemo(["--checkouts", "10", "--abandon-after", "2", "--failure-rate", "0.3", "--seed", "3", "--port", String(port), "--database", database, "--json", "--quiet"]);
+    result = await new Promise((resolve, reject) => {
+      demo.child.stdout!.on("data", () => {
+        const line = demo.output().split("\n").find((l) => l.startsWith("{"));
         if (line) resolve(JSON.parse(line));
       });
-      child.on("exit", (code) => reject(new Error(`demo exited ${code}:\n${stdout}\n${stderr}`)));
+      demo.exited.then((code) => reject(new Error(`demo exited ${code}:\n${demo.output()}`)));
     });
+  }, 120_000);
 
+  afterAll(async () => {
+    if (demo) await stopDemo(demo.child);
+  });
+
+  it("delivers verified events, attributes recoveries, reports what the inbox and database hold", () => {
+    const { summary } = result;
+    expect(summary.captured).toBe(10);
+    expect(summary.inbox).not.toBeNull();
+    expect(summary.inbox!.abandonedCheckout).toBe(summary.delivered);
+    expect(summary.inbox!.checkoutRecovered).toBe(summary.recoveryNotices);
+    expect(summary.inbox!.rejected).toBe(0);
+    expect(summary.recovered).toBeGreaterThan(0);
+    expect(summary.converted).toBeGreaterThan(0);
+    expect(summary.deliveryAttempts).toBeGreaterThanOrEqual(summary.delivered);
+    // One count of 503s: what the inbox answered on purpose is what the database recorded as failed attempts.
+    const failedAttempts = Object.values(summary.topics).reduce((sum, topic) => sum + topic.failedAttempts, 0);
+    expect(summary.inbox!.failedOnPurpose).toBe(failedAttempts);
+    expect(Object.values(summary.inbox!.failedOnPurposeByTopic).reduce((a, b) => a + b, 0)).toBe(summary.inbox!.failedOnPurpose);
+
+    const db = new Database(database, { readonly: true });
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    expect(count("SELECT count(*) AS n FROM Checkout")).toBe(summary.captured);
+    expect(count("SELECT count(*) AS n FROM Checkout WHERE abandonedAt IS NOT NULL")).toBe(summary.abandoned);
+    expect(count("SELECT count(*) AS n FROM Checkout WHERE status = 'recovered'")).toBe(summary.recovered);
+    expect(count("SELECT count(*) AS n FROM Checkout WHERE status = 'converted'")).toBe(summary.converted);
+    expect(count("SELECT count(*) AS n FROM Delivery WHERE topic = 'abandonedCheckout' AND status = 'succeeded'")).toBe(summary.delivered);
+    expect(count("SELECT count(*) AS n FROM Delivery WHERE topic = 'checkoutRecovered' AND status = 'succeeded'")).toBe(summary.recoveryNotices);
+    expect(count("SELECT count(*) AS n FROM Delivery WHERE status IN ('pending', 'in_flight')")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM Attempt WHERE statusCode IS NULL OR statusCode NOT BETWEEN 200 AND 299")).toBe(failedAttempts);
+    expect(count("SELECT count(*) AS n FROM Checkout WHERE email IS NULL AND phone IS NULL")).toBe(summary.withoutContact);
+    // A ZIP-only checkout is stored but never abandoned: no contact.
+    expect(count("SELECT count(*) AS n FROM Checkout WHERE email IS NULL AND phone IS NULL AND zip IS NOT NULL AND abandonedAt IS NULL")).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it("serves the dashboard on 127.0.0.1 only, to browsers and scripts alike, with a favicon", async () => {
+    const url = new URL(result.dashboardUrl);
+    expect(url.hostname).toBe("127.0.0.1");
+    expect(Number(url.port)).toBe(port);
+    expect(new Date(result.sessionExpiresAt).getTime()).toBeGreaterThan(Date.now());
+    // A script's user agent would get the Shopify library's bare 410 from the app itself; the demo's front door lets it in.
+    for (const userAgent of [BROWSER_USER_AGENT, "curl/8.5.0"]) {
+      const dashboard = await fetch(result.dashboardUrl, { headers: { "user-agent": userAgent } });
+      expect(dashboard.status).toBe(200);
+      const html = await dashboard.text();
+      expect(html).toContain("Polaris-Page");
+      expect(html).not.toContain("cdn.shopify.com/shopifycloud/app-bridge.js");
+    }
+    const favicon = await fetch(`${url.origin}/favicon.ico`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get("content-type")).toContain("image/");
+  });
+
+  it("lets headless Chromium, as it comes, click through every page and save settings with the save bar", { timeout: 120_000 }, async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
+    const browser: Browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
     try {
-      const { summary } = result;
-      expect(summary.captured).toBe(10);
-      expect(summary.inbox).not.toBeNull();
-      expect(summary.inbox!.abandonedCheckout).toBe(summary.delivered);
-      expect(summary.inbox!.checkoutRecovered).toBe(summary.recoveryNotices);
-      expect(summary.inbox!.rejected).toBe(0);
-      expect(summary.recovered).toBeGreaterThan(0);
-      expect(summary.converted).toBeGreaterThan(0);
-      expect(summary.deliveryAttempts).toBeGreaterThanOrEqual(summary.delivered);
+      // No user agent override, no routing: what a newcomer's headless browser does.
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      // The only resource from outside is Shopify's font stylesheet, unreachable offline and harmless.
+      const external = (url: string) => url.startsWith("https://cdn.shopify.com/static/fonts/");
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      page.on("console", (message) => {
+        if (message.type() === "error" && !external(message.location().url)) problems.push(`console: ${message.text()} (${message.location().url})`);
+      });
+      page.on("requestfailed", (request) => {
+        if (!external(request.url())) problems.push(`request failed: ${request.url()}`);
+      });
+      page.on("response", (response) => {
+        if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+      });
+      const nav = page.getByRole("navigation", { name: "App navigation" });
+      const heading = (name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
 
+      await page.goto(result.dashboardUrl);
+      await heading("Dashboard");
+      await page.locator("[data-chart=daily] svg").first().waitFor();
+
+      await nav.getByRole("link", { name: "Endpoints" }).click();
+      await heading("Endpoints");
+      await page.getByRole("link", { name: "Demo BSP inbox" }).click();
+      await heading("Demo BSP inbox");
+
+      await nav.getByRole("link", { name: "Deliveries" }).click();
+      await heading("Deliveries");
+      await page.getByRole("row").nth(1).getByRole("link").first().click();
+      await heading(/ to Demo BSP inbox$/);
+      await page.getByText("Attempt 1").first().waitFor();
+
+      await nav.getByRole("link", { name: "Checkouts" }).click();
+      await heading("Checkouts");
+
+      await nav.getByRole("link", { name: "Settings" }).click();
+      await heading("Settings");
+      await page.getByLabel("Abandon after").fill("3");
+      const saveBar = page.getByRole("region", { name: "Unsaved changes" });
+      await saveBar.getByRole("button", { name: "Save" }).click();
+      await page.getByText("Settings saved").waitFor();
+      await saveBar.waitFor({ state: "detached" });
       const db = new Database(database, { readonly: true });
-      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-      expect(count("SELECT count(*) AS n FROM Checkout")).toBe(summary.captured);
-      expect(count("SELECT count(*) AS n FROM Checkout WHERE abandonedAt IS NOT NULL")).toBe(summary.abandoned);
-      expect(count("SELECT count(*) AS n FROM Checkout WHERE status = 'recovered'")).toBe(summary.recovered);
-      expect(count("SELECT count(*) AS n FROM Checkout WHERE status = 'converted'")).toBe(summary.converted);
-      expect(count("SELECT count(*) AS n FROM Delivery WHERE topic = 'abandonedCheckout' AND status = 'succeeded'")).toBe(summary.delivered);
-      expect(count("SELECT count(*) AS n FROM Delivery WHERE topic = 'checkoutRecovered' AND status = 'succeeded'")).toBe(summary.recoveryNotices);
-      expect(count("SELECT count(*) AS n FROM Delivery WHERE status IN ('pending', 'in_flight')")).toBe(0);
-      // A ZIP-only checkout is stored but never abandoned: no contact.
-      expect(count("SELECT count(*) AS n FROM Checkout WHERE email IS NULL AND phone IS NULL AND zip IS NOT NULL AND abandonedAt IS NULL")).toBeGreaterThan(0);
+      expect((db.prepare("SELECT abandonAfterMinutes AS m FROM Shop").get() as { m: number }).m).toBe(3);
       db.close();
 
-      const dashboard = await fetch(result.dashboardUrl, { headers: { "user-agent": BROWSER_USER_AGENT } });
-      expect(dashboard.status).toBe(200);
-      expect(await dashboard.text()).toContain("Polaris-Page");
+      // A reload (no Shopify query parameters in the address bar any more) keeps the session.
+      await page.reload();
+      await heading("Settings");
+      await nav.getByRole("link", { name: "Endpoints" }).click();
+      await page.getByRole("link", { name: "Add endpoint" }).first().click();
+      await heading("Add endpoint");
+      await nav.getByRole("link", { name: "Dashboard" }).click();
+      await heading("Dashboard");
+
+      expect(problems).toEqual([]);
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
+      await browser.close();
     }
-  }, 120_000);
+  });
+});
+
+describe("npm run demo, before it starts anything", () => {
+  it("accepts every example README gives (the options of each; the runs are the test above)", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const examples = [...readme.matchAll(/^npm run demo -- (.+)$/gm)].map((match) => match[1]!.replace(/"\$YOUR_SECRET"/, "S").split(/\s+/));
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const args of examples) {
+      if (args.includes("--help")) {
+        expect(() => parseDemoArgs(args)).toThrow(UsageError);
+        continue;
+      }
+      expect(() => parseDemoArgs(args), args.join(" ")).not.toThrow();
+    }
+  });
+
+  it("--help prints the options, including what --standard-webhooks needs, without building", async () => {
+    const help = startDemo(["--help"]);
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toContain("--standard-webhooks");
+    expect(help.output()).toContain("whsec_<base64>");
+    expect(help.output()).not.toContain("Building");
+  });
+
+  it("refuses --standard-webhooks with a secret that is not whsec_<base64>, naming the problem", async () => {
+    const run = startDemo(["--endpoint", "https://your-bsp.example/hook", "--secret", "S", "--standard-webhooks"]);
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain("--standard-webhooks needs a secret of the form whsec_<base64>");
+  });
+
+  it("takes a free port when the default one is busy, and says which", async () => {
+    const busy: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => busy.listen(port, "127.0.0.1", resolve));
+    const said: string[] = [];
+    try {
+      const door = await claimPort({ ...parseDemoArgs([]), port }, "demo-store.myshopify.com", (line) => said.push(line));
+      expect(door.port).not.toBe(port);
+      expect(said).toEqual([`Port ${port} is in use, so the dashboard is on port ${door.port} instead (--port P to choose).`]);
+      await door.close();
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("stops on a busy --port, naming it, before deleting the database", async () => {
+    const database = path.join(process.env.CART_RELAY_TEST_DIR!, `demo-busy-${randomUUID()}.sqlite`);
+    writeFileSync(database, "a demo that may still be running");
+    const busy: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => busy.listen(port, "127.0.0.1", resolve));
+    try {
+      const run = startDemo(["--port", String(port), "--database", database, "--exit", "--quiet"]);
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(readFileSync(database, "utf8")).toBe("a demo that may still be running");
+    } finally {
+      busy.close();
+    }
+  });
 });

@@ -2,9 +2,10 @@ import { useState } from "react";
 import {
   BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, InlineStack, Layout, Select, Text, TextField,
 } from "@shopify/polaris";
-import type { EndpointFormField, EndpointFormValues } from "./endpoint-form";
+import { fieldRuleLabel, type EndpointFormField, type EndpointFormValues } from "./endpoint-form";
 import type { FieldErrors } from "./field-errors";
 import { topicLabel } from "./format";
+import { scaledMinutes } from "./time-scale";
 
 export interface EndpointFormOptions {
   presets: { value: string; label: string; hint: string }[];
@@ -12,6 +13,8 @@ export interface EndpointFormOptions {
   formats: string[];
   fieldPaths: string[];
   allowLoopback: boolean;
+  /** A policy minute in ms: shorter in the demo (CART_RELAY_TIME_SCALE). */
+  policyMinuteMs: number;
 }
 
 const TOPIC_HELP: Record<string, string> = {
@@ -21,11 +24,22 @@ const TOPIC_HELP: Record<string, string> = {
 };
 
 const FORMAT_LABELS: Record<string, string> = {
-  "cashfree-2025-01-01": "Cashfree abandonedCheckout (x-webhook-version 2025-01-01)",
-  "ecom360-v1": "ecom360 v1 (same body, x-webhook-version v1)",
+  "cashfree-2025-01-01": "Cashfree 2025-01-01",
+  "ecom360-v1": "ecom360 v1",
+};
+
+const FORMAT_HELP: Record<string, string> = {
+  "cashfree-2025-01-01": "Cashfree's abandonedCheckout body, sent with x-webhook-version: 2025-01-01. Most BSPs read this one.",
+  "ecom360-v1": "The same body, sent with x-webhook-version: v1, for BSPs integrated with ecom360.",
 };
 
 type FieldRule = "send" | "mask" | "drop";
+
+function retryHelp(intervals: string, policyMinuteMs: number): string {
+  const first = Number(intervals.split(",")[0]?.trim());
+  const scaled = first > 0 ? scaledMinutes(first, policyMinuteMs) : null;
+  return `Comma-separated, e.g. 2, 10, 30${scaled ? `; ${first} ${first === 1 ? "minute" : "minutes"} ${scaled}` : ""}`;
+}
 
 function ruleOf(values: EndpointFormValues, path: string): FieldRule {
   if (values.dropFields.includes(path)) return "drop";
@@ -90,22 +104,22 @@ export function EndpointForm({
                 helpText={preset ? `${preset.hint}.${options.allowLoopback ? " Development mode: loopback URLs are allowed." : ""}` : undefined}
                 error={errors.url}
               />
-              <FormLayout.Group>
-                <Select
-                  label="Method"
-                  options={[{ label: "POST", value: "POST" }, { label: "PUT", value: "PUT" }]}
-                  value={values.method}
-                  onChange={(v) => set("method", v)}
-                  error={errors.method}
-                />
-                <Select
-                  label="Payload format"
-                  options={options.formats.map((format) => ({ label: FORMAT_LABELS[format] ?? format, value: format }))}
-                  value={values.format}
-                  onChange={(v) => set("format", v)}
-                  error={errors.format}
-                />
-              </FormLayout.Group>
+              <Select
+                label="Method"
+                options={[{ label: "POST", value: "POST" }, { label: "PUT", value: "PUT" }]}
+                value={values.method}
+                onChange={(v) => set("method", v)}
+                error={errors.method}
+              />
+              {/* Its own row: beside Method, the option labels were cut off. */}
+              <Select
+                label="Payload format"
+                options={options.formats.map((format) => ({ label: FORMAT_LABELS[format] ?? format, value: format }))}
+                value={values.format}
+                onChange={(v) => set("format", v)}
+                helpText={FORMAT_HELP[values.format]}
+                error={errors.format}
+              />
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>
@@ -151,7 +165,8 @@ export function EndpointForm({
                   {options.fieldPaths.map((path) => (
                     <Select
                       key={path}
-                      label={<Text as="span" variant="bodySm" fontWeight="medium">{path}</Text>}
+                      label={fieldRuleLabel(path)}
+                      helpText={<Text as="span" variant="bodySm" tone="subdued"><code>{path}</code></Text>}
                       options={[
                         { label: "Send", value: "send" },
                         { label: "Mask", value: "mask" },
@@ -220,7 +235,7 @@ export function EndpointForm({
                 onChange={(v) => set("retryIntervals", v)}
                 autoComplete="off"
                 suffix="minutes"
-                helpText="Comma-separated, e.g. 2, 10, 30"
+                helpText={retryHelp(values.retryIntervals, options.policyMinuteMs)}
                 error={errors.retryIntervals}
               />
               <TextField

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import prisma from "../db.server";
+import { maskText } from "../delivery/payload/field-rules";
 import { maskContactEmail, maskContactPhone } from "./mask";
 
 // The Checkouts page: the shop's captured checkouts, contact data masked
@@ -33,9 +34,22 @@ function summarize(statuses: string[]): MessageSummary {
   };
 }
 
+function lineCount(lines: unknown): number {
+  const parsed = typeof lines === "string" ? safeParse(lines) : lines;
+  return Array.isArray(parsed) ? parsed.length : 0;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export async function listCheckouts(shopId: string, query: z.output<typeof checkoutQuerySchema>) {
   const where = { shopId, ...(query.status ? { status: query.status } : {}) };
-  const [rows, counts] = await Promise.all([
+  const [rows, counts, everAbandoned] = await Promise.all([
     prisma.checkout.findMany({
       where,
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -45,15 +59,19 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
         id: true, status: true, createdAt: true, lastActivityAt: true, abandonedAt: true, email: true, phoneE164: true, phone: true,
         addressPhone: true, total: true, currency: true, whatsappOptIn: true, smsMarketing: true, emailMarketing: true, sources: true,
         orderName: true, orderTotal: true, orderCurrency: true, matchType: true, collapsedIntoId: true,
+        firstName: true, city: true, zip: true, countryCode: true, lines: true,
         events: { where: { topic: "abandonedCheckout" }, select: { deliveries: { select: { status: true } } } },
       },
     }),
     prisma.checkout.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } }),
+    // Abandoned at some point, whatever the status now: what the dashboard's "Abandoned checkouts" counts (over its range).
+    prisma.checkout.groupBy({ by: ["status"], where: { shopId, abandonedAt: { not: null } }, _count: { _all: true } }),
   ]);
   return {
     hasNext: rows.length > CHECKOUT_PAGE_SIZE,
     hasPrevious: query.page > 1,
     counts: Object.fromEntries(counts.map((group) => [group.status, group._count._all])) as Record<string, number>,
+    everAbandoned: Object.fromEntries(everAbandoned.map((group) => [group.status, group._count._all])) as Record<string, number>,
     checkouts: rows.slice(0, CHECKOUT_PAGE_SIZE).map((row) => ({
       id: row.id,
       status: row.status,
@@ -66,6 +84,15 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
       currency: row.currency,
       consent: { whatsapp: row.whatsappOptIn, sms: row.smsMarketing, email: row.emailMarketing },
       sources: row.sources ? row.sources.split(",") : [],
+      // What a checkout without contact data still tells (a ZIP alone, a name, the cart).
+      // Name and ZIP are masked as in the delivery log; city and country are not personal on their own.
+      partial: {
+        firstName: row.firstName ? maskText(row.firstName) : null,
+        zip: row.zip ? maskText(row.zip) : null,
+        city: row.city,
+        countryCode: row.countryCode,
+        lineCount: lineCount(row.lines),
+      },
       order: row.orderName ? { name: row.orderName, total: row.orderTotal?.toString() ?? null, currency: row.orderCurrency, matchType: row.matchType } : null,
       collapsed: row.collapsedIntoId !== null,
       message: row.events.length > 0 ? summarize(row.events.flatMap((event) => event.deliveries.map((d) => d.status))) : null,

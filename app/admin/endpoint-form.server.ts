@@ -1,4 +1,4 @@
-import { env } from "../env.server";
+import { env, policyMinuteMs } from "../env.server";
 import { ENDPOINT_PRESETS, ENDPOINT_TOPICS, endpointInputSchema, type EndpointInput } from "../endpoints/endpoint-input";
 import { FIELD_RULE_PATHS } from "../delivery/payload/field-rules";
 import { PAYLOAD_FORMATS } from "../delivery/payload/formats";
@@ -14,6 +14,7 @@ export function endpointFormOptions(): EndpointFormOptions {
     formats: [...PAYLOAD_FORMATS],
     fieldPaths: [...FIELD_RULE_PATHS],
     allowLoopback: env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS,
+    policyMinuteMs: policyMinuteMs(env),
   };
 }
 

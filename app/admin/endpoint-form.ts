@@ -33,6 +33,37 @@ export interface EndpointFormValues {
 
 export type EndpointFormField = keyof EndpointFormValues;
 
+/** What each field rule path holds, for the "Choose fields" list; the JSON path is shown beneath. */
+export const FIELD_RULE_LABELS: Record<string, string> = {
+  email: "Buyer email",
+  "customer.email": "Customer email",
+  "customer.shippingAddress.email": "Shipping address email",
+  phone: "Buyer phone (E.164)",
+  "customer.shippingAddress.phone": "Shipping address phone (as typed)",
+  cartToken: "Cart token",
+  checkoutToken: "Checkout token",
+  abandonedCheckoutUrl: "Resume-checkout link",
+  "customer.firstName": "First name",
+  "customer.lastName": "Last name",
+  "customer.shippingAddress.customerName": "Name on the shipping address",
+  "customer.shippingAddress.address1": "Address line 1",
+  "customer.shippingAddress.address2": "Address line 2",
+  "customer.shippingAddress.city": "City",
+  "customer.shippingAddress.province": "State or province",
+  "customer.shippingAddress.provinceCode": "State or province code",
+  "customer.shippingAddress.zip": "ZIP or postal code",
+  "customer.shippingAddress.country": "Country",
+  "customer.shippingAddress.countryCode": "Country code",
+  "lineItems[].name": "Product names (every line)",
+  "lineItems[].skuName": "SKUs (every line)",
+  "lineItems[].imageUrlStr": "Product image URLs (every line)",
+  "lineItems[].imageS3UrlStr": "Product image copies (every line)",
+};
+
+export function fieldRuleLabel(path: string): string {
+  return FIELD_RULE_LABELS[path] ?? path;
+}
+
 export const ENDPOINT_FIELD_LABELS: Record<EndpointFormField | "form", string> = {
   name: "Name",
   preset: "BSP",

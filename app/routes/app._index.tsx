@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
@@ -11,6 +11,7 @@ import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { adminContext, notFound, searchParams } from "../admin/context.server";
 import { formatDuration, formatMoney, formatNumber, formatPercent } from "../admin/format";
 import { AdminErrorBoundary } from "../admin/ui";
+import { useDraft, useIsClient } from "../admin/use-draft";
 import type { Rate } from "../metrics/dashboard";
 import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";
 import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../metrics/date-range";
@@ -81,8 +82,7 @@ function RateRow({ label, value, noun }: { label: string; value: Rate; noun: str
 }
 
 function ChartOnClient({ points }: { points: Parameters<typeof DailyChart>[0]["points"] }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const mounted = useIsClient();
   const placeholder = (
     <Box minHeight="280px">
       <SkeletonBodyText lines={8} />
@@ -142,8 +142,7 @@ export default function Dashboard() {
   const { metrics, onboarding, endpoints, rangeError, filters } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const navigation = useNavigation();
-  const [custom, setCustom] = useState({ from: filters.from, to: filters.to });
-  useEffect(() => setCustom({ from: filters.from, to: filters.to }), [filters.from, filters.to]);
+  const [custom, setCustom] = useDraft({ from: filters.from, to: filters.to });
 
   const apply = (next: Partial<typeof filters>) => {
     const merged = { ...filters, ...next };
@@ -260,11 +259,11 @@ export default function Dashboard() {
                 </Text>
                 <InlineGrid columns={2} gap="200">
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Captured</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Checkouts captured</Text>
                     <Text as="span" variant="headingLg">{formatNumber(checkouts.captured)}</Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Abandoned</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Abandoned at some point</Text>
                     <Text as="span" variant="headingLg">{formatNumber(checkouts.abandoned)}</Text>
                   </BlockStack>
                 </InlineGrid>
@@ -286,11 +285,11 @@ export default function Dashboard() {
                 </Text>
                 <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Events sent</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Events sent (cart and recovery)</Text>
                     <Text as="span" variant="headingLg">{formatNumber(deliveries.eventsSent)}</Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Delivered</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">Deliveries succeeded / finished</Text>
                     <Text as="span" variant="headingLg">{formatNumber(deliveries.succeeded)} / {formatNumber(deliveries.finished)}</Text>
                   </BlockStack>
                   <BlockStack gap="050">
@@ -303,7 +302,9 @@ export default function Dashboard() {
                   </BlockStack>
                 </InlineGrid>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {formatNumber(deliveries.attempted)} deliveries tried, {formatNumber(deliveries.retrying)} still retrying. Time from abandonment to the first 2xx over{" "}
+                  Events are abandonedCheckout and checkoutRecovered for the checkouts in the range, with at least one attempt
+                  (integrationStatus and test events are not about a checkout and are not counted). {formatNumber(deliveries.attempted)} deliveries
+                  tried (one per event and endpoint), {formatNumber(deliveries.retrying)} still retrying. Time from abandonment to the first 2xx over{" "}
                   {formatNumber(deliveries.timeToFirstSuccess.deliveries)} delivered abandoned-checkout events.
                   {notAttempted.length > 0
                     ? ` Never sent: ${notAttempted.map(([status, count]) => `${count} ${status === "cancelled_converted" ? "ordered first" : status}`).join(", ")}.`
@@ -316,7 +317,10 @@ export default function Dashboard() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Failures by reason
+                  Failed attempts by reason
+                </Text>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  Every attempt that did not get a 2xx, retries included, for the deliveries counted on the left.
                 </Text>
                 {failures.length === 0 ? (
                   <Text as="p" tone="subdued">
@@ -325,7 +329,7 @@ export default function Dashboard() {
                 ) : (
                   <DataTable
                     columnContentTypes={["text", "numeric"]}
-                    headings={["Reason", "Attempts"]}
+                    headings={["Reason", "Failed attempts"]}
                     rows={failures.map((failure) => [failure.label, formatNumber(failure.attempts)])}
                   />
                 )}
@@ -336,8 +340,10 @@ export default function Dashboard() {
 
         <Box paddingBlockEnd="800">
           <Text as="p" variant="bodySm" tone="subdued" alignment="center">
-            Every number counts stored rows for the checkouts captured from {filters.from} to {filters.to}, followed to today. Recovered
-            means an order linked to the checkout after its event reached a BSP.
+            Every number counts stored rows for the checkouts captured from {filters.from} to {filters.to}, followed to today. Abandoned
+            counts every checkout that was abandoned, also those that later got an order (so it is more than the Checkouts page's
+            "Abandoned, no order" tab). Recovered means an order linked to the checkout after its event reached a BSP; converted, one that
+            came before.
           </Text>
         </Box>
       </BlockStack>

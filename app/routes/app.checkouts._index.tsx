@@ -15,13 +15,44 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ timeZone: usableTimeZone(shop.timezone), query: { status: query.status ?? "", page: query.page }, ...(await listCheckouts(shop.id, query)) });
 }
 
+// Each tab counts checkouts by their status now; a checkout moves on from "abandoned" once an order links to it.
 const TABS = [
   { id: "", content: "All" },
   { id: "open", content: "Open" },
-  { id: "abandoned", content: "Abandoned" },
+  { id: "abandoned", content: "Abandoned, no order" },
   { id: "converted", content: "Converted" },
   { id: "recovered", content: "Recovered" },
 ];
+
+const SOURCE_LABELS: Record<string, string> = { extension: "checkout block", pixel: "pixel", webhook: "Shopify webhook" };
+
+type PartialCapture = { firstName: string | null; zip: string | null; city: string | null; countryCode: string | null; lineCount: number };
+
+/** A checkout without phone or email: what was captured so far, so a ZIP-only checkout is visible. */
+function PartialBuyer({ partial }: { partial: PartialCapture }) {
+  const place = [partial.zip ? `ZIP ${partial.zip}` : null, partial.city, partial.countryCode].filter(Boolean).join(", ");
+  const known = [partial.firstName, place || null, partial.lineCount > 0 ? `${partial.lineCount} ${partial.lineCount === 1 ? "item" : "items"} in cart` : null].filter(Boolean);
+  return (
+    <BlockStack gap="050">
+      <Text as="span" tone="subdued">No phone or email yet</Text>
+      <Text as="span" variant="bodySm" tone="subdued">
+        {known.length > 0 ? known.join(" · ") : "nothing else captured"}
+      </Text>
+    </BlockStack>
+  );
+}
+
+function AbandonedExplained({ everAbandoned }: { everAbandoned: Record<string, number> }) {
+  const total = Object.values(everAbandoned).reduce((sum, n) => sum + n, 0);
+  if (total === 0) return null;
+  const part = (status: string, words: string) => (everAbandoned[status] ? `${everAbandoned[status]} ${words}` : null);
+  const parts = [part("abandoned", "still without an order"), part("recovered", "recovered after the message"), part("converted", "bought before a message arrived")].filter(Boolean);
+  return (
+    <Text as="p" variant="bodySm" tone="subdued">
+      {`${total} ${total === 1 ? "checkout was" : "checkouts were"} abandoned at some point: ${parts.join(", ")}. The dashboard's "Abandoned checkouts" counts all of them, over its date range; the tabs count by status now, over all time.`}
+    </Text>
+  );
+}
 
 function Consent({ label, value }: { label: string; value: boolean | null }) {
   return <Badge tone={value === true ? "success" : undefined}>{`${label} ${value === true ? "yes" : value === false ? "no" : "?"}`}</Badge>;
@@ -38,16 +69,17 @@ function Message({ message }: { message: MessageSummary | null }) {
 }
 
 export default function Checkouts() {
-  const { checkouts, counts, query, timeZone, hasNext, hasPrevious } = useLoaderData<typeof loader>();
+  const { checkouts, counts, everAbandoned, query, timeZone, hasNext, hasPrevious } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   const go = (status: string, page = 1) => submit({ ...(status ? { status } : {}), ...(page > 1 ? { page: String(page) } : {}) }, { method: "get" });
   const selected = Math.max(0, TABS.findIndex((tab) => tab.id === query.status));
 
   return (
-    <Page title="Checkouts" subtitle="Every checkout Cart Relay captured. Buyer contact data is masked.">
+    <Page title="Checkouts" subtitle="Every checkout Cart Relay captured, also those without a phone or email yet. Buyer data is masked.">
       <TitleBar title="Checkouts" />
       <BlockStack gap="500">
+        <AbandonedExplained everAbandoned={everAbandoned} />
         <Card padding="0">
           <Tabs
             tabs={TABS.map((tab) => ({ ...tab, content: `${tab.content} (${tab.id ? counts[tab.id] ?? 0 : total})` }))}
@@ -91,15 +123,22 @@ export default function Checkouts() {
                     <Text as="span" variant="bodySm" tone="subdued">
                       {formatDateTime(checkout.createdAt, timeZone)}
                     </Text>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {`via ${checkout.sources.map((source) => SOURCE_LABELS[source] ?? source).join(", ") || "unknown"}`}
+                    </Text>
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <BlockStack gap="050">
-                    <Text as="span">{checkout.phone ?? "—"}</Text>
-                    <Text as="span" variant="bodySm" tone="subdued">
-                      {checkout.email ?? "no email"}
-                    </Text>
-                  </BlockStack>
+                  {checkout.phone || checkout.email ? (
+                    <BlockStack gap="050">
+                      <Text as="span">{checkout.phone ?? "no phone"}</Text>
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        {checkout.email ?? "no email"}
+                      </Text>
+                    </BlockStack>
+                  ) : (
+                    <PartialBuyer partial={checkout.partial} />
+                  )}
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>

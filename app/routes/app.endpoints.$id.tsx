@@ -15,6 +15,7 @@ import { EndpointForm } from "../admin/EndpointForm";
 import { summarize, type FieldErrors } from "../admin/field-errors";
 import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../admin/format";
 import { maskFreeText } from "../admin/mask";
+import { useDraft } from "../admin/use-draft";
 import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge, jsonTarget, SecretReveal, showToast } from "../admin/ui";
 import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
 import { checkReceiver, type ReceiverCheckKind } from "../delivery/receiver-check.server";
@@ -220,12 +221,9 @@ export default function EndpointPage() {
   const rotate = useFetcher<typeof action>();
   const status = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
-  const [values, setValues] = useState<EndpointFormValues>(saved);
+  // Tests, checks and refused saves revalidate the loader and must not wipe an edit in progress.
+  const [values, setValues] = useDraft<EndpointFormValues>(saved);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  // Reset only when the stored values change: tests, checks and refused saves
-  // revalidate the loader and must not wipe an edit in progress.
-  const savedKey = JSON.stringify(saved);
-  useEffect(() => setValues(saved), [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(saved), [values, saved]);
 
   const errors = save.data && "errors" in save.data && !save.data.ok ? save.data.errors : {};

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
@@ -7,7 +7,11 @@ import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { adminContext, parseOrThrow, readJsonBody } from "../admin/context.server";
 import { fieldErrors, summarize, type FieldErrors } from "../admin/field-errors";
+import { pixelErrorTitle } from "../admin/pixel-errors";
+import { scaledMinutes, timeScaleNotice } from "../admin/time-scale";
 import { AdminErrorBoundary, jsonTarget, showToast } from "../admin/ui";
+import { useDraft } from "../admin/use-draft";
+import { env, policyMinuteMs } from "../env.server";
 import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings } from "../models/settings.server";
 import { activatePixel } from "../pixel/activate.server";
 import { rotatePixelKey } from "../pixel/rotate-pixel-key.server";
@@ -41,7 +45,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     optInText: settings.optInText,
     allowUntrustedEvents: settings.allowUntrustedEvents,
   };
-  return json({ form, limits: SETTINGS_LIMITS, pixel: { active: shop.webPixelId !== null, webPixelId: shop.webPixelId } });
+  return json({
+    form,
+    limits: SETTINGS_LIMITS,
+    pixel: { active: shop.webPixelId !== null, webPixelId: shop.webPixelId },
+    policyMinuteMs: policyMinuteMs(env),
+  });
 }
 
 const actionBody = z.discriminatedUnion(
@@ -59,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return json(
       activation.ok
         ? { intent: body.intent, ok: true as const, errors: {} as FieldErrors, pixel: { action: activation.action, webPixelId: activation.webPixelId }, error: null }
-        : { intent: body.intent, ok: false as const, errors: {} as FieldErrors, pixel: null, error: activation.error.message },
+        : { intent: body.intent, ok: false as const, errors: {} as FieldErrors, pixel: null, error: activation.error.message, errorKind: activation.error.kind },
       { status: activation.ok ? 200 : 502 },
     );
   }
@@ -73,14 +82,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { form: saved, limits, pixel } = useLoaderData<typeof loader>();
+  const { form: saved, limits, pixel, policyMinuteMs: minuteMs } = useLoaderData<typeof loader>();
+  const scaleNotice = timeScaleNotice(minuteMs);
   const save = useFetcher<typeof action>();
   const activate = useFetcher<typeof action>();
-  const [form, setForm] = useState<SettingsForm>(saved);
-  // Reset only when the stored values change: a refused save revalidates the
-  // loader with the same values, and must not wipe what the merchant is typing.
-  const savedKey = JSON.stringify(saved);
-  useEffect(() => setForm(saved), [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [form, setForm] = useDraft<SettingsForm>(saved);
+  const abandonScaled = scaledMinutes(Number(form.abandonAfterMinutes), minuteMs);
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
   const errors = save.data && !save.data.ok ? save.data.errors : {};
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => setForm({ ...form, [key]: value });
@@ -111,6 +118,11 @@ export default function Settings() {
         <button onClick={() => setForm(saved)}></button>
       </SaveBar>
       <BlockStack gap="500">
+        {scaleNotice ? (
+          <Banner tone="info" title="Policy minutes are shortened">
+            <p>{scaleNotice}</p>
+          </Banner>
+        ) : null}
         {save.data && !save.data.ok && save.data.error ? (
           <Banner tone="critical" title="The settings were not saved">
             <p>{save.data.error}</p>
@@ -129,7 +141,7 @@ export default function Settings() {
                   suffix="minutes"
                   value={form.abandonAfterMinutes}
                   onChange={(v) => set("abandonAfterMinutes", v)}
-                  helpText={range("abandonAfterMinutes")}
+                  helpText={abandonScaled ? `${range("abandonAfterMinutes")}; ${abandonScaled}` : range("abandonAfterMinutes")}
                   autoComplete="off"
                   error={errors.abandonAfterMinutes}
                 />
@@ -201,7 +213,7 @@ export default function Settings() {
                     <Text as="span" fontWeight="semibold">
                       Pixel
                     </Text>
-                    <Badge tone={pixel.active ? "success" : "attention"}>{pixel.active ? "Active" : "Not active"}</Badge>
+                    <Badge tone={pixel.active ? "success" : "attention"}>{pixel.active ? "Registered with Shopify" : "Not registered with Shopify"}</Badge>
                   </InlineStack>
                   <InlineStack gap="200">
                     {pixel.active ? (
@@ -222,8 +234,8 @@ export default function Settings() {
                   </InlineStack>
                 </InlineStack>
                 {[activate.data, rotate.data].map((data, i) =>
-                  data && !data.ok ? (
-                    <Banner key={i} tone="critical" title="Shopify did not accept the pixel">
+                  data && !data.ok && "errorKind" in data ? (
+                    <Banner key={i} tone="critical" title={pixelErrorTitle(data.errorKind, data.intent)}>
                       <p>{data.error}</p>
                     </Banner>
                   ) : null,

@@ -14,7 +14,7 @@ import { adminDocumentUrl, adminIdToken, installShop } from "../admin-session";
 import { seedDashboard } from "../admin-fixtures";
 import { orderWebhookPayload } from "../fixtures";
 import { BROWSER_USER_AGENT, captureRequest, webhookRequest } from "../shopify";
-import { APP_BRIDGE_STAND_IN, APP_BRIDGE_URL, ID_TOKEN_BINDING } from "./app-bridge-stand-in";
+import { APP_BRIDGE_STAND_IN, APP_BRIDGE_URL, ID_TOKEN_BINDING } from "../../demo/app-bridge-stand-in";
 import { startStrictBsp, type StrictBsp } from "./strict-bsp";
 
 const SHOP = "e2e-admin.myshopify.com";

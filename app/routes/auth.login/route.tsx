@@ -2,8 +2,9 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { AppProvider, Button, Card, FormLayout, Page, Text, TextField } from "@shopify/polaris";
-import polarisTranslations from "@shopify/polaris/locales/en.json";
+import { Button, Card, FormLayout, Page, Text, TextField } from "@shopify/polaris";
+// The library's provider brings Polaris's English strings; outside the admin, without App Bridge.
+import { AppProvider } from "@shopify/shopify-app-remix/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { LoginErrorType } from "@shopify/shopify-app-remix/server";
 import { login } from "../../shopify.server";
@@ -34,7 +35,7 @@ export default function Login() {
   const [shop, setShop] = useState("");
   const errors = actionData?.errors ?? loaderData.errors;
   return (
-    <AppProvider i18n={polarisTranslations}>
+    <AppProvider isEmbeddedApp={false} apiKey="">
       <Page narrowWidth>
         <Card>
           <Form method="post">
