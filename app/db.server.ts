@@ -41,6 +41,8 @@ function sqliteAdapter(url: string): PrismaBetterSQLite3 {
   factory.connect = async () => {
     const adapter = await connect();
     await adapter.executeScript("PRAGMA journal_mode = WAL");
+    // Deleted rows are zeroed in place, so redacted buyer data leaves no bytes in free pages.
+    await adapter.executeScript("PRAGMA secure_delete = ON");
     // The hot paths write through a second connection (app/db/sql.server.ts).
     // A deferred BEGIN that reads and then writes fails with SQLITE_BUSY when
     // that connection committed in between; BEGIN IMMEDIATE waits for the lock.

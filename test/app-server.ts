@@ -7,6 +7,7 @@ export { freePort };
 
 export interface AppServer {
   url: string;
+  pid: number;
   output: () => string;
   stop: () => Promise<number | null>;
 }
@@ -40,6 +41,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   await waitForHealth(url, child, () => log);
   return {
     url,
+    pid: child.pid!,
     output: () => log,
     stop: () =>
       new Promise((resolve) => {

@@ -80,7 +80,7 @@ describe("the pipe, from capture to a BSP on loopback", () => {
       checkoutToken: checkout.token,
       marketingConsent: { whatsapp: true },
     });
-    expect(delivery!.json.abandonedCheckoutUrl).toContain("https://checkout-shop.myshopify.com/81234/checkouts/ac/");
+    expect(delivery!.json.abandonedCheckoutUrl).toContain("https://www.checkout-shop.example/81234/checkouts/ac/");
 
     const stored = await deliveryOf(endpointId);
     expect(stored).toMatchObject({ status: "succeeded", attemptCount: 1, body: delivery!.body });

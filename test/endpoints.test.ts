@@ -4,6 +4,8 @@ import { endpointInputSchema } from "../app/endpoints/endpoint-input";
 import { describeZodError } from "../app/http/validation";
 import { createEndpoint, deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint } from "../app/models/endpoint.server";
 import { sendTestDelivery } from "../app/delivery/send-test.server";
+import { checkReceiver, RECEIVER_CHECK_TIMEOUT_MS } from "../app/delivery/receiver-check.server";
+import { ADMIN_SENDS_AT_ONCE, ADMIN_SENDS_PER_MINUTE } from "../app/delivery/admin-send-throttle.server";
 import { ensureShop } from "../app/models/shop.server";
 import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled";
 import { cashfreeSignatureValid, startBspReceiver, type BspReceiver } from "./bsp-receiver";
@@ -141,5 +143,55 @@ describe("endpoint model", () => {
       ["integrationStatus", "INTEGRATION_STATUS", "uninstalled"],
     ]);
     expect(inbox.received[0]!.json.data).toMatchObject({ storeUrl: shop.domain, endpointId: endpoint.id, reason: null });
+  });
+});
+
+describe("admin-triggered sends are bounded", () => {
+  it("Check receiver gives up on a receiver that never answers after its short timeout, and sends nothing more", async () => {
+    const shop = await ensureShop("ep-hanging.myshopify.com");
+    const hanging = await receiver();
+    hanging.respondWith(() => new Promise<void>(() => {}));
+    const { endpoint } = await createEndpoint(shop, development.parse({ name: "Hanging", url: hanging.url }));
+    const result = await checkReceiver(shop, endpoint.id);
+    expect(RECEIVER_CHECK_TIMEOUT_MS).toBeLessThan(30_000);
+    expect(result.passed).toBe(false);
+    expect(result.steps.map((step) => [step.check, step.errorKind, step.errorMessage])).toEqual([
+      ["valid", "timeout", `no complete response within ${RECEIVER_CHECK_TIMEOUT_MS} ms`],
+      ["bad_signature", null, "not sent: the receiver did not answer an earlier check"],
+      ["stale_timestamp", null, "not sent: the receiver did not answer an earlier check"],
+    ]);
+    expect(hanging.received).toHaveLength(1);
+  });
+
+  it("Send test and Check receiver share a per-shop budget: a few at once, a few a minute, refused with a 429 saying why", async () => {
+    const shop = await ensureShop("ep-throttle.myshopify.com");
+    const other = await ensureShop("ep-throttle-other.myshopify.com");
+    const inbox = await receiver();
+    const { endpoint } = await createEndpoint(shop, development.parse({ name: "Inbox", url: inbox.url }));
+    const { endpoint: otherEndpoint } = await createEndpoint(other, development.parse({ name: "Inbox", url: inbox.url }));
+    const clock = new TestClock(new Date());
+
+    const burst = await Promise.allSettled(Array.from({ length: 20 }, () => sendTestDelivery(shop, endpoint.id, clock)));
+    const refused = burst.filter((outcome) => outcome.status === "rejected").map((outcome) => (outcome as PromiseRejectedResult).reason as Response);
+    expect(burst.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(ADMIN_SENDS_AT_ONCE);
+    expect(refused.map((response) => response.status)).toEqual(Array(20 - ADMIN_SENDS_AT_ONCE).fill(429));
+    expect(await refused[0]!.json()).toEqual({
+      ok: false, error: `Send test refused: ${ADMIN_SENDS_AT_ONCE} test sends or receiver checks of this shop are still running; wait for them to finish`,
+    });
+    expect(inbox.received).toHaveLength(ADMIN_SENDS_AT_ONCE);
+
+    for (let i = ADMIN_SENDS_AT_ONCE; i < ADMIN_SENDS_PER_MINUTE; i++) await sendTestDelivery(shop, endpoint.id, clock);
+    clock.advance(20_000);
+    const overBudget = await checkReceiver(shop, endpoint.id, { now: () => clock.now() }).catch((error: Response) => error);
+    expect(overBudget).toBeInstanceOf(Response);
+    expect((overBudget as Response).headers.get("retry-after")).toBe("40");
+    expect(await (overBudget as Response).json()).toEqual({
+      ok: false, error: `Check receiver refused: at most ${ADMIN_SENDS_PER_MINUTE} test sends and receiver checks a minute per shop; try again in 40 s`,
+    });
+    expect(inbox.received).toHaveLength(ADMIN_SENDS_PER_MINUTE);
+    // Another shop has its own budget, and the shop's comes back after a minute.
+    expect((await sendTestDelivery(other, otherEndpoint.id, clock)).result).toMatchObject({ ok: true });
+    clock.advance(MINUTE);
+    expect((await sendTestDelivery(shop, endpoint.id, clock)).result).toMatchObject({ ok: true });
   });
 });

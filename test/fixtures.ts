@@ -10,7 +10,8 @@ export function checkoutWebhookPayload(overrides: Record<string, unknown> = {}) 
     buyer_accepts_marketing: true,
     buyer_accepts_sms_marketing: false,
     sms_marketing_phone: null,
-    abandoned_checkout_url: "https://checkout-shop.myshopify.com/81234/checkouts/ac/c1-checkout-token/recover?key=abc",
+    // A shop with its own storefront domain: the URL names no myshopify shop.
+    abandoned_checkout_url: "https://www.checkout-shop.example/81234/checkouts/ac/c1-checkout-token/recover?key=abc",
     currency: "INR",
     presentment_currency: "INR",
     subtotal_price: "2000.00",

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import type { BspReceiver } from "./bsp-receiver";
+import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { captureCheckout, connectReceiver, MINUTE, placeOrder, runWorker, shopRow, sweep, TestClock } from "./pipeline";
+import { orderWebhookPayload } from "./fixtures";
+import { webhookRequest } from "./shopify";
 
 const DAY = 24 * 60 * MINUTE;
 const receivers: BspReceiver[] = [];
@@ -75,6 +78,58 @@ describe("order attribution", () => {
     await placeOrder(shop, { id: 2, name: "#1002", checkout_token: checkout.token, created_at: clock.now().toISOString() });
     expect(await reload(checkout.id)).toMatchObject({ orderName: "#1001" });
     expect(await prisma.event.count({ where: { topic: "checkoutRecovered", shop: { domain: shop } } })).toBe(1);
+  });
+});
+
+describe("a recovery that cannot be half-recorded", () => {
+  const postgres = process.env.DATABASE_URL!.startsWith("postgres");
+
+  // A real failure of the database between the link and the event: inserting a checkoutRecovered event aborts.
+  async function failRecoveredEvents() {
+    if (postgres) {
+      await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_recovered() RETURNS trigger AS $$ BEGIN
+        IF NEW.topic = 'checkoutRecovered' THEN RAISE EXCEPTION 'disk I/O error (simulated)'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+      await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_recovered BEFORE INSERT ON "Event" FOR EACH ROW EXECUTE FUNCTION refuse_recovered()`);
+    } else {
+      await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_recovered BEFORE INSERT ON "Event" WHEN NEW.topic = 'checkoutRecovered'
+        BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END`);
+    }
+  }
+  async function healDatabase() {
+    await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_recovered${postgres ? ' ON "Event"' : ""}`);
+  }
+
+  it("keeps nothing of the link when the event insert fails, and Shopify's retry then links it fully", async () => {
+    const shop = "attr-crash.myshopify.com";
+    const checkout = await captureCheckout(shop, { checkoutToken: "tok-crash", email: "crash@example.com", whatsappOptIn: true });
+    const reached = await connectReceiver(await shopRow(shop), { topics: ["abandonedCheckout", "checkoutRecovered"] });
+    const failing = await connectReceiver(await shopRow(shop), { name: "Failing BSP", topics: ["abandonedCheckout"] });
+    receivers.push(reached.receiver, failing.receiver);
+    failing.receiver.respondWith(500);
+    const clock = new TestClock(new Date(checkout.lastActivityAt.getTime() + 11 * MINUTE));
+    await sweep(clock);
+    await runWorker(clock);
+    const pendingRetry = await prisma.delivery.findFirstOrThrow({ where: { endpointId: failing.endpointId } });
+    expect(pendingRetry.status).toBe("pending");
+
+    clock.advance(60 * MINUTE);
+    const delivery = () => webhookRequest("orders/create", shop, orderWebhookPayload({ checkout_token: "tok-crash", created_at: clock.now().toISOString() }), { webhookId: "wh-crash" });
+    await failRecoveredEvents();
+    const crashed = await ordersCreate({ request: delivery(), params: {}, context: {} });
+    await healDatabase();
+    expect(crashed.status).toBe(500);
+    expect(await reload(checkout.id)).toMatchObject({ status: "abandoned", orderId: null, matchType: null });
+    expect(await prisma.delivery.findUniqueOrThrow({ where: { id: pendingRetry.id } })).toMatchObject({ status: "pending" });
+    expect(await prisma.event.count({ where: { topic: "checkoutRecovered", checkoutId: checkout.id } })).toBe(0);
+    expect(await prisma.processedWebhook.count({ where: { webhookId: "wh-crash" } })).toBe(0);
+
+    const retried = await ordersCreate({ request: delivery(), params: {}, context: {} });
+    expect(retried.status).toBe(200);
+    expect(await reload(checkout.id)).toMatchObject({ status: "recovered", matchType: "checkout_token", recoveryDelayMinutes: 60 });
+    expect(await prisma.delivery.findUniqueOrThrow({ where: { id: pendingRetry.id } })).toMatchObject({ status: "cancelled_converted" });
+    expect(await prisma.event.count({ where: { topic: "checkoutRecovered", checkoutId: checkout.id } })).toBe(1);
+    await runWorker(clock);
+    expect(reached.receiver.received.map((r) => r.json.topic)).toEqual(["abandonedCheckout", "checkoutRecovered"]);
   });
 });
 

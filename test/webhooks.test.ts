@@ -44,7 +44,7 @@ describe("checkouts/create and checkouts/update", () => {
       whatsappOptIn: true,
       emailMarketing: true,
       smsMarketing: false,
-      recoveryUrl: "https://checkout-shop.myshopify.com/81234/checkouts/ac/c1-checkout-token/recover?key=abc",
+      recoveryUrl: "https://www.checkout-shop.example/81234/checkouts/ac/c1-checkout-token/recover?key=abc",
       city: "Rangia",
       provinceCode: "AS",
       currency: "INR",
@@ -203,13 +203,142 @@ describe("compliance webhooks", () => {
     expect(await checkoutOf(neighbour, "p-asha-2")).toMatchObject({ email: "asha@example.com" });
   });
 
-  it("shop/redact deletes every row of the shop and leaves other shops alone", async () => {
-    const response = await deliver(shopRedact, webhookRequest("shop/redact", shop, { shop_id: 954889, shop_domain: shop }));
+  it("shop/redact on a still installed shop deletes nothing", async () => {
+    const before = await snapshot();
+    const response = await deliver(shopRedact, webhookRequest("shop/redact", shop, { shop_id: 954889, shop_domain: shop }, { webhookId: "wh-redact-installed" }));
+    expect(response.status).toBe(200);
+    const after = await snapshot();
+    expect({ ...after, webhooks: [] }).toEqual({ ...before, webhooks: [] });
+    expect(await checkoutOf(shop, "p-ravi")).not.toBeNull();
+  });
+
+  it("shop/redact after app/uninstalled deletes every row of the shop, keeps only its receipt, and is idempotent", async () => {
+    expect((await deliver(appUninstalled, webhookRequest("app/uninstalled", shop, { id: 954889, domain: shop, myshopify_domain: shop }))).status).toBe(200);
+    const redact = () => webhookRequest("shop/redact", shop, { shop_id: 954889, shop_domain: shop }, { webhookId: "wh-shop-redact" });
+    const response = await deliver(shopRedact, redact());
     expect(response.status).toBe(200);
     expect(await prisma.shop.findUnique({ where: { domain: shop } })).toBeNull();
     expect(await prisma.checkout.count({ where: { token: { in: ["p-asha", "p-ravi"] } } })).toBe(0);
     expect(await prisma.dataRequest.count()).toBe(0);
+    const receipts = await prisma.processedWebhook.findMany({ where: { shop } });
+    expect(receipts.map((r) => [r.webhookId, r.topic])).toEqual([["wh-shop-redact", "shop/redact"]]);
+    await prisma.processedWebhook.deleteMany({ where: { webhookId: "wh-shop-redact" } });
     expect(await databaseText()).not.toContain(shop);
     expect(await checkoutOf(neighbour, "p-asha-2")).not.toBeNull();
+
+    const afterFirst = await snapshot();
+    expect((await deliver(shopRedact, redact())).status).toBe(200);
+    expect((await deliver(shopRedact, webhookRequest("shop/redact", shop, { shop_id: 954889, shop_domain: shop }))).status).toBe(200);
+    expect({ ...(await snapshot()), webhooks: [] }).toEqual({ ...afterFirst, webhooks: [] });
+  });
+});
+
+describe("webhook trust boundaries: the HMAC covers the body only", () => {
+  const victim = "trust-victim.myshopify.com";
+  const attacker = "trust-attacker.myshopify.com";
+
+  /** The same request with some headers replaced, as anyone holding a signed body could send it. */
+  function withHeaders(request: Request, headers: Record<string, string | null>): Request {
+    const merged = new Headers(request.headers);
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === null) merged.delete(name);
+      else merged.set(name, value);
+    }
+    return new Request(request.url, { method: "POST", headers: merged, body: request.body, duplex: "half" } as RequestInit);
+  }
+
+  async function seedVictim() {
+    const session = { id: `offline_${victim}`, shop: victim, state: "", isOnline: false, scope: "read_orders", accessToken: "shpat_v", expires: null };
+    await prisma.session.upsert({ where: { id: session.id }, create: session, update: {} });
+    await deliver(checkoutsCreate, webhookRequest("checkouts/create", victim, checkoutWebhookPayload({
+      token: "v-1", email: "vera@example.com", customer: null,
+      abandoned_checkout_url: `https://${victim}/81234/checkouts/ac/v-1/recover?key=abc`,
+    })));
+  }
+
+  // A body another shop's delivery carried, signed by Shopify, re-posted with the victim in the header.
+  const signedForAttacker: [string, Action, unknown][] = [
+    ["checkouts/create", checkoutsCreate, checkoutWebhookPayload({ token: "a-1", abandoned_checkout_url: `https://${attacker}/1/checkouts/ac/a-1/recover?key=k` })],
+    ["checkouts/update", checkoutsUpdate, checkoutWebhookPayload({ token: "v-1", email: "evil@example.com", abandoned_checkout_url: `https://${attacker}/1/checkouts/ac/v-1/recover?key=k` })],
+    ["orders/create", ordersCreate, orderWebhookPayload({ checkout_token: "v-1", order_status_url: `https://${attacker}/1/orders/abc/authenticate?key=k` })],
+    ["app/uninstalled", appUninstalled, { id: 1, domain: "attacker.example", myshopify_domain: attacker }],
+    ["customers/data_request", dataRequest, customerPayload(attacker, { email: "vera@example.com" }, { data_request: { id: 1 } })],
+    ["customers/redact", customersRedact, customerPayload(attacker, { email: "vera@example.com" })],
+    ["shop/redact", shopRedact, { shop_id: 1, shop_domain: attacker }],
+  ];
+
+  it.each(signedForAttacker)("%s: a payload naming another shop than X-Shopify-Shop-Domain answers 400 and changes nothing", async (topic, route, payload) => {
+    await seedVictim();
+    await prisma.shop.update({ where: { domain: victim }, data: { uninstalledAt: new Date() } });
+    const before = await snapshot();
+    const sessions = await prisma.session.count();
+    const response = await deliver(route, webhookRequest(topic, victim, payload));
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatch(/X-Shopify-Shop-Domain/);
+    expect(await snapshot()).toEqual(before);
+    expect(await prisma.session.count()).toBe(sessions);
+    expect(await prisma.dataRequest.count()).toBe(0);
+  });
+
+  it("app/uninstalled and the compliance topics refuse a payload without its shop field", async () => {
+    await seedVictim();
+    const before = await snapshot();
+    expect(await deliver(appUninstalled, webhookRequest("app/uninstalled", victim, { id: 1 }))).toEqual({ status: 400, body: { error: "myshopify_domain is required" } });
+    expect(await deliver(customersRedact, webhookRequest("customers/redact", victim, { customer: { email: "vera@example.com" } }))).toEqual({ status: 400, body: { error: "shop_domain is required" } });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a body posted to another topic's route answers 400 and changes nothing", async () => {
+    await seedVictim();
+    const before = await snapshot();
+    // A signed customers/redact body on the shop/redact route: the original probe that deleted an installed shop.
+    const redactBody = webhookRequest("customers/redact", victim, customerPayload(victim, { email: "vera@example.com" }));
+    expect(await deliver(shopRedact, redactBody)).toEqual({ status: 400, body: { error: "X-Shopify-Topic must be shop/redact on this route (got customers/redact)" } });
+    const relabelled = withHeaders(webhookRequest("customers/redact", victim, customerPayload(victim, { email: "vera@example.com" })), { "x-shopify-topic": "shop/redact" });
+    expect((await deliver(customersRedact, relabelled)).status).toBe(400);
+    expect(await snapshot()).toEqual(before);
+    expect(await checkoutOf(victim, "v-1")).toMatchObject({ email: "vera@example.com" });
+  });
+
+  it("a shop header that is not a myshopify domain answers 400", async () => {
+    const before = await snapshot();
+    for (const shop of ["evil.example", "a.myshopify.com.evil.example", "../admin", ""]) {
+      const response = await deliver(checkoutsCreate, withHeaders(webhookRequest("checkouts/create", "x.myshopify.com", checkoutWebhookPayload({ token: "h-1" })), { "x-shopify-shop-domain": shop }));
+      expect(response).toEqual({ status: 400, body: { error: "X-Shopify-Shop-Domain must be a myshopify.com domain" } });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a delivery without X-Shopify-Triggered-At, or triggered in the future, answers 400: its age cannot be judged", async () => {
+    const before = await snapshot();
+    const missing = withHeaders(webhookRequest("checkouts/create", victim, checkoutWebhookPayload({ token: "t-1" })), { "x-shopify-triggered-at": null });
+    expect(await deliver(checkoutsCreate, missing)).toEqual({ status: 400, body: { error: "X-Shopify-Triggered-At is required" } });
+    const garbled = withHeaders(webhookRequest("checkouts/create", victim, checkoutWebhookPayload({ token: "t-1" })), { "x-shopify-triggered-at": "yesterday" });
+    expect(await deliver(checkoutsCreate, garbled)).toEqual({ status: 400, body: { error: "X-Shopify-Triggered-At must be a date" } });
+    const future = webhookRequest("checkouts/create", victim, checkoutWebhookPayload({ token: "t-1" }), { triggeredAt: new Date(Date.now() + 60 * 60_000) });
+    expect(await deliver(checkoutsCreate, future)).toEqual({ status: 400, body: { error: "X-Shopify-Triggered-At is in the future" } });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a lone UTF-16 surrogate anywhere in a checkout webhook answers 400 naming the field", async () => {
+    const cases: [string, string][] = [
+      ['"email":"buyer@example.com"', '"email":"b\\ud800@example.com"'],
+      ['"title":"Jordans"', '"title":"Jordans \\udfff"'],
+    ];
+    const fields = ["email", "line_items.0.title"];
+    for (const [i, [from, to]] of cases.entries()) {
+      const raw = JSON.stringify(checkoutWebhookPayload({ token: "s-1" })).replace(from, to);
+      expect(raw).not.toEqual(JSON.stringify(checkoutWebhookPayload({ token: "s-1" })));
+      for (const [topic, route] of [["checkouts/create", checkoutsCreate], ["checkouts/update", checkoutsUpdate]] as const) {
+        expect(await deliver(route, webhookRequest(topic, victim, null, { rawBody: raw }))).toEqual({
+          status: 400, body: { error: `${fields[i]} contains a lone UTF-16 surrogate` },
+        });
+      }
+    }
+    // A surrogate pair (an emoji written as escapes) is valid text.
+    const emoji = JSON.stringify(checkoutWebhookPayload({ token: "s-2" })).replace('"presentment_title":"Jordans"', '"presentment_title":"Jordans \\ud83d\\ude00"');
+    expect((await deliver(checkoutsCreate, webhookRequest("checkouts/create", victim, null, { rawBody: emoji }))).status).toBe(200);
+    expect(await checkoutOf(victim, "s-1")).toBeNull();
+    expect((await checkoutOf(victim, "s-2"))!.lines).toEqual([expect.objectContaining({ title: "Jordans \u{1F600}" })]);
   });
 });

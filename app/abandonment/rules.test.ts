@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abandonDueAt, dedupeDecision, hasMessagingConsent, type AbandonmentCandidate, type SiblingCheckout } from "./rules";
+import { abandonDueAt, dedupeDecision, hasMessagingConsent, MINUTE_MS, type AbandonmentCandidate, type SiblingCheckout } from "./rules";
 
 const t = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, 0) + minute * 60_000);
 
@@ -13,6 +13,7 @@ describe("abandonDueAt", () => {
     ["idle time after last activity", {}, {}, t(10)],
     ["the shop's own abandonAfter", {}, { abandonAfterMinutes: 60 }, t(60)],
     ["a phone alone is contact", { email: null, emailNormalized: null, phone: "+916000376569" }, {}, t(10)],
+    ["the shipping address's phone is contact", { email: null, emailNormalized: null, phone: null, addressPhone: "+916000376569" }, {}, t(10)],
     ["an unparseable email is not", { emailNormalized: null }, {}, null],
     ["no contact, never", { email: null, emailNormalized: null }, {}, null],
     ["linked to an order, never", { orderId: "1" }, {}, null],
@@ -20,7 +21,7 @@ describe("abandonDueAt", () => {
     ["seen only by the pixel", { trustedSeen: false }, {}, null],
     ["seen only by the pixel, merchant allows it", { trustedSeen: false }, { allowUntrustedEvents: true }, t(10)],
   ])("%s", (_case, checkout, overrides, expected) => {
-    expect(abandonDueAt({ ...base, ...checkout }, { ...settings, ...overrides })).toEqual(expected);
+    expect(abandonDueAt({ ...base, ...checkout }, { ...settings, ...overrides }, MINUTE_MS)).toEqual(expected);
   });
 });
 

@@ -62,6 +62,7 @@ export function openSqlite(url: string): Database.Database {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("secure_delete = ON"); // redacted rows leave no bytes in free pages
   return sqlite;
 }
 

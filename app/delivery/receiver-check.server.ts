@@ -5,6 +5,7 @@ import { logger } from "../logger.server";
 import { openWithAppKey } from "../crypto/keyring.server";
 import { deliveryBody } from "../events/routing";
 import { shopEndpoint } from "../models/endpoint.server";
+import { takeAdminSend } from "./admin-send-throttle.server";
 import { generateEndpointSecret } from "./endpoint-secret";
 import { deliveryHeaders } from "./headers";
 import { buildTestPayload } from "./payload/cart-payload";
@@ -25,6 +26,12 @@ export type ReceiverCheckKind = (typeof RECEIVER_CHECKS)[number];
 /** How old the stale request's timestamp is: well past any sane tolerance (ours is 5 minutes). */
 export const STALE_TIMESTAMP_AGE_MS = 12 * SIGNATURE_TOLERANCE_MS;
 const RESPONSE_START_CHARS = 300;
+/**
+ * Each check waits this long for an answer (deliveries wait 30 s). A merchant
+ * waits on the page, and a receiver that cannot answer a test in 5 s has
+ * failed the check; after a timeout the remaining checks are not sent.
+ */
+export const RECEIVER_CHECK_TIMEOUT_MS = 5_000;
 
 export interface ReceiverCheckStep {
   check: ReceiverCheckKind;
@@ -82,18 +89,35 @@ export async function checkReceiver(
   endpointId: string,
   options: { now?: () => Date; timeoutMs?: number } = {},
 ): Promise<ReceiverCheckResult> {
-  const endpoint = await shopEndpoint(shop.id, endpointId);
   const now = options.now ?? (() => new Date());
+  const throttle = takeAdminSend(shop.id, "Check receiver", now());
+  try {
+    return await runChecks(shop, endpointId, now, options.timeoutMs ?? RECEIVER_CHECK_TIMEOUT_MS);
+  } finally {
+    throttle.release();
+  }
+}
+
+async function runChecks(shop: Shop, endpointId: string, now: () => Date, timeoutMs: number): Promise<ReceiverCheckResult> {
+  const endpoint = await shopEndpoint(shop.id, endpointId);
   const secret = openWithAppKey(endpoint.secretCiphertext);
   const steps: ReceiverCheckStep[] = [];
   // One after the other: a receiver that rate-limits should not fail the check for our haste.
   for (const check of RECEIVER_CHECKS) {
     const { eventId, outgoing } = request(shop, endpoint, secret, check, now());
-    const result = await sendWebhook(outgoing, { allowLoopback: env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS, timeoutMs: options.timeoutMs });
+    const expected = check === "valid" ? "2xx" : "4xx";
+    if (steps.some((step) => step.errorKind === "timeout")) {
+      steps.push({
+        check, expected, passed: false, statusCode: null, durationMs: 0, errorKind: null,
+        errorMessage: "not sent: the receiver did not answer an earlier check", responseStart: null, eventId,
+      });
+      continue;
+    }
+    const result = await sendWebhook(outgoing, { allowLoopback: env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS, timeoutMs });
     const { passed } = judgeStep(check, result);
     steps.push({
       check,
-      expected: check === "valid" ? "2xx" : "4xx",
+      expected,
       passed,
       statusCode: result.statusCode,
       durationMs: result.durationMs,

@@ -3,6 +3,7 @@ import type { Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { recordEvent } from "../events/record-event.server";
 import { shopEndpoint } from "../models/endpoint.server";
+import { takeAdminSend } from "./admin-send-throttle.server";
 import { buildTestPayload } from "./payload/cart-payload";
 import { LEASE_MS, performAttempt, systemClock, type WorkerClock } from "./worker.server";
 
@@ -11,9 +12,19 @@ const TEST_EVENT_EXPIRY_MS = 60 * 60_000;
 /**
  * "Send test": a realistic sample abandonedCheckout body marked `test`,
  * delivered now by this process through the same signing and sending path as
- * real events, and recorded in the delivery log.
+ * real events, and recorded in the delivery log. Throttled per shop
+ * (takeAdminSend): a 429 Response says when to try again.
  */
 export async function sendTestDelivery(shop: Shop, endpointId: string, clock: WorkerClock = systemClock) {
+  const throttle = takeAdminSend(shop.id, "Send test", clock.now());
+  try {
+    return await sendTest(shop, endpointId, clock);
+  } finally {
+    throttle.release();
+  }
+}
+
+async function sendTest(shop: Shop, endpointId: string, clock: WorkerClock) {
   const endpoint = await shopEndpoint(shop.id, endpointId);
   const now = clock.now();
   const eventId = randomUUID();

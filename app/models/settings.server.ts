@@ -1,6 +1,7 @@
 import type { Shop } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
+import { env, policyMinuteMs } from "../env.server";
 import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../abandonment/rules";
 
 // A shop's own settings (DESIGN.md "Abandonment and recovery rules", "Privacy").
@@ -77,7 +78,7 @@ export async function updateSettings(shop: Shop, settings: ShopSettings): Promis
     });
     let rescheduled = 0;
     for (const checkout of open) {
-      const due = abandonDueAt({ ...checkout, phone: checkout.phone ?? checkout.addressPhone }, updated);
+      const due = abandonDueAt(checkout, updated, policyMinuteMs(env));
       if ((due?.getTime() ?? null) === (checkout.abandonDueAt?.getTime() ?? null)) continue;
       // Only if no capture moved it meanwhile: a capture writes its own due time.
       const { count } = await tx.checkout.updateMany({

@@ -2,6 +2,7 @@ import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
 import { normalizeEmail, normalizePhone } from "../contact";
+import { eraseRedactedFromDisk } from "./erase-from-disk.server";
 
 export const customerPayloadSchema = z.object({
   shop_domain: z.string(),
@@ -69,6 +70,7 @@ export async function redactCustomer(shopDomain: string, payload: CustomerPayloa
       },
     }),
   ]);
+  eraseRedactedFromDisk();
   return checkouts.length;
 }
 
@@ -102,11 +104,23 @@ export async function answerDataRequest(shopDomain: string, payload: CustomerPay
   });
 }
 
-/** shop/redact: deletes every row of the shop (cascades from Shop) and its sessions. */
-export async function redactShop(shopDomain: string): Promise<void> {
-  await prisma.$transaction([
-    prisma.shop.deleteMany({ where: { domain: shopDomain } }),
-    prisma.session.deleteMany({ where: { shop: shopDomain } }),
-    prisma.processedWebhook.deleteMany({ where: { shop: shopDomain } }),
-  ]);
+/**
+ * shop/redact: deletes every row of the shop (cascades from Shop), its
+ * sessions and its earlier webhook receipts. Shopify sends it 48 hours after
+ * app/uninstalled, so it acts only for a shop that is uninstalled; for an
+ * installed (or reinstalled) shop it changes nothing. Idempotent: once the
+ * shop is gone there is nothing left to delete.
+ */
+export async function redactShop(shopDomain: string): Promise<"redacted" | "installed" | "unknown"> {
+  const outcome = await prisma.$transaction(async (tx) => {
+    const shop = await tx.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, uninstalledAt: true } });
+    if (!shop) return "unknown";
+    if (!shop.uninstalledAt) return "installed";
+    await tx.shop.delete({ where: { id: shop.id } });
+    await tx.session.deleteMany({ where: { shop: shopDomain } });
+    await tx.processedWebhook.deleteMany({ where: { shop: shopDomain } });
+    return "redacted" as const;
+  });
+  if (outcome === "redacted") eraseRedactedFromDisk();
+  return outcome;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Checkout, Shop } from "@prisma/client";
+import type { Checkout, Prisma, Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { normalizeEmail, normalizePhone } from "../contact";
 import { findShop } from "../models/shop.server";
@@ -61,8 +61,8 @@ async function checkoutForOrder(shop: Shop, order: OrderWebhook, orderCreatedAt:
 }
 
 /** Tells the endpoints that were sent the abandoned checkout that it was recovered, so BSPs stop their flows. */
-async function announceRecovery(shop: Shop, checkout: Checkout, now: Date) {
-  const reached = await prisma.endpoint.findMany({
+async function announceRecovery(tx: Prisma.TransactionClient, shop: Shop, checkout: Checkout, now: Date) {
+  const reached = await tx.endpoint.findMany({
     where: {
       shopId: shop.id,
       deliveries: { some: { topic: "abandonedCheckout", event: { checkoutId: checkout.id }, firstSuccessAt: { not: null } } },
@@ -71,17 +71,15 @@ async function announceRecovery(shop: Shop, checkout: Checkout, now: Date) {
   // They already received this buyer, so the consent filter has been applied.
   const endpoints = reached.filter((endpoint) => endpoint.status === "active" && endpointTopics(endpoint).includes("checkoutRecovered"));
   const eventId = randomUUID();
-  await prisma.$transaction(async (tx) => {
-    await recordEvent(tx, {
-      eventId,
-      shopId: shop.id,
-      checkoutId: checkout.id,
-      topic: "checkoutRecovered",
-      payload: buildRecoveredPayload(checkout, shop, { eventId, topic: "checkoutRecovered", createdAt: now }),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR_MS),
-      endpoints,
-    });
+  await recordEvent(tx, {
+    eventId,
+    shopId: shop.id,
+    checkoutId: checkout.id,
+    topic: "checkoutRecovered",
+    payload: buildRecoveredPayload(checkout, shop, { eventId, topic: "checkoutRecovered", createdAt: now }),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR_MS),
+    endpoints,
   });
 }
 
@@ -101,29 +99,36 @@ export async function linkOrder(shopDomain: string, order: OrderWebhook, now = n
   const { checkout, matchType } = match;
 
   const outcome = classifyLink(await firstSuccessfulDeliveryAt(checkout.id), orderCreatedAt);
-  const { count } = await prisma.checkout.updateMany({
-    where: { id: checkout.id, orderId: null },
-    data: {
-      status: outcome.status,
-      orderId: order.id,
-      orderName: order.name ?? null,
-      orderTotal: order.total_price === null || order.total_price === undefined ? null : String(order.total_price),
-      // total_price is in the shop's currency; presentment_currency is the buyer's.
-      orderCurrency: order.currency?.toUpperCase() ?? null,
-      orderCreatedAt,
-      matchType,
-      recoveryDelayMinutes: outcome.delayMinutes,
-      abandonDueAt: null,
-    },
+  // The link, the cancellations and the checkoutRecovered event commit together: the
+  // webhook's receipt is written after, so a failure anywhere here leaves nothing
+  // half-done and Shopify's retry links the order from scratch.
+  const linked = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.checkout.updateMany({
+      where: { id: checkout.id, orderId: null },
+      data: {
+        status: outcome.status,
+        orderId: order.id,
+        orderName: order.name ?? null,
+        orderTotal: order.total_price === null || order.total_price === undefined ? null : String(order.total_price),
+        // total_price is in the shop's currency; presentment_currency is the buyer's.
+        orderCurrency: order.currency?.toUpperCase() ?? null,
+        orderCreatedAt,
+        matchType,
+        recoveryDelayMinutes: outcome.delayMinutes,
+        abandonDueAt: null,
+      },
+    });
+    if (count === 0) return null;
+    // Pending messages about this checkout are moot now; the worker re-checks too.
+    await tx.delivery.updateMany({
+      where: { topic: "abandonedCheckout", event: { checkoutId: checkout.id }, status: "pending" },
+      data: { status: "cancelled_converted", nextAttemptAt: null },
+    });
+    const row = await tx.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
+    if (outcome.status === "recovered") await announceRecovery(tx, shop, row, now);
+    return row;
   });
-  if (count === 0) return prisma.checkout.findUnique({ where: { id: checkout.id } });
-  // Pending messages about this checkout are moot now; the worker re-checks too.
-  await prisma.delivery.updateMany({
-    where: { topic: "abandonedCheckout", event: { checkoutId: checkout.id }, status: "pending" },
-    data: { status: "cancelled_converted", nextAttemptAt: null },
-  });
-  const linked = await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
-  if (outcome.status === "recovered") await announceRecovery(shop, linked, now);
+  if (!linked) return prisma.checkout.findUnique({ where: { id: checkout.id } });
   logger.info({ shop: shop.domain, checkoutId: checkout.id, matchType, status: outcome.status }, "order linked");
   return linked;
 }

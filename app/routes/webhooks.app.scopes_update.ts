@@ -6,6 +6,6 @@ import { handleWebhook } from "../webhooks/handle-webhook.server";
 const scopesUpdateSchema = z.object({ current: z.array(z.string().regex(/^[a-z_]+$/, "must be scope names")) });
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, scopesUpdateSchema, async ({ shop, payload }) => {
+  handleWebhook(request, "app/scopes_update", scopesUpdateSchema, async ({ shop, payload }) => {
     await updateGrantedScopes(shop, payload.current);
   });

@@ -5,7 +5,7 @@ import { announceUninstall } from "../models/endpoint.server";
 import { handleWebhook } from "../webhooks/handle-webhook.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, z.unknown(), async ({ shop }) => {
+  handleWebhook(request, "app/uninstalled", z.unknown(), async ({ shop }) => {
     const uninstalled = await markUninstalled(shop);
     if (uninstalled) await announceUninstall(uninstalled);
   });

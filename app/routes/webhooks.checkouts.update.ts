@@ -4,6 +4,6 @@ import { recordCheckoutWebhook } from "../webhooks/checkouts.server";
 import { handleWebhook } from "../webhooks/handle-webhook.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, checkoutWebhookSchema, async ({ shop, payload }) => {
+  handleWebhook(request, "checkouts/update", checkoutWebhookSchema, async ({ shop, payload }) => {
     await recordCheckoutWebhook(shop, payload);
   });

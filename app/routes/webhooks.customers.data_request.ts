@@ -3,6 +3,6 @@ import { answerDataRequest, customerPayloadSchema } from "../privacy/compliance.
 import { handleWebhook } from "../webhooks/handle-webhook.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, customerPayloadSchema, async ({ shop, payload }) => {
+  handleWebhook(request, "customers/data_request", customerPayloadSchema, async ({ shop, payload }) => {
     await answerDataRequest(shop, payload);
   });

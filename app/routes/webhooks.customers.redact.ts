@@ -3,6 +3,6 @@ import { customerPayloadSchema, redactCustomer } from "../privacy/compliance.ser
 import { handleWebhook } from "../webhooks/handle-webhook.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, customerPayloadSchema, async ({ shop, payload }) => {
+  handleWebhook(request, "customers/redact", customerPayloadSchema, async ({ shop, payload }) => {
     await redactCustomer(shop, payload);
   });

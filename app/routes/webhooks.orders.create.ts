@@ -4,6 +4,6 @@ import { linkOrder } from "../recovery/link-order.server";
 import { handleWebhook } from "../webhooks/handle-webhook.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, orderWebhookSchema, async ({ shop, payload }) => {
+  handleWebhook(request, "orders/create", orderWebhookSchema, async ({ shop, payload }) => {
     await linkOrder(shop, payload);
   });

@@ -292,7 +292,7 @@ describe("buildCartPayload", () => {
 
   it("uses Shopify's recovery URL and cart token from the checkout webhook", () => {
     const payload = buildCartPayload(webhookCheckout, shop, context);
-    expect(payload.abandonedCheckoutUrl).toBe("https://checkout-shop.myshopify.com/81234/checkouts/ac/c1-checkout-token/recover?key=abc");
+    expect(payload.abandonedCheckoutUrl).toBe("https://www.checkout-shop.example/81234/checkouts/ac/c1-checkout-token/recover?key=abc");
     expect(payload.cartToken).toBe("Z2NwLWFzaWEtc291dGhlYXN0MTowMUpXRVgy");
     expect(payload.customer.shippingAddress.phone).toBe("+91 6000376569");
     expect(payload.phone).toBe("+916000376569");
