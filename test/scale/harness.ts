@@ -10,7 +10,7 @@ import prisma from "../../app/db.server";
 import { endpointInputSchema } from "../../app/endpoints/endpoint-input";
 import { createEndpoint } from "../../app/models/endpoint.server";
 import { deliveryBody } from "../../app/events/routing";
-import { cashfreeSignatureValid } from "../bsp-receiver";
+import { cashfreeSignatureValid, checkContract } from "../bsp-receiver";
 import { captureCheckout, shopRow } from "../pipeline";
 
 export function requirePostgres(): void {
@@ -132,6 +132,7 @@ export async function startFaultReceiver(plan: (key: string, nth: number) => Rep
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", async () => {
       const body = Buffer.concat(chunks).toString("utf8");
+      checkContract(headers, body);
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);
       const reply = plan(key, nth);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { contractDrift } from "../../../scripts/bsp-contract";
+import { startBspReceiver, takeContractViolations } from "../../../test/bsp-receiver";
 import { deliveryBody } from "../../events/routing";
 import { cashfreeSignature } from "../sign";
 import { countryName } from "./cart-payload";
@@ -60,6 +61,22 @@ describe("docs/bsp/", () => {
     const headers = { ...sample.headers };
     spoil(body, headers);
     expect(checkDeliveryContract(headers, JSON.stringify(body)).problems.join("\n")).toMatch(message);
+  });
+});
+
+describe("the test BSP receiver", () => {
+  it("validates what it receives and holds the violation for the running test", async () => {
+    const receiver = await startBspReceiver(SAMPLE_SECRET);
+    try {
+      const sample = sampleDelivery("checkoutRecovered");
+      const post = (body: string) => fetch(receiver.url, { method: "POST", headers: sample.headers, body });
+      await post(sample.body);
+      await post(sample.body.replace('"recovery":{', '"recovery":{"extra":1,'));
+      expect(receiver.received.map((d) => d.contractProblems.length > 0)).toEqual([false, true]);
+      expect(takeContractViolations()).toEqual([expect.stringContaining("must NOT have additional properties (extra)")]);
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
