@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import { deliveryHeaders } from "../app/delivery/headers";
 import { generateEndpointSecret } from "../app/delivery/endpoint-secret";
@@ -12,8 +15,22 @@ import { captureCheckout, connectReceiver, MINUTE, runWorker, shopRow, sweep, Te
 // the old secret must accept it (x-webhook-signature-previous), one that
 // pasted the new secret too. Node runs everywhere; Python and PHP where they
 // are installed (CI installs both), and each one missing says so in one line.
+
+/** README's snippet, as a BSP would paste it, behind the same command line as docs/verify/verify.mjs. */
+function readmeSnippet(): string {
+  const readme = readFileSync("README.md", "utf8");
+  const section = readme.slice(readme.indexOf("### Verifying our signature"));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!code) throw new Error("README's \"Verifying our signature\" section has no js snippet");
+  const cli = readFileSync("docs/verify/verify.mjs", "utf8").split("// Command line")[1];
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "readme-snippet-")), "verify.mjs");
+  writeFileSync(file, `${code}\n// Command line${cli}`);
+  return file;
+}
+
 const RUNTIMES = [
   { name: "node", command: process.execPath, script: "docs/verify/verify.mjs" },
+  { name: "README", command: process.execPath, script: readmeSnippet() },
   { name: "python3", command: "python3", script: "docs/verify/verify.py" },
   { name: "php", command: "php", script: "docs/verify/verify.php" },
 ];
@@ -69,8 +86,9 @@ afterAll(() => receiver?.close());
 
 describe("BSP verification snippets", () => {
   it("run on Node here, and on Python and PHP in CI", () => {
-    expect(runtimes.map((r) => r.name)).toContain("node");
-    if (process.env.CI) expect(runtimes.map((r) => r.name)).toEqual(["node", "python3", "php"]);
+    expect(runtimes.map((r) => r.name)).toEqual(expect.arrayContaining(["node", "README"]));
+    if (process.env.CI) expect(runtimes.map((r) => r.name)).toEqual(["node", "README", "python3", "php"]);
+    expect(readdirSync("docs/verify").sort()).toEqual(["verify.mjs", "verify.php", "verify.py"]);
   });
 
   it("see a real abandonedCheckout signed with both secrets during the rotation", () => {
