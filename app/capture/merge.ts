@@ -116,7 +116,7 @@ export function mergeObservation(previous: CheckoutState, observation: Observati
     if (filled && !mayOverwrite(fieldSources[name], provenance)) {
       const detailed = lines ? fillLineDetails(current as CaptureLineValue[], incoming as CaptureLineValue[]) : current;
       if (detailed !== current) {
-        fields.lines = detailed;
+        fields.lines = detailed as CaptureLineValue[];
         changedFields.push(name);
       }
       continue;

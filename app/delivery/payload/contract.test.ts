@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { contractDrift } from "../../../scripts/bsp-contract";
@@ -13,6 +14,23 @@ import { EVENT_TOPICS } from "./formats";
 describe("docs/bsp/", () => {
   it("is exactly what the payload code generates (npm run bsp:contract generate)", () => {
     expect(contractDrift()).toEqual([]);
+  });
+
+  it("publishes an OpenAPI 3.1 webhooks entry per topic whose references all resolve and whose examples validate", () => {
+    const document = JSON.parse(readFileSync("docs/bsp/openapi.json", "utf8"));
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.webhooks)).toEqual([...EVENT_TOPICS]);
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(EVENT_TOPICS.length);
+    for (const ref of refs) {
+      const target = ref.slice('"$ref":"#/'.length, -1).split("/").reduce((node: any, key) => node?.[key], document);
+      expect(target, ref).toBeTypeOf("object");
+    }
+    for (const topic of EVENT_TOPICS) {
+      const example = document.webhooks[topic].post.requestBody.content["application/json"].example;
+      const sample = sampleDelivery(topic);
+      expect(checkDeliveryContract(sample.headers, JSON.stringify(example)).problems).toEqual([]);
+    }
   });
 
   it.each(EVENT_TOPICS)("the %s sample conforms to its schema and its signature verifies", (topic) => {
