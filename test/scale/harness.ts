@@ -10,6 +10,7 @@ import prisma from "../../app/db.server";
 import { endpointInputSchema } from "../../app/endpoints/endpoint-input";
 import { createEndpoint } from "../../app/models/endpoint.server";
 import { deliveryBody } from "../../app/events/routing";
+import { buildCartPayload, sampleCheckout } from "../../app/delivery/payload/cart-payload";
 import { cashfreeSignatureValid, checkContract } from "../bsp-receiver";
 import { captureCheckout, shopRow } from "../pipeline";
 
@@ -189,7 +190,10 @@ export async function seedEvents(shop: Shop, endpointId: string, count: number, 
     const batch = Array.from({ length: Math.min(1000, count - start) }, (_, i) => {
       const eventId = randomUUID();
       ids.push(eventId);
-      const payload = { eventId, topic: "abandonedCheckout", createdAt: now.toISOString(), storeUrl: shop.domain, cartId: start + i + 1, email: `buyer${start + i}@example.com` };
+      // A real cart payload: the receiver validates every body against docs/bsp/.
+      const email = `buyer${start + i}@example.com`;
+      const checkout = { ...sampleCheckout(shop, now), id: start + i + 1, token: `seed-${eventId}`, email, emailNormalized: email };
+      const payload = buildCartPayload(checkout, shop, { eventId, topic: "abandonedCheckout", createdAt: now });
       return { eventId, payload };
     });
     await prisma.$transaction([
