@@ -3,6 +3,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkDeliveryContract } from "../app/delivery/payload/contract-validator";
 
 const TOLERANCE_MS = 5 * 60_000;
 
@@ -56,6 +57,8 @@ export class Inbox {
   rejected = 0;
   failedOnPurpose = 0;
   readonly failedOnPurposeByTopic: Record<string, number> = {};
+  /** Deliveries whose headers or body broke the published contract (docs/bsp/schemas). */
+  contractViolations = 0;
   private server: Server | null = null;
   url = "";
 
@@ -82,6 +85,11 @@ export class Inbox {
           this.print(`rejected: ${problem}`);
           response.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: problem }));
           return;
+        }
+        const contract = checkDeliveryContract(request.headers, raw);
+        if (contract.problems.length > 0) {
+          this.contractViolations++;
+          this.print(`contract violation (${contract.topic ?? "?"}, ${contract.format ?? "?"}): ${contract.problems.join("; ")}`);
         }
         const attempt = Number(header(request.headers, "x-webhook-attempt"));
         if (this.options.random() < this.options.failureRate) {

@@ -1,8 +1,35 @@
 // A BSP on loopback: a real HTTP server that records every delivery and
 // verifies its signature with its own code (not the app's), as a BSP would.
+// Every delivery is also validated against the published contract
+// (docs/bsp/schemas) by topic and format; a violation fails the test that was
+// running when it arrived.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
+import { checkDeliveryContract } from "../app/delivery/payload/contract-validator";
+
+const contractViolations: string[] = [];
+
+/** Validates one received delivery against docs/bsp/ and records any violation for the running test. */
+export function checkContract(headers: IncomingHttpHeaders, body: string): string[] {
+  const { topic, format, problems } = checkDeliveryContract(headers, body);
+  if (problems.length > 0) {
+    contractViolations.push(`${topic ?? "?"} (${format ?? "?"}) ${headers["x-idempotency-key"] ?? ""}:\n  ${problems.join("\n  ")}`);
+  }
+  return problems;
+}
+
+/** Hands over (and clears) the violations recorded so far: for tests that send a bad delivery on purpose. */
+export function takeContractViolations(): string[] {
+  return contractViolations.splice(0);
+}
+
+afterEach(() => {
+  if (contractViolations.length === 0) return;
+  const found = contractViolations.splice(0);
+  throw new Error(`${found.length} deliveries broke the BSP contract (docs/bsp/schemas):\n${found.join("\n")}`);
+});
 
 export interface ReceivedDelivery {
   method: string;
@@ -11,6 +38,8 @@ export interface ReceivedDelivery {
   body: string;
   json: any;
   signatureValid: boolean;
+  /** Violations of docs/bsp/ (also fail the running test). */
+  contractProblems: string[];
   receivedAt: number;
 }
 
@@ -62,6 +91,7 @@ export async function startBspReceiver(secret: string | null = null): Promise<Bs
         body,
         json,
         signatureValid: receiver.secret ? cashfreeSignatureValid(receiver.secret, request.headers, body) : false,
+        contractProblems: checkContract(request.headers, body),
         receivedAt: Date.now(),
       };
       received.push(delivery);

@@ -52,6 +52,7 @@ export const lineSchema = z.object({
   sku: optionalText(255),
   quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(0).max(100_000),
   imageUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).optional().nullable(),
+  productHandle: z.string().trim().max(255).regex(/^[\p{L}\p{N}_-]+$/u, "must be a product handle (letters, digits, - and _)").optional().nullable(),
   unitPrice: money.optional().nullable(),
   linePrice: money.optional().nullable(),
   originalLinePrice: money.optional().nullable(),

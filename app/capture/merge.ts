@@ -2,6 +2,7 @@
 // trusted sources (checkout extension with a session token, Shopify-signed
 // webhooks) win per field by recency; the pixel, whose key is public, only
 // fills gaps. Empty values never erase what was captured before.
+import { fillLineDetails } from "./line-details";
 
 export type CaptureSource = "extension" | "webhook" | "pixel";
 
@@ -106,12 +107,21 @@ export function mergeObservation(previous: CheckoutState, observation: Observati
   const fieldSources = { ...previous.fieldSources };
   const changedFields: FieldName[] = [];
 
-  for (const [name, value] of Object.entries(observation.values) as [FieldName, unknown][]) {
-    if (isEmptyValue(value)) continue;
+  for (const [name, incoming] of Object.entries(observation.values) as [FieldName, unknown][]) {
+    if (isEmptyValue(incoming)) continue;
     if (!trusted && TRUSTED_ONLY_FIELDS.has(name)) continue;
     const current = fields[name];
     const filled = !isEmptyValue(current);
-    if (filled && !mayOverwrite(fieldSources[name], provenance)) continue;
+    const lines = name === "lines" && filled && Array.isArray(incoming);
+    if (filled && !mayOverwrite(fieldSources[name], provenance)) {
+      const detailed = lines ? fillLineDetails(current as CaptureLineValue[], incoming as CaptureLineValue[]) : current;
+      if (detailed !== current) {
+        fields.lines = detailed as CaptureLineValue[];
+        changedFields.push(name);
+      }
+      continue;
+    }
+    const value = lines ? fillLineDetails(incoming as CaptureLineValue[], current as CaptureLineValue[]) : incoming;
     if (filled && sameValue(current, value)) {
       // Same value from a more trusted or newer source: keep the value, upgrade provenance.
       if (trusted && !TRUSTED_SOURCES.has(fieldSources[name]?.source ?? "pixel")) fieldSources[name] = provenance;

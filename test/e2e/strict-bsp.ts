@@ -3,7 +3,7 @@
 // and a timestamp within 5 minutes. Refuses with 401 otherwise.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cashfreeSignatureValid } from "../bsp-receiver";
+import { cashfreeSignatureValid, checkContract } from "../bsp-receiver";
 
 export interface StrictBsp {
   url: string;
@@ -27,6 +27,7 @@ export async function startStrictBsp(): Promise<StrictBsp> {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
+      checkContract(request.headers, body);
       const timestamp = Number(request.headers["x-webhook-timestamp"]);
       const reason = !bsp.secret
         ? "no secret configured"

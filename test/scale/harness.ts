@@ -10,7 +10,8 @@ import prisma from "../../app/db.server";
 import { endpointInputSchema } from "../../app/endpoints/endpoint-input";
 import { createEndpoint } from "../../app/models/endpoint.server";
 import { deliveryBody } from "../../app/events/routing";
-import { cashfreeSignatureValid } from "../bsp-receiver";
+import { buildCartPayload, sampleCheckout } from "../../app/delivery/payload/cart-payload";
+import { cashfreeSignatureValid, checkContract } from "../bsp-receiver";
 import { captureCheckout, shopRow } from "../pipeline";
 
 export function requirePostgres(): void {
@@ -132,6 +133,7 @@ export async function startFaultReceiver(plan: (key: string, nth: number) => Rep
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", async () => {
       const body = Buffer.concat(chunks).toString("utf8");
+      checkContract(headers, body);
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);
       const reply = plan(key, nth);
@@ -188,7 +190,10 @@ export async function seedEvents(shop: Shop, endpointId: string, count: number, 
     const batch = Array.from({ length: Math.min(1000, count - start) }, (_, i) => {
       const eventId = randomUUID();
       ids.push(eventId);
-      const payload = { eventId, topic: "abandonedCheckout", createdAt: now.toISOString(), storeUrl: shop.domain, cartId: start + i + 1, email: `buyer${start + i}@example.com` };
+      // A real cart payload: the receiver validates every body against docs/bsp/.
+      const email = `buyer${start + i}@example.com`;
+      const checkout = { ...sampleCheckout(shop, now), id: start + i + 1, token: `seed-${eventId}`, email, emailNormalized: email };
+      const payload = buildCartPayload(checkout, shop, { eventId, topic: "abandonedCheckout", createdAt: now });
       return { eventId, payload };
     });
     await prisma.$transaction([

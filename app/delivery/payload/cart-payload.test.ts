@@ -384,6 +384,28 @@ describe("buildCartPayload", () => {
   it("falls back to the shop's currency", () => {
     expect(buildCartPayload({ ...nearEmpty, currency: null }, { ...shop, currency: "EUR" }, context).currency).toBe("EUR");
   });
+
+  it.each<[string, Partial<Checkout>, string]>([
+    ["a captured name is kept", { country: "Bharat", countryCode: "IN", locale: "fr" }, "Bharat"],
+    ["only the code: English", { country: null, countryCode: "IN", locale: null }, "India"],
+    ["only the code: the buyer's checkout language", { country: null, countryCode: "IN", locale: "fr-FR" }, "Inde"],
+    ["neither", { country: null, countryCode: null, locale: "en" }, ""],
+  ])("country: %s", (_case, address, country) => {
+    expect(buildCartPayload({ ...nearEmpty, ...address } as Checkout, shop, context).customer.shippingAddress.country).toBe(country);
+  });
+
+  it("links each line to its product page when the handle is known", () => {
+    const lines = [
+      { variantId: "1", quantity: 1, productHandle: "jordans" },
+      { variantId: "2", quantity: 1, productHandle: "kurta-स" },
+      { variantId: "3", quantity: 1 },
+    ];
+    expect(buildCartPayload({ ...nearEmpty, lines } as Checkout, shop, context).lineItems.map((item) => item.detailsUrlStr)).toEqual([
+      "https://test-mihir-1.myshopify.com/products/jordans",
+      "https://test-mihir-1.myshopify.com/products/kurta-%E0%A4%B8",
+      "",
+    ]);
+  });
 });
 
 describe("resumeCheckoutUrl", () => {

@@ -36,7 +36,9 @@ export interface LineDiscount {
  * - `skuName`: the SKU, "" when none.
  * - `name`: product title, then " - " and the variant title unless it is
  *   Shopify's "Default Title" (the sample's "Jordans - Black").
- * - `description`, `detailsUrlStr`: "" (not captured).
+ * - `description`: "" (not captured).
+ * - `detailsUrlStr`: the product page `https://{shop}/products/{handle}` when
+ *   the product's handle was captured (the web pixel reports it), else "".
  * - `imageUrlStr`: the image URL captured from checkout, "" when none.
  * - `imageS3UrlStr`: the same URL; Cashfree re-hosts images there, we do not.
  * - `originalPrice`: per unit, before discounts (the captured unit price, else
@@ -140,11 +142,14 @@ export interface RecoveredPayload extends CartPayload {
   };
 }
 
+export const INTEGRATION_STATUSES = ["connected", "paused", "disabled", "uninstalled"] as const;
+export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+
 export interface IntegrationStatusPayload {
   data: {
     storeUrl: string;
     endpointId: string;
-    status: "connected" | "paused" | "disabled" | "uninstalled";
+    status: IntegrationStatus;
     reason: string | null;
   };
   event_time: string;
@@ -161,6 +166,7 @@ interface StoredLine {
   sku: string | null;
   quantity: number;
   imageUrl: string | null;
+  productHandle: string | null;
   unitPrice: number | null;
   linePrice: number | null;
   discounts: { title: string | null; code: string | null; amount: number }[];
@@ -215,6 +221,7 @@ function readLines(json: unknown): StoredLine[] {
       sku: text(line.sku),
       quantity: quantity !== null && quantity > 0 ? Math.trunc(quantity) : 0,
       imageUrl: text(line.imageUrl),
+      productHandle: text(line.productHandle),
       unitPrice: finite(line.unitPrice),
       linePrice: finite(line.linePrice),
       discounts: (Array.isArray(line.discounts) ? line.discounts : []).map((d) => {
@@ -248,7 +255,30 @@ function unitPriceOf(line: StoredLine): number | null {
   return null;
 }
 
-function lineItem(line: StoredLine, currency: string): CartLineItem {
+/** The product page on the shop's own domain; Shopify redirects it to the primary domain. */
+function productPageUrl(shopDomain: string, handle: string | null): string {
+  return handle ? `https://${shopDomain}/products/${encodeURIComponent(handle)}` : "";
+}
+
+/**
+ * The country's English name for an ISO 3166 code, or in the buyer's checkout
+ * language when it is known (`fr` gives "Inde"): the language the buyer's
+ * message will be written in. "" for a code Intl does not know.
+ */
+export function countryName(code: string | null, locale: string | null): string {
+  const region = code?.trim().toUpperCase();
+  if (!region || !/^[A-Z]{2}$/.test(region)) return "";
+  const names = (locales: string[]) => new Intl.DisplayNames(locales, { type: "region", fallback: "none" }).of(region);
+  let name: string | undefined;
+  try {
+    name = names(locale ? [locale, "en"] : ["en"]);
+  } catch {
+    name = names(["en"]); // a malformed locale tag
+  }
+  return name ?? "";
+}
+
+function lineItem(line: StoredLine, currency: string, shopDomain: string): CartLineItem {
   const originalPrice = unitPriceOf(line);
   const discountTotal = line.discounts.reduce((sum, d) => sum + d.amount, 0);
   const discountedPrice =
@@ -263,7 +293,7 @@ function lineItem(line: StoredLine, currency: string): CartLineItem {
     skuName: line.sku ?? "",
     name: lineName(line),
     description: "",
-    detailsUrlStr: "",
+    detailsUrlStr: productPageUrl(shopDomain, line.productHandle),
     imageUrlStr: line.imageUrl ?? "",
     imageS3UrlStr: line.imageUrl ?? "",
     originalPrice,
@@ -302,7 +332,7 @@ function utmParameters(json: unknown): UtmParameters {
 export function buildCartPayload(checkout: Checkout, shop: Shop, context: PayloadContext): CartPayload {
   const currency = text(checkout.currency) ?? shop.currency;
   const lines = readLines(checkout.lines);
-  const lineItems = lines.map((line) => lineItem(line, currency));
+  const lineItems = lines.map((line) => lineItem(line, currency, shop.domain));
 
   const priced = lineItems.filter((item) => item.originalPrice !== null);
   const lineTotal = priced.length > 0 ? money(priced.reduce((sum, item) => sum + item.originalPrice! * item.quantity, 0)) : null;
@@ -340,7 +370,7 @@ export function buildCartPayload(checkout: Checkout, shop: Shop, context: Payloa
         address2: text(checkout.address2) ?? "",
         city: text(checkout.city) ?? "",
         province: text(checkout.province) ?? "",
-        country: text(checkout.country) ?? "",
+        country: text(checkout.country) ?? countryName(checkout.countryCode, text(checkout.locale)),
         zip: text(checkout.zip) ?? "",
         email: text(checkout.email) ?? "",
         // The raw input phoneE164 was read from (same precedence as the checkout model).
@@ -425,7 +455,7 @@ export function buildRecoveredPayload(checkout: Checkout, shop: Shop, context: P
 export function buildIntegrationStatusPayload(input: {
   storeUrl: string;
   endpointId: string;
-  status: "connected" | "paused" | "disabled" | "uninstalled";
+  status: IntegrationStatus;
   reason: string | null;
   at: Date;
 }): IntegrationStatusPayload {
@@ -439,7 +469,11 @@ export function buildIntegrationStatusPayload(input: {
 
 /** What the merchant's Test button sends: a plausible abandoned cart, marked `"test": true`. */
 export function buildTestPayload(shop: Shop, context: PayloadContext): CartPayload & { test: true } {
-  const createdAt = context.createdAt;
+  return { ...buildCartPayload(sampleCheckout(shop, context.createdAt), shop, context), test: true };
+}
+
+/** A plausible abandoned checkout: the Test button's cart, and the published samples' (docs/bsp/samples). */
+export function sampleCheckout(shop: Shop, createdAt: Date): Checkout {
   const sample: Partial<Checkout> = {
     id: 0,
     shopId: shop.id,
@@ -474,6 +508,7 @@ export function buildTestPayload(shop: Shop, context: PayloadContext): CartPaylo
         sku: "KURTA-IND-M",
         quantity: 2,
         imageUrl: "https://cdn.shopify.com/s/files/1/0000/0001/files/cotton-kurta-indigo.jpg",
+        productHandle: "cotton-kurta",
         unitPrice: 1299,
         linePrice: 2598,
         originalLinePrice: 2598,
@@ -487,6 +522,7 @@ export function buildTestPayload(shop: Shop, context: PayloadContext): CartPaylo
         sku: "SANDAL-TAN-8",
         quantity: 1,
         imageUrl: "https://cdn.shopify.com/s/files/1/0000/0001/files/leather-sandals-tan.jpg",
+        productHandle: "leather-sandals",
         unitPrice: 1499,
         linePrice: 1499,
         originalLinePrice: 1499,
@@ -505,5 +541,5 @@ export function buildTestPayload(shop: Shop, context: PayloadContext): CartPaylo
     createdAt,
     updatedAt: createdAt,
   };
-  return { ...buildCartPayload(sample as Checkout, shop, context), test: true };
+  return sample as Checkout;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pixelBodySchema } from "../../../app/pixel/pixel-body";
 import { checkoutEvent, pixelCheckout, SHIPPING_ADDRESS } from "./fake-events";
-import { imageUrl, ingestBody, numericId, SUBSCRIBED_EVENTS, type SubscribedEvent } from "./ingest-body";
+import { imageUrl, ingestBody, numericId, productHandle, SUBSCRIBED_EVENTS, type SubscribedEvent } from "./ingest-body";
 
 const KEY = "px_test-key-0123456789abcdef";
 
@@ -13,6 +13,7 @@ const LINE = {
   sku: "JRD-BLK",
   quantity: 2,
   imageUrl: "https://cdn.shopify.com/s/files/1/0628/9037/7393/files/1.webp?v=1732785645",
+  productHandle: "jordans",
   unitPrice: 500,
   linePrice: 800,
   originalLinePrice: 1000,
@@ -104,6 +105,17 @@ describe("helpers", () => {
     [null, undefined],
   ])("imageUrl(%j) = %j", (src, expected) => {
     expect(imageUrl(src)).toBe(expected);
+  });
+
+  it.each([
+    ["/products/jordans", "jordans"],
+    ["/en-in/products/jordans?variant=45515259445425", "jordans"],
+    ["https://shop.example/products/kurta-%E0%A4%B8", "kurta-स"],
+    ["/products/bad%ZZ", undefined],
+    ["/collections/shoes", undefined],
+    [null, undefined],
+  ])("productHandle(%j) = %j", (url, expected) => {
+    expect(productHandle(url)).toBe(expected);
   });
 
   it.each([

@@ -51,6 +51,19 @@ export function imageUrl(src: string | null | undefined): string | undefined {
   return /^https?:\/\//.test(url) && url.length <= 2048 ? url : undefined;
 }
 
+/** The handle in a product URL (`/products/jordans`, `/en-in/products/jordans?variant=1`), for the BSP's product link. */
+export function productHandle(url: string | null | undefined): string | undefined {
+  const match = url ? /\/products\/([^/?#]+)/.exec(url) : null;
+  if (!match) return undefined;
+  let handle: string;
+  try {
+    handle = decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+  return /^[\p{L}\p{N}_-]{1,255}$/u.test(handle) ? handle : undefined;
+}
+
 const hasAny = (address: MailingAddress | null | undefined): address is MailingAddress =>
   !!address && Object.values(address).some((value) => typeof value === "string" && value.trim() !== "");
 
@@ -85,6 +98,7 @@ function lineOf(item: CheckoutLineItem): IngestLine {
     sku: clip(variant?.sku, 255),
     quantity,
     imageUrl: imageUrl(variant?.image?.src),
+    productHandle: productHandle(variant?.product?.url),
     unitPrice,
     linePrice: amountOf(item.finalLinePrice),
     originalLinePrice: unitPrice === undefined ? undefined : round(unitPrice * quantity),
