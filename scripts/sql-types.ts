@@ -57,7 +57,11 @@ function generate(): string {
     const source = readFileSync(SOURCE_SCHEMA, "utf8");
     const schema = source.replace(/generator client \{[^}]*\}/, GENERATORS(dir));
     writeFileSync(path.join(dir, "schema.prisma"), schema);
-    const result = spawnSync(path.resolve("node_modules", ".bin", "prisma"), ["generate", "--schema", path.join(dir, "schema.prisma")], { encoding: "utf8" });
+    const result = spawnSync(path.resolve("node_modules", ".bin", "prisma"), ["generate", "--schema", path.join(dir, "schema.prisma")], {
+      encoding: "utf8",
+      // The types come from the SQLite source schema whatever database this shell points at.
+      env: { ...process.env, DATABASE_URL: "file:./prisma/types.sqlite" },
+    });
     if (result.status !== 0) throw new Error(`prisma generate failed:\n${result.stderr || result.stdout}`);
     return HEADER + neutralTypes(source, readFileSync(path.join(dir, "tables.ts"), "utf8"));
   } finally {

@@ -59,7 +59,10 @@ export const read = {
   },
   /** Decimal as a plain decimal string ("199.99"), as Prisma's Decimal prints it. */
   decimalOrNull(value: DbDecimal | null): string | null {
-    return value === null ? null : String(value);
+    if (value === null) return null;
+    const text = String(value);
+    // PostgreSQL's numeric(65,30) pads to 30 places; Prisma's Decimal prints without them.
+    return text.includes(".") && !/e/i.test(text) ? text.replace(/\.?0+$/, "") : text;
   },
   json<T = unknown>(value: unknown): T | null {
     if (value === null || value === undefined) return null;
