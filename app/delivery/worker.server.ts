@@ -93,14 +93,17 @@ WITH candidates AS (
     AND d."shopId" NOT IN (SELECT value FROM json_each(${JSON.stringify(fullShops)}))
     ${ids ? sql`AND d.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))` : sql``}
   ORDER BY d."nextAttemptAt" LIMIT ${window}
-), ranked AS (
-  SELECT id, due,
-    row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0) AS endpoint_load,
-    row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0) AS shop_load
+), by_endpoint AS (
+  SELECT id, "shopId", due,
+    row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0) AS endpoint_load
   FROM candidates
+), by_shop AS (
+  SELECT id, due,
+    row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0) AS shop_load
+  FROM by_endpoint WHERE endpoint_load <= ${load.endpointCap}
 )
 UPDATE "Delivery" SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
-WHERE id IN (SELECT id FROM ranked WHERE endpoint_load <= ${load.endpointCap} AND shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit})
+WHERE id IN (SELECT id FROM by_shop WHERE shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit})
 RETURNING id, "endpointId", "shopId"`
       : sql<ClaimedDelivery>`
 WITH candidates AS (
@@ -112,13 +115,16 @@ WITH candidates AS (
     ${ids ? sql`AND d.id = ANY(${ids}::text[])` : sql``}
   ORDER BY d."nextAttemptAt" LIMIT ${window}
   FOR UPDATE OF d SKIP LOCKED
-), ranked AS (
-  SELECT id, due,
-    row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0) AS endpoint_load,
-    row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0) AS shop_load
+), by_endpoint AS (
+  SELECT id, "shopId", due,
+    row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0) AS endpoint_load
   FROM candidates
+), by_shop AS (
+  SELECT id, due,
+    row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0) AS shop_load
+  FROM by_endpoint WHERE endpoint_load <= ${load.endpointCap}
 ), picked AS (
-  SELECT id FROM ranked WHERE endpoint_load <= ${load.endpointCap} AND shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit}
+  SELECT id FROM by_shop WHERE shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit}
 )
 UPDATE "Delivery" AS d SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
 FROM picked WHERE d.id = picked.id
