@@ -21,8 +21,8 @@ import {
 // those that arrive while a commit is running share the next one.
 
 export const DEFAULT_LANES = 64;
-export const DEFAULT_ENDPOINT_CAP = 16;
-export const DEFAULT_SHOP_CAP = 32;
+export const DEFAULT_ENDPOINT_CAP = 32;
+export const DEFAULT_SHOP_CAP = 48;
 
 export interface LaneOptions {
   workerId: string;
@@ -63,7 +63,7 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
   const clock = options.clock ?? systemClock;
   const { workerId } = options;
   // Claim when this many slots are free (or nothing is in flight): batches stay large under load.
-  const claimThreshold = Math.max(1, Math.floor(concurrency / 8));
+  const claimThreshold = Math.max(1, Math.floor(concurrency / 4));
   const log = logger.child({ workerId });
 
   const endpoints = new Map<string, number>();

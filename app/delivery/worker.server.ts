@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import prisma from "../db.server";
-import { read } from "../db/codec";
+import { read, type DbDate } from "../db/codec";
 import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
 import { env, policyMinuteMs } from "../env.server";
 import { logger } from "../logger.server";
@@ -62,6 +62,15 @@ function full(counts: ReadonlyMap<string, number>, cap: number): string[] {
 }
 
 /**
+ * SQLite's planner, without statistics, likes to start from the small table
+ * (one shop, one endpoint) and walk all of its deliveries; CROSS JOIN makes
+ * it start from the deliveries' own index, as PostgreSQL does by itself.
+ */
+function deliveryFirst(sqlite: boolean) {
+  return sqlite ? sql`CROSS JOIN` : sql`JOIN`;
+}
+
+/**
  * Claims up to `limit` deliveries that are due, or whose previous holder's
  * lease ran out (a crashed worker), in one statement. PostgreSQL skips rows
  * another worker is claiming (`FOR UPDATE SKIP LOCKED`); SQLite has one
@@ -80,52 +89,56 @@ export async function claimDueBatch(workerId: string, now: Date, limit: number, 
   const endpointLoad = JSON.stringify(Object.fromEntries(load.endpoints));
   const shopLoad = JSON.stringify(Object.fromEntries(load.shops));
   const ids = options.deliveryIds;
-  const due = sql`((d.status = 'pending' AND d."nextAttemptAt" <= ${at}) OR (d.status = 'in_flight' AND d."lockedUntil" < ${at}))
-    AND (e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))`;
-  const query =
-    codec.dialect === "sqlite"
-      ? sql<ClaimedDelivery>`
-WITH candidates AS (
+  const sqlite = codec.dialect === "sqlite";
+  const filters = sqlite
+    ? sql`(e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))
+      AND d."endpointId" NOT IN (SELECT value FROM json_each(${JSON.stringify(fullEndpoints)}))
+      AND d."shopId" NOT IN (SELECT value FROM json_each(${JSON.stringify(fullShops)}))
+      ${ids ? sql`AND d.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))` : sql``}`
+    : sql`(e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))
+      AND NOT (d."endpointId" = ANY(${fullEndpoints}::text[]))
+      AND NOT (d."shopId" = ANY(${fullShops}::text[]))
+      ${ids ? sql`AND d.id = ANY(${ids}::text[])` : sql``}`;
+  const lock = sqlite ? sql`` : sql`FOR UPDATE OF d SKIP LOCKED`;
+  const join = deliveryFirst(sqlite);
+  // Two index range scans on (status, nextAttemptAt) instead of one sort of everything due.
+  const candidates = sql`
+pending_due AS (
   SELECT d.id, d."endpointId", d."shopId", d."nextAttemptAt" AS due
-  FROM "Delivery" d JOIN "Endpoint" e ON e.id = d."endpointId"
-  WHERE ${due}
-    AND d."endpointId" NOT IN (SELECT value FROM json_each(${JSON.stringify(fullEndpoints)}))
-    AND d."shopId" NOT IN (SELECT value FROM json_each(${JSON.stringify(fullShops)}))
-    ${ids ? sql`AND d.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))` : sql``}
-  ORDER BY d."nextAttemptAt" LIMIT ${window}
-), by_endpoint AS (
-  SELECT id, "shopId", due,
-    row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0) AS endpoint_load
+  FROM "Delivery" d ${join} "Endpoint" e ON e.id = d."endpointId"
+  WHERE d.status = 'pending' AND d."nextAttemptAt" <= ${at} AND ${filters}
+  ORDER BY d."nextAttemptAt" LIMIT ${window} ${lock}
+), lease_due AS (
+  SELECT d.id, d."endpointId", d."shopId", d."nextAttemptAt" AS due
+  FROM "Delivery" d ${join} "Endpoint" e ON e.id = d."endpointId"
+  WHERE d.status = 'in_flight' AND d."lockedUntil" < ${at} AND ${filters}
+  LIMIT ${window} ${lock}
+), candidates AS (
+  SELECT * FROM pending_due UNION ALL SELECT * FROM lease_due
+)`;
+  const endpointRank = sqlite
+    ? sql`coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0)`
+    : sql`coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0)`;
+  const shopRank = sqlite
+    ? sql`coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0)`
+    : sql`coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0)`;
+  // Within the claim, an endpoint's and then a shop's deliveries beyond their cap are left for later.
+  const picked = sql`
+by_endpoint AS (
+  SELECT id, "shopId", due, row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + ${endpointRank} AS endpoint_load
   FROM candidates
 ), by_shop AS (
-  SELECT id, due,
-    row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0) AS shop_load
-  FROM by_endpoint WHERE endpoint_load <= ${load.endpointCap}
-)
-UPDATE "Delivery" SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
-WHERE id IN (SELECT id FROM by_shop WHERE shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit})
-RETURNING id, "endpointId", "shopId"`
-      : sql<ClaimedDelivery>`
-WITH candidates AS (
-  SELECT d.id, d."endpointId", d."shopId", d."nextAttemptAt" AS due
-  FROM "Delivery" d JOIN "Endpoint" e ON e.id = d."endpointId"
-  WHERE ${due}
-    AND NOT (d."endpointId" = ANY(${fullEndpoints}::text[]))
-    AND NOT (d."shopId" = ANY(${fullShops}::text[]))
-    ${ids ? sql`AND d.id = ANY(${ids}::text[])` : sql``}
-  ORDER BY d."nextAttemptAt" LIMIT ${window}
-  FOR UPDATE OF d SKIP LOCKED
-), by_endpoint AS (
-  SELECT id, "shopId", due,
-    row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0) AS endpoint_load
-  FROM candidates
-), by_shop AS (
-  SELECT id, due,
-    row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0) AS shop_load
+  SELECT id, due, row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + ${shopRank} AS shop_load
   FROM by_endpoint WHERE endpoint_load <= ${load.endpointCap}
 ), picked AS (
   SELECT id FROM by_shop WHERE shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit}
-)
+)`;
+  const query = sqlite
+    ? sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
+UPDATE "Delivery" SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
+WHERE id IN (SELECT id FROM picked)
+RETURNING id, "endpointId", "shopId"`
+    : sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
 UPDATE "Delivery" AS d SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
 FROM picked WHERE d.id = picked.id
 RETURNING d.id, d."endpointId", d."shopId"`;
@@ -242,16 +255,15 @@ async function stillHeld(trx: SqlExecutor, ids: string[], workerId: string, post
 export async function prepareAttempts(deliveryIds: string[], workerId: string, clock: WorkerClock = systemClock): Promise<PreparedAttempt[]> {
   if (deliveryIds.length === 0) return [];
   const { db, codec } = sqlDatabase();
-  const rows = await db
-    .selectFrom("Delivery as d")
-    .innerJoin("Event as ev", "ev.id", "d.eventId")
-    .innerJoin("Shop as s", "s.id", "d.shopId")
-    .leftJoin("Checkout as c", "c.id", "ev.checkoutId")
-    .select(["d.id", "d.shopId", "d.eventId", "d.endpointId", "d.topic", "d.body", "d.firstSuccessAt", "ev.expiresAt", "c.orderId", "s.domain", "s.uninstalledAt"])
-    .where("d.id", "in", deliveryIds)
-    .where("d.status", "=", "in_flight")
-    .where("d.lockedBy", "=", workerId)
-    .execute();
+  const join = deliveryFirst(codec.dialect === "sqlite");
+  // Looked up by primary key only; whether each is still held is checked here (a status index would be walked instead).
+  const loaded = await sql<{
+    id: string; status: string; lockedBy: string | null; shopId: string; eventId: string; endpointId: string; topic: string; body: string;
+    firstSuccessAt: DbDate | null; expiresAt: DbDate; orderId: string | null; domain: string; uninstalledAt: DbDate | null;
+  }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt"
+FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
+WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
+  const rows = loaded.rows.filter((row) => row.status === "in_flight" && row.lockedBy === workerId);
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const [endpointRows, attemptRows] = await Promise.all([
@@ -406,15 +418,13 @@ export async function recordOutcomes(outcomes: AttemptOutcome[], workerId: strin
   const minuteMs = policyMinuteMs(env);
   const disables = new Map<string, Disable>();
   const recorded = await db.transaction().execute(async (trx) => {
-    let stateQuery = trx
-      .selectFrom("Delivery as d")
-      .innerJoin("Event as ev", "ev.id", "d.eventId")
-      .innerJoin("Shop as s", "s.id", "d.shopId")
-      .leftJoin("Checkout as c", "c.id", "ev.checkoutId")
-      .select(["d.id", "d.status", "d.lockedBy", "c.orderId", "s.uninstalledAt"])
-      .where("d.id", "in", outcomes.map((o) => o.prepared.deliveryId));
-    if (codec.dialect === "postgres") stateQuery = stateQuery.forUpdate("d");
-    const state = new Map((await stateQuery.execute()).map((row) => [row.id, row]));
+    const join = deliveryFirst(codec.dialect === "sqlite");
+    const { rows: stateRows } = await sql<{ id: string; status: string; lockedBy: string | null; orderId: string | null; uninstalledAt: DbDate | null }>`
+SELECT d.id, d.status, d."lockedBy", c."orderId", s."uninstalledAt"
+FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
+WHERE d.id IN (${sql.join(outcomes.map((o) => o.prepared.deliveryId))})
+${codec.dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
+    const state = new Map(stateRows.map((row) => [row.id, row]));
     const endpointIds = [...new Set(outcomes.map((o) => o.prepared.endpoint.id))];
     const health = new Map(
       (await trx.selectFrom("Endpoint").select(["id", "status", "failingSince"]).where("id", "in", endpointIds).execute())
