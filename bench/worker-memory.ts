@@ -1,9 +1,10 @@
-// Worker memory over a long run: one `npm run worker` process detects and
-// delivers round after round of abandoned checkouts to a loopback receiver;
+// Worker memory over a long run: one `npm run worker` process delivers round
+// after round of due deliveries (seeded in bulk, as recordEvent writes them)
+// to a loopback receiver;
 // its resident set size is read from /proc after each round. The baseline is
 // the same process idle right after it started, in the same run.
 //
-//   npx tsx bench/worker-memory.ts [--rounds 10] [--events 1000] [--modes embedded,scale]
+//   npx tsx bench/worker-memory.ts [--rounds 10] [--events 10000] [--modes embedded,scale]
 //
 // embedded: SQLite, the polling loop. scale: BullMQ with throwaway PostgreSQL
 // and Redis (one worker, so the figure is one process's).
@@ -12,12 +13,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { freeLoopbackPort } from "../scripts/throwaway-servers";
 import { loadNow, machine, ROOT, rssMiB, startChild, table, until } from "./lib";
-import { benchDatabases, benchShop, seedDueCheckouts, workerEnv } from "./seed";
+import { benchDatabases, benchShop, workerEnv } from "./seed";
+import { seedDueDeliveries } from "./seed-deliveries";
 
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "10" },
-    events: { type: "string", default: "1000" },
+    events: { type: "string", default: "10000" },
     modes: { type: "string", default: "embedded,scale" },
     run: { type: "string" },
     receiver: { type: "string" },
@@ -44,7 +46,7 @@ async function runMode(mode: string, receiverUrl: string, rounds: number, perRou
     const samples: Sample[] = [{ events: 0, rssMiB: rssMiB(pid), seconds: 0, load: loadNow() }];
     for (let round = 1; round <= rounds; round++) {
       const now = new Date();
-      await seedDueCheckouts(prisma, shopId, (round - 1) * perRound, perRound, () => now);
+      await seedDueDeliveries(prisma, shopId, (round - 1) * perRound, perRound, () => now);
       await until(`round ${round}`, async () => (await prisma.delivery.count({ where: { status: "succeeded" } })) === round * perRound, 30 * 60_000, 250);
       samples.push({ events: round * perRound, rssMiB: rssMiB(pid), seconds: (performance.now() - started) / 1000, load: loadNow() });
     }

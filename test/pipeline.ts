@@ -7,7 +7,7 @@ import { action as capture } from "../app/routes/api.capture";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
 import { createEndpoint } from "../app/models/endpoint.server";
-import { claimDueDeliveries, performAttempt, type WorkerClock } from "../app/delivery/worker.server";
+import { claimDueDeliveries, deliverClaimed, type WorkerClock } from "../app/delivery/worker.server";
 import { sweepAbandonedCheckouts } from "../app/abandonment/detector.server";
 import { captureRequest, webhookRequest } from "./shopify";
 import { orderWebhookPayload } from "./fixtures";
@@ -51,13 +51,13 @@ export function shopRow(domain: string) {
   return prisma.shop.findUniqueOrThrow({ where: { domain } });
 }
 
-/** One worker pass at the clock's time: claim what is due and attempt it. */
+/** One worker pass at the clock's time: claim what is due in one batch and attempt it all at once. */
 export async function runWorker(
   clock: TestClock,
   { workerId = "test-worker", limit = 50, timeoutMs, deliveryIds }: { workerId?: string; limit?: number; timeoutMs?: number; deliveryIds?: string[] } = {},
 ) {
   const claimed = await claimDueDeliveries(workerId, clock.now(), limit, { deliveryIds });
-  for (const id of claimed) await performAttempt(id, workerId, clock, { timeoutMs });
+  await deliverClaimed(claimed, workerId, clock, { timeoutMs });
   return claimed.length;
 }
 

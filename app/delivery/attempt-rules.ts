@@ -22,6 +22,10 @@ export interface BeforeAttempt {
   eventExpiresAt: Date;
   endpointStatus: string;
   quietHours: QuietHours | null;
+  /** The shop uninstalled the app: only its integrationStatus messages still go out. */
+  shopUninstalled?: boolean;
+  /** The body was redacted (customers/redact): it must never go out under the event's idempotency key. */
+  bodyRedacted?: boolean;
 }
 
 export type BeforeDecision =
@@ -29,7 +33,14 @@ export type BeforeDecision =
   | { kind: "cancel"; status: "cancelled_converted" | "expired" | "cancelled"; reason: string }
   | { kind: "defer"; until: Date };
 
+/** What a privacy redaction leaves in a delivery's body. */
+export const REDACTED_BODY = '{"redacted":true}';
+
 export function beforeAttempt(input: BeforeAttempt, now: Date): BeforeDecision {
+  if (input.bodyRedacted) return { kind: "cancel", status: "cancelled", reason: "the customer's data was redacted" };
+  if (input.shopUninstalled && input.topic !== "integrationStatus") {
+    return { kind: "cancel", status: "cancelled", reason: "the app was uninstalled" };
+  }
   if (input.topic === "abandonedCheckout" && input.checkoutOrderId) {
     return { kind: "cancel", status: "cancelled_converted", reason: "the checkout was completed" };
   }
@@ -79,4 +90,26 @@ export function afterAttempt(input: AfterAttempt, now: Date, random: () => numbe
     endpointFailingSince: failingSince,
     disableEndpoint: failingTooLong,
   };
+}
+
+export interface SettleInput {
+  topic: string;
+  /** The decision afterAttempt made from the response. */
+  status: AfterDecision["status"];
+  /** Read again when the result is recorded, not when the attempt started. */
+  checkoutOrderId: string | null;
+  shopUninstalled: boolean;
+}
+
+/**
+ * The status a result is recorded with: a retry that a cancellation made moot
+ * while the attempt was in flight (the order came in, the app was
+ * uninstalled) is not scheduled. Cancellations that rewrite the delivery
+ * itself (redaction) are kept by the conditional update instead.
+ */
+export function settledStatus(input: SettleInput): DeliveryStatus {
+  if (input.status !== "pending") return input.status;
+  if (input.topic === "abandonedCheckout" && input.checkoutOrderId) return "cancelled_converted";
+  if (input.shopUninstalled && input.topic !== "integrationStatus") return "cancelled";
+  return "pending";
 }

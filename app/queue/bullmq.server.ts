@@ -7,10 +7,11 @@ import prisma from "../db.server";
 import { sweepAbandonedCheckouts } from "../abandonment/detector.server";
 import { purgeExpiredData, RETENTION_PURGE_INTERVAL_MS } from "../privacy/retention.server";
 import { CONTROL_TOPICS } from "../delivery/attempt-rules";
-import { claimDueDeliveries, performAttempt, releaseClaims, systemClock, type WorkerClock } from "../delivery/worker.server";
+import { createDeliveryLanes } from "../delivery/lanes.server";
+import { systemClock, type RecordedOutcome, type WorkerClock } from "../delivery/worker.server";
 import { logger } from "../logger.server";
 import { onDeliveriesRecorded } from "./due-work";
-import { delayUntil, deliveryJobId, eventJobId, followUpAt, nextRunAt } from "./schedule";
+import { delayUntil, deliveryJobId, eventJobId, nextRunAt } from "./schedule";
 import type { WorkQueue } from "./work-queue";
 
 export const DELIVERY_QUEUE = "deliveries";
@@ -28,6 +29,10 @@ export interface BullmqQueueOptions {
   prefix?: string;
   /** Attempts in flight at once in this process. */
   concurrency?: number;
+  endpointCap?: number;
+  shopCap?: number;
+  /** How often the lanes look for due work when no job woke them. */
+  pollIntervalMs?: number;
   /** How often the cluster-wide scheduler runs the abandonment detector. */
   detectorIntervalMs?: number;
   /** How often the cluster-wide reconciliation pass re-enqueues what the database says is due. */
@@ -96,16 +101,19 @@ function enqueueDeliveries(queue: Queue, items: { id: string; at: Date }[], now:
 
 /**
  * The scale-out queue: BullMQ on Redis. Each delivery due at some moment is a
- * delayed job named after the delivery and that moment; a job claims its
- * delivery with the same conditional update as the embedded worker, so a
- * duplicate job can never send an attempt twice. One job scheduler
+ * delayed job named after the delivery and that moment, but a job carries no
+ * attempt: it wakes this process's delivery lanes, which claim every due
+ * delivery in batches (the same claim as the embedded worker, `SKIP LOCKED`
+ * on PostgreSQL), so a duplicate job can never send an attempt twice and a
+ * thousand due jobs cost a few claims, not a thousand. The lanes also poll,
+ * so a wake-up that lands on a busy worker is not lost. One job scheduler
  * cluster-wide runs the detector, and another the reconciliation pass, which
  * enqueues every delivery the database says is due: Redis can lose every job
  * and nothing is lost.
  */
 export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
   const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency;
   const detectorIntervalMs = options.detectorIntervalMs ?? 1000;
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 15_000;
   const clock = options.clock ?? systemClock;
@@ -119,6 +127,25 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
   let maintenance: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
   let stopping = false;
+  const lanes = createDeliveryLanes({
+    workerId,
+    concurrency,
+    endpointCap: options.endpointCap,
+    shopCap: options.shopCap,
+    pollIntervalMs: options.pollIntervalMs,
+    timeoutMs: options.attemptTimeoutMs,
+    clock,
+    onRecorded: scheduleRetries,
+  });
+
+  /** A retry or a quiet-hours wait gets the job that wakes a worker when it is due. */
+  function scheduleRetries(outcomes: RecordedOutcome[]) {
+    if (!deliveries || stopping) return;
+    const now = clock.now();
+    const later = outcomes.filter((o) => o.status === "pending" && o.nextAttemptAt && o.nextAttemptAt > now);
+    enqueueDeliveries(deliveries, later.map((o) => ({ id: o.deliveryId, at: o.nextAttemptAt! })), now)
+      .catch((error) => log.warn({ err: error }, "could not schedule retries; reconciliation will pick them up"));
+  }
 
   async function ensureSchedulers() {
     await detector!.setGlobalConcurrency(1); // one detector or reconciliation pass at a time, cluster-wide
@@ -128,25 +155,14 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
     await detector!.upsertJobScheduler("purge", { every: RETENTION_PURGE_INTERVAL_MS }, { name: "purge", ...template });
   }
 
-  async function afterRun(deliveryId: string, job: Job) {
-    const row = await prisma.delivery.findUnique({ where: { id: deliveryId }, select: { status: true, nextAttemptAt: true, lockedUntil: true } });
-    if (!row) return;
-    const at = followUpAt(row, clock.now());
-    if (at) await enqueueDeliveries(deliveries!, [{ id: deliveryId, at }], clock.now(), job.id);
-  }
-
-  async function deliver(job: Job<DeliveryJob>) {
-    const { deliveryId } = job.data;
-    const [claimed] = await claimDueDeliveries(workerId, clock.now(), 1, { deliveryIds: [deliveryId] });
-    if (claimed) {
-      if (stopping) {
-        await releaseClaims(workerId, [claimed]);
-        return;
-      }
-      const result = await performAttempt(claimed, workerId, clock, { timeoutMs: options.attemptTimeoutMs });
-      if (result?.ok) return; // delivered: nothing follows
-    }
-    await afterRun(deliveryId, job);
+  /**
+   * A due delivery's job: no read of its own, only a wake-up, so a pass that
+   * enqueues thousands costs a few batched claims. A job that runs early (a
+   * clock a little behind) or for a lease still running finds nothing to
+   * claim; the lanes' poll picks the delivery up when it is due.
+   */
+  function deliver() {
+    lanes.wake();
   }
 
   async function fanOut(job: Job<EventJob>) {
@@ -156,7 +172,9 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
     });
     if (!event) throw new EventNotVisibleYet(`event ${job.data.eventId} is not in the database (yet)`);
     const now = clock.now();
-    await enqueueDeliveries(deliveries!, event.deliveries.map((d) => ({ id: d.id, at: d.nextAttemptAt ?? now })), now);
+    const later = event.deliveries.filter((d) => d.nextAttemptAt && d.nextAttemptAt > now);
+    await enqueueDeliveries(deliveries!, later.map((d) => ({ id: d.id, at: d.nextAttemptAt! })), now);
+    if (later.length < event.deliveries.length) lanes.wake();
   }
 
   async function sweep() {
@@ -234,8 +252,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
       const connection = redis;
       const deliveryWorker = new Worker(DELIVERY_QUEUE, async (job: Job) => {
         if (job.name === "event") return fanOut(job as Job<EventJob>);
-        return deliver(job as Job<DeliveryJob>);
-      }, { connection, prefix, concurrency });
+        return deliver();
+      }, { connection, prefix, concurrency: 8 });
       const detectorWorker = new Worker(DETECTOR_QUEUE, async (job: Job) => {
         if (job.name === "reconcile") {
           const count = await reconcile();
@@ -254,6 +272,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
         worker.on("error", () => {}); // reported once per outage by the connection
       }
       unsubscribe = onDeliveriesRecorded(announce);
+      lanes.start();
       log.info({ prefix, concurrency, detectorIntervalMs, reconcileIntervalMs }, "bullmq worker started");
     },
 
@@ -262,9 +281,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
       stopping = true;
       unsubscribe?.();
       if (maintenance) clearInterval(maintenance);
-      // Waits for running jobs: an attempt in flight finishes and is recorded (the send timeout bounds it);
-      // a claim not yet started is released in deliver().
-      await Promise.all(workers.map((worker) => worker.close()));
+      // Attempts in flight finish and are recorded (the send timeout bounds them); claims not yet started are released.
+      await Promise.all([...workers.map((worker) => worker.close()), lanes.stop()]);
       await Promise.all([deliveries!.close(), detector!.close()]);
       await redis.quit().catch(() => redis!.disconnect());
       redis = null;

@@ -1,23 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { delayUntil, deliveryJobId, eventJobId, followUpAt, LEASE_GRACE_MS, nextRunAt } from "./schedule";
+import { delayUntil, deliveryJobId, eventJobId, LEASE_GRACE_MS, nextRunAt } from "./schedule";
 
 const now = new Date("2026-11-25T10:00:00.000Z");
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
 
 describe("when a delivery next needs a worker", () => {
   it.each([
-    ["pending, due later", { status: "pending", nextAttemptAt: at(60_000), lockedUntil: null }, at(60_000), at(60_000)],
-    ["pending, due now", { status: "pending", nextAttemptAt: at(0), lockedUntil: null }, at(0), null],
-    ["pending, overdue (endpoint paused)", { status: "pending", nextAttemptAt: at(-5_000), lockedUntil: null }, at(-5_000), null],
-    ["in flight, lease running", { status: "in_flight", nextAttemptAt: at(-1), lockedUntil: at(30_000) }, at(30_000 + LEASE_GRACE_MS), at(30_000 + LEASE_GRACE_MS)],
-    ["in flight, lease just ran out", { status: "in_flight", nextAttemptAt: null, lockedUntil: at(-LEASE_GRACE_MS) }, at(0), null],
-    ["in flight without a lease", { status: "in_flight", nextAttemptAt: null, lockedUntil: null }, null, null],
-    ["succeeded", { status: "succeeded", nextAttemptAt: null, lockedUntil: null }, null, null],
-    ["failed", { status: "failed", nextAttemptAt: null, lockedUntil: null }, null, null],
-    ["cancelled after conversion", { status: "cancelled_converted", nextAttemptAt: at(1000), lockedUntil: null }, null, null],
-  ])("%s", (_name, delivery, run, followUp) => {
+    ["pending, due later", { status: "pending", nextAttemptAt: at(60_000), lockedUntil: null }, at(60_000)],
+    ["pending, due now", { status: "pending", nextAttemptAt: at(0), lockedUntil: null }, at(0)],
+    ["pending, overdue (endpoint paused)", { status: "pending", nextAttemptAt: at(-5_000), lockedUntil: null }, at(-5_000)],
+    ["in flight, lease running", { status: "in_flight", nextAttemptAt: at(-1), lockedUntil: at(30_000) }, at(30_000 + LEASE_GRACE_MS)],
+    ["in flight, lease just ran out", { status: "in_flight", nextAttemptAt: null, lockedUntil: at(-LEASE_GRACE_MS) }, at(0)],
+    ["in flight without a lease", { status: "in_flight", nextAttemptAt: null, lockedUntil: null }, null],
+    ["succeeded", { status: "succeeded", nextAttemptAt: null, lockedUntil: null }, null],
+    ["failed", { status: "failed", nextAttemptAt: null, lockedUntil: null }, null],
+    ["cancelled after conversion", { status: "cancelled_converted", nextAttemptAt: at(1000), lockedUntil: null }, null],
+  ])("%s", (_name, delivery, run) => {
     expect(nextRunAt(delivery)).toEqual(run);
-    expect(followUpAt(delivery, now)).toEqual(followUp);
   });
 });
 

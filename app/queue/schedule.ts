@@ -22,17 +22,6 @@ export function nextRunAt(delivery: DeliveryTiming): Date | null {
 }
 
 /**
- * After a job ran for a delivery, the moment of the job that must follow, or
- * null when none must. A delivery that is due but could not be claimed (its
- * endpoint is paused or disabled) gets no job: rescheduling it at once would
- * spin, and the reconciliation pass looks at it again once it is claimable.
- */
-export function followUpAt(delivery: DeliveryTiming, now: Date): Date | null {
-  const at = nextRunAt(delivery);
-  return at && at.getTime() > now.getTime() ? at : null;
-}
-
-/**
  * One job id per delivery and due time, so every path that enqueues the same
  * work (announcement, follow-up, reconciliation) adds it once. BullMQ ids may
  * not contain ":". A job that must reschedule itself for the same moment (it

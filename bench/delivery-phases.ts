@@ -1,0 +1,85 @@
+// Where a delivery batch's CPU goes, without HTTP: claim, prepare (loads and
+// attempt rows) and record (results) `--deliveries` due deliveries in
+// batches against a migrated SQLite file, with process.cpuUsage around each
+// phase and around every SQLite statement.
+//
+//   npx tsx bench/delivery-phases.ts [--deliveries 3000] [--batch 8]
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { sqliteDatabase, table } from "./lib";
+import { benchShop, workerEnv } from "./seed";
+
+const { values } = parseArgs({ options: { deliveries: { type: "string", default: "3000" }, batch: { type: "string", default: "8" } } });
+const total = Number(values.deliveries);
+
+const statements = new Map<string, { count: number; us: number }>();
+const statementPrototype = Object.getPrototypeOf(new Database(":memory:").prepare("select 1"));
+for (const method of ["all", "run", "get"]) {
+  const original = statementPrototype[method];
+  statementPrototype[method] = function (this: { source: string }, ...args: unknown[]) {
+    const before = process.cpuUsage();
+    try {
+      return original.apply(this, args);
+    } finally {
+      const used = process.cpuUsage(before);
+      const key = this.source.replace(/\s+/g, " ").trim().slice(0, 60);
+      const entry = statements.get(key) ?? { count: 0, us: 0 };
+      entry.count++;
+      entry.us += used.user + used.system;
+      statements.set(key, entry);
+    }
+  };
+}
+
+const rows: (string | number)[][] = [];
+{
+  const batch = Number(values.batch);
+  const database = sqliteDatabase();
+  Object.assign(process.env, workerEnv(database.url));
+  const { default: prisma } = await import("../app/db.server");
+  const { closeSqlDatabase } = await import("../app/db/sql.server");
+  const worker = await import("../app/delivery/worker.server");
+  const shopId = await benchShop(prisma, "http://127.0.0.1:9/unused");
+  const endpoint = await prisma.endpoint.findFirstOrThrow({ where: { shopId } });
+  const due = new Date(Date.now() - 1000);
+  for (let start = 0; start < total; start += 500) {
+    const ids = Array.from({ length: Math.min(500, total - start) }, () => randomUUID());
+    await prisma.event.createMany({ data: ids.map((id) => ({ id, shopId, topic: "abandonedCheckout", payload: "{}", createdAt: due, expiresAt: new Date(due.getTime() + 86_400_000) })) });
+    await prisma.delivery.createMany({ data: ids.map((id) => ({ shopId, eventId: id, endpointId: endpoint.id, topic: "abandonedCheckout", body: '{"bench":true}', status: "pending", nextAttemptAt: due })) });
+  }
+  statements.clear();
+  const phases = { claim: 0, prepare: 0, record: 0 };
+  const cpu = () => {
+    const used = process.cpuUsage();
+    return used.user + used.system;
+  };
+  let done = 0;
+  for (;;) {
+    let at = cpu();
+    const claimed = await worker.claimDueBatch("phases", new Date(), batch);
+    phases.claim += cpu() - at;
+    if (claimed.length === 0) break;
+    at = cpu();
+    const prepared = await worker.prepareAttempts(claimed.map((row) => row.id), "phases");
+    phases.prepare += cpu() - at;
+    at = cpu();
+    await worker.recordOutcomes(prepared.map((item) => ({
+      prepared: item,
+      result: { ok: true, statusCode: 200, durationMs: 1, errorKind: null, errorMessage: null, responseExcerpt: "{}", retryAfterMs: null },
+    })), "phases");
+    phases.record += cpu() - at;
+    done += claimed.length;
+  }
+  const perEvent = (us: number) => `${(us / done).toFixed(0)} µs`;
+  rows.push([batch, perEvent(phases.claim), perEvent(phases.prepare), perEvent(phases.record), perEvent(phases.claim + phases.prepare + phases.record)]);
+  process.stdout.write(`\n## batch ${batch}: per statement\n\n${table(
+    ["statement", "count", "µs each"],
+    [...statements].sort((a, b) => b[1].us - a[1].us).slice(0, 12).map(([text, entry]) => [text, entry.count, (entry.us / entry.count).toFixed(0)]),
+  )}\n`);
+  await closeSqlDatabase();
+  await prisma.$disconnect();
+  database.remove();
+}
+process.stdout.write(`\n${table(["batch", "claim", "prepare", "record", "total per event"], rows)}\n`);
+process.exit(0);
