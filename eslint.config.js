@@ -37,7 +37,9 @@ export default tseslint.config(
       parserOptions: { projectService: { allowDefaultProject: ["*.js", "*.mjs", "bench/*.mjs", "scripts/*.mjs", ".ci/*.mjs"] }, tsconfigRootDir: root },
     },
     settings: {
-      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".mjs", ".js", ".json"], tsconfig: { configFile: path.join(root, "tsconfig.json") } })],
+      "import-x/resolver-next": [
+        createNodeResolver({ extensions: [".ts", ".tsx", ".mjs", ".js", ".json"], tsconfig: { configFile: path.join(root, "tsconfig.json") } }),
+      ],
       "import-x/internal-regex": "^~/",
     },
     rules: {

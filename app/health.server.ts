@@ -22,7 +22,11 @@ export async function readiness(timeoutMs = READINESS_TIMEOUT_MS): Promise<Readi
   });
   try {
     const { db } = sqlDatabase();
-    const probe = db.selectFrom("Shop").select(sql<number>`1`.as("one")).limit(1).execute();
+    const probe = db
+      .selectFrom("Shop")
+      .select(sql<number>`1`.as("one"))
+      .limit(1)
+      .execute();
     const outcome = await Promise.race([probe.then(() => "ok" as const), timeout]);
     return outcome === "ok" ? { ok: true, database: "ok" } : { ok: false, database: "timeout", error: `no answer within ${timeoutMs} ms` };
   } catch (error) {

@@ -22,8 +22,11 @@ const log = (line) => process.stdout.write(`dockerfile-check: ${line}\n`);
 const context = path.join(scratch, "context");
 mkdirSync(context);
 execFileSync("sh", ["-c", `git -C "${root}" archive --format=tar HEAD | tar -x -C "${context}"`]);
-for (const pattern of readFileSync(path.join(root, ".dockerignore"), "utf8").split("\n").map((line) => line.trim())) {
-  if (pattern && !pattern.startsWith("#") && !pattern.startsWith("!") && !pattern.includes("*")) rmSync(path.join(context, pattern), { recursive: true, force: true });
+for (const pattern of readFileSync(path.join(root, ".dockerignore"), "utf8")
+  .split("\n")
+  .map((line) => line.trim())) {
+  if (pattern && !pattern.startsWith("#") && !pattern.startsWith("!") && !pattern.includes("*"))
+    rmSync(path.join(context, pattern), { recursive: true, force: true });
 }
 
 // chown needs the image's `node` user, which this machine lacks.
@@ -116,6 +119,7 @@ async function startAndProbe(label, command, env, healthUrl) {
   const child = spawn(command[0], command.slice(1), { cwd: imagePath(runtime.workdir, runtime), env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
+  let failure;
   try {
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode}:\n${output}`);
@@ -128,12 +132,18 @@ async function startAndProbe(label, command, env, healthUrl) {
     const body = await ready.text();
     if (ready.status !== 200) throw new Error(`${label} /readyz answered ${ready.status} ${body}:\n${output}`);
     log(`${label}: /healthz 200, /readyz 200 ${body}`);
-  } finally {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    if (child.exitCode === null) child.kill("SIGTERM");
-    const code = await exited;
-    if (code !== 0 && code !== null) throw new Error(`${label} exited with ${code} on SIGTERM:\n${output}`);
+  } catch (error) {
+    failure = error;
   }
+  const running = child.exitCode === null && child.signalCode === null;
+  const code = running
+    ? await new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      })
+    : child.exitCode;
+  if (failure) throw failure;
+  if (code !== 0) throw new Error(`${label} exited with ${code} on SIGTERM:\n${output}`);
 }
 
 const env = {

@@ -7,7 +7,15 @@ import path from "node:path";
 import { chromium as playwright, type Browser } from "playwright-core";
 
 // The flags ENVIRONMENT.md lists for Chromium on these machines.
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const SYSTEM_NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome"];
 
 export interface ChromiumChoice {
@@ -99,6 +107,6 @@ export async function launchChromium(): Promise<Browser> {
   return playwright.launch({
     executablePath: choice.executablePath,
     args: choice.args,
-    ...(choice.env ? { env: { ...process.env, ...choice.env } as Record<string, string> } : {}),
+    ...(choice.env ? { env: { ...process.env, ...choice.env } } : {}),
   });
 }

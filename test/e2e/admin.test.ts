@@ -139,14 +139,43 @@ describe("the merchant's admin in Chromium", () => {
 
     // A buyer abandons a checkout on the storefront; the server's own detector and worker send it.
     const capture = await fetch(
-      await captureRequest(SHOP, { checkoutToken: "e2e-buyer", email: "kavya.nair@example.com", phone: "+91 98440 55667", whatsappOptIn: true, currency: "INR", total: 1800, subtotal: 1800 }, { baseUrl: server.url }),
+      await captureRequest(
+        SHOP,
+        {
+          checkoutToken: "e2e-buyer",
+          email: "kavya.nair@example.com",
+          phone: "+91 98440 55667",
+          whatsappOptIn: true,
+          currency: "INR",
+          total: 1800,
+          subtotal: 1800,
+        },
+        { baseUrl: server.url },
+      ),
     );
     expect(capture.status).toBe(200);
     // Time passes: the checkout has been idle past abandonAfter.
-    await prisma.checkout.updateMany({ where: { token: "e2e-buyer" }, data: { lastActivityAt: new Date(Date.now() - 11 * 60_000), abandonDueAt: new Date(Date.now() - 60_000) } });
-    await until("the abandoned checkout to reach the BSP", async () => bsp.received.find((r) => r.headers["x-webhook-topic"] === "abandonedCheckout" && r.accepted));
+    await prisma.checkout.updateMany({
+      where: { token: "e2e-buyer" },
+      data: { lastActivityAt: new Date(Date.now() - 11 * 60_000), abandonDueAt: new Date(Date.now() - 60_000) },
+    });
+    await until("the abandoned checkout to reach the BSP", async () =>
+      bsp.received.find((r) => r.headers["x-webhook-topic"] === "abandonedCheckout" && r.accepted),
+    );
     const order = await fetch(
-      webhookRequest("orders/create", SHOP, orderWebhookPayload({ id: 7001001, name: "#2001", checkout_token: "e2e-buyer", total_price: "1800.00", currency: "INR", created_at: new Date().toISOString() }), { baseUrl: server.url }),
+      webhookRequest(
+        "orders/create",
+        SHOP,
+        orderWebhookPayload({
+          id: 7001001,
+          name: "#2001",
+          checkout_token: "e2e-buyer",
+          total_price: "1800.00",
+          currency: "INR",
+          created_at: new Date().toISOString(),
+        }),
+        { baseUrl: server.url },
+      ),
     );
     expect(order.status).toBe(200);
     await until("the recovery to reach the BSP", async () => bsp.received.find((r) => r.headers["x-webhook-topic"] === "checkoutRecovered" && r.accepted));
