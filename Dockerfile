@@ -13,9 +13,10 @@ COPY package.json package-lock.json ./
 COPY extensions/checkout-capture/package.json extensions/checkout-capture/
 COPY extensions/checkout-pixel/package.json extensions/checkout-pixel/
 
-# Production dependencies only: what the running app loads.
+# Production dependencies only: what the running app loads (the extensions' packages are
+# dev dependencies: Shopify CLI bundles them, the server never loads them).
 FROM base AS deps
-RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # Everything, to build the Remix app and generate both Prisma clients.
 FROM base AS build
