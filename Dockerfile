@@ -39,6 +39,7 @@ COPY --from=build /app/scripts ./scripts
 RUN mkdir -p /data && chown node:node /data && rm -f prisma/*.sqlite*
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Healthy when the web server (PORT) or a worker's health listener answers /healthz.
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "Promise.any([process.env.PORT, process.env.CART_RELAY_WORKER_HEALTH_PORT].filter(Boolean).map((port) => fetch('http://127.0.0.1:' + port + '/healthz').then((r) => { if (!r.ok) throw new Error(); }))).then(() => process.exit(0), () => process.exit(1))"
 ENTRYPOINT ["sh", "scripts/docker-start.sh"]
 CMD ["node", "server.mjs"]
