@@ -15,6 +15,7 @@ app.disable("x-powered-by");
 app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
 app.get("/healthz", (_req, res) => res.json({ ok: true }));
+app.get("/readyz", async (_req, res) => { const ready = await build.entry.module.readiness(); res.status(ready.ok ? 200 : 503).json(ready); });
 app.all("*", createRequestHandler({ build }));
 
 const server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT, host: env.HOST }, "Cart Relay listening"));

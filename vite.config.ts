@@ -8,13 +8,14 @@ declare module "@remix-run/node" {
   }
 }
 
-// Shopify's CLI hands the tunnel URL to the app as SHOPIFY_APP_URL; HMR must
-// go through it when the app is embedded in the admin.
+// Under `shopify app dev`, scripts/shopify-dev.mjs passes the CLI's tunnel URL
+// as SHOPIFY_APP_URL; HMR must go through it when the app is embedded in the
+// admin. The socket listens locally; the browser reaches it via the tunnel.
 const appUrl = new URL(process.env.SHOPIFY_APP_URL ?? "http://localhost");
 const hmr =
   appUrl.hostname === "localhost"
     ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
-    : { protocol: "wss", host: appUrl.hostname, port: Number(process.env.FRONTEND_PORT ?? 8002), clientPort: 443 };
+    : { protocol: "wss", host: "localhost", port: Number(process.env.FRONTEND_PORT ?? 8002), clientPort: 443 };
 
 // Build warnings that are known and harmless, each with the reason it is not fixed here.
 // Anything else still prints, so a new warning is seen.

@@ -43,6 +43,7 @@ export default async function handleRequest(
 
 // server.mjs reads these from the build: one validated configuration and one logger.
 export { env, logger };
+export { readiness } from "./health.server";
 
 /** Starts what runs beside the web server in the embedded mode; resolves to its stop function. */
 export async function startBackgroundWork(): Promise<() => Promise<void>> {

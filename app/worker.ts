@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { logger } from "./logger.server";
 import { createWorkQueue } from "./queue/create-work-queue.server";
+import { startWorkerHealth } from "./worker-health.server";
 
 // Longer than one attempt (10 s send timeout plus its database writes). Past
 // it the process exits anyway; the leases it held run out and other workers
@@ -23,6 +24,7 @@ function concurrencyFrom(argv: string[]): number | undefined {
 
 const queue = createWorkQueue({ concurrency: concurrencyFrom(process.argv.slice(2)) });
 await queue.start();
+const health = await startWorkerHealth();
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -33,6 +35,7 @@ async function shutdown(signal: string) {
     logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, "worker did not stop in time; exiting, its leases will run out");
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
+  await health.close();
   await queue.stop();
   process.exit(0);
 }

@@ -3,13 +3,14 @@
 // loopback that verifies signatures, and Shopify played by the test (session
 // tokens, the App Bridge stand-in, signed webhooks). Screenshots of every
 // page go to artifacts/screenshots/.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { Shop } from "@prisma/client";
 import prisma from "../../app/db.server";
 import { startAppServer, type AppServer } from "../app-server";
+import { launchChromium } from "../browser";
 import { adminDocumentUrl, adminIdToken, installShop } from "../admin-session";
 import { seedDashboard } from "../admin-fixtures";
 import { orderWebhookPayload } from "../fixtures";
@@ -18,7 +19,6 @@ import { APP_BRIDGE_STAND_IN, APP_BRIDGE_URL, ID_TOKEN_BINDING } from "../../dem
 import { startStrictBsp, type StrictBsp } from "./strict-bsp";
 
 const SHOP = "e2e-admin.myshopify.com";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.resolve("artifacts/screenshots");
 
 let server: AppServer;
@@ -49,7 +49,6 @@ async function until<T>(what: string, check: () => Promise<T | null | undefined 
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   bsp = await startStrictBsp();
   // The dashboard fixture is from March 2026: keep it for a year, or the server's retention purge removes it.
@@ -59,10 +58,7 @@ beforeAll(async () => {
   await prisma.endpoint.updateMany({ where: { shopId: shop.id }, data: { status: "paused" } });
   server = await startAppServer({ NODE_ENV: "development", CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "true", CART_RELAY_EMBEDDED_WORKER: "true" });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
   // Headless Chromium names itself HeadlessChrome, which the app's bot check (isbot) refuses, as it would in production.
   const context = await browser.newContext({ userAgent: BROWSER_USER_AGENT, viewport: { width: 1280, height: 900 } });
   await context.exposeFunction(ID_TOKEN_BINDING, () => adminIdToken(SHOP));
@@ -70,7 +66,7 @@ beforeAll(async () => {
     const url = new URL(route.request().url());
     if (url.hostname === "127.0.0.1") return route.continue();
     if (url.href === APP_BRIDGE_URL) return route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STAND_IN });
-    // Shopify's font and illustrations; Inter comes from the system's fonts-inter instead.
+    // Shopify's font and illustrations: Inter comes from the system's fonts-inter where installed, else the fallback (test/browser.ts).
     if (url.hostname === "cdn.shopify.com") return route.fulfill({ status: url.pathname.endsWith(".css") ? 200 : 404, contentType: "text/css", body: "" });
     return route.abort("blockedbyclient");
   });
@@ -143,14 +139,43 @@ describe("the merchant's admin in Chromium", () => {
 
     // A buyer abandons a checkout on the storefront; the server's own detector and worker send it.
     const capture = await fetch(
-      await captureRequest(SHOP, { checkoutToken: "e2e-buyer", email: "kavya.nair@example.com", phone: "+91 98440 55667", whatsappOptIn: true, currency: "INR", total: 1800, subtotal: 1800 }, { baseUrl: server.url }),
+      await captureRequest(
+        SHOP,
+        {
+          checkoutToken: "e2e-buyer",
+          email: "kavya.nair@example.com",
+          phone: "+91 98440 55667",
+          whatsappOptIn: true,
+          currency: "INR",
+          total: 1800,
+          subtotal: 1800,
+        },
+        { baseUrl: server.url },
+      ),
     );
     expect(capture.status).toBe(200);
     // Time passes: the checkout has been idle past abandonAfter.
-    await prisma.checkout.updateMany({ where: { token: "e2e-buyer" }, data: { lastActivityAt: new Date(Date.now() - 11 * 60_000), abandonDueAt: new Date(Date.now() - 60_000) } });
-    await until("the abandoned checkout to reach the BSP", async () => bsp.received.find((r) => r.headers["x-webhook-topic"] === "abandonedCheckout" && r.accepted));
+    await prisma.checkout.updateMany({
+      where: { token: "e2e-buyer" },
+      data: { lastActivityAt: new Date(Date.now() - 11 * 60_000), abandonDueAt: new Date(Date.now() - 60_000) },
+    });
+    await until("the abandoned checkout to reach the BSP", async () =>
+      bsp.received.find((r) => r.headers["x-webhook-topic"] === "abandonedCheckout" && r.accepted),
+    );
     const order = await fetch(
-      webhookRequest("orders/create", SHOP, orderWebhookPayload({ id: 7001001, name: "#2001", checkout_token: "e2e-buyer", total_price: "1800.00", currency: "INR", created_at: new Date().toISOString() }), { baseUrl: server.url }),
+      webhookRequest(
+        "orders/create",
+        SHOP,
+        orderWebhookPayload({
+          id: 7001001,
+          name: "#2001",
+          checkout_token: "e2e-buyer",
+          total_price: "1800.00",
+          currency: "INR",
+          created_at: new Date().toISOString(),
+        }),
+        { baseUrl: server.url },
+      ),
     );
     expect(order.status).toBe(200);
     await until("the recovery to reach the BSP", async () => bsp.received.find((r) => r.headers["x-webhook-topic"] === "checkoutRecovered" && r.accepted));

@@ -20,7 +20,11 @@ export async function startStrictBsp(): Promise<StrictBsp> {
     url: "",
     secret: null,
     received: [],
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -37,9 +41,7 @@ export async function startStrictBsp(): Promise<StrictBsp> {
             ? "bad signature"
             : null;
       bsp.received.push({ headers: request.headers, body, accepted: reason === null, reason });
-      response
-        .writeHead(reason ? 401 : 200, { "content-type": "application/json" })
-        .end(JSON.stringify(reason ? { error: reason } : { received: true }));
+      response.writeHead(reason ? 401 : 200, { "content-type": "application/json" }).end(JSON.stringify(reason ? { error: reason } : { received: true }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

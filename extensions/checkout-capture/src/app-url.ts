@@ -1,16 +1,23 @@
 // The app's URL is fixed when the extension is built: Shopify's CLI replaces
 // `process.env.<NAME>` with the value from its environment (or the app's
-// .env) at `shopify app build|deploy|dev`. A merchant never has to type it,
-// and a changed setting cannot point buyers' data elsewhere.
+// .env) at `shopify app build|deploy|dev`, and during `shopify app dev` it
+// also defines APP_URL as the tunnel's URL. So CART_RELAY_APP_URL (deploys)
+// wins, else APP_URL (development, no URL known in advance). A merchant never
+// has to type it, and a changed setting cannot point buyers' data elsewhere.
 declare const process: { env: Record<string, string | undefined> };
 
-function builtAppUrl(): string | undefined {
+// Each name is read on its own: one not replaced at build time throws (there
+// is no `process` in the checkout sandbox) without hiding the other.
+function configured(read: () => string | undefined): string | undefined {
   try {
-    return process.env.CART_RELAY_APP_URL;
+    return read()?.trim() || undefined;
   } catch {
-    // Not replaced at build time: there is no `process` in the checkout sandbox.
     return undefined;
   }
+}
+
+function builtAppUrl(): string | undefined {
+  return configured(() => process.env.CART_RELAY_APP_URL) ?? configured(() => process.env.APP_URL);
 }
 
 /** `<app>/api/capture`, or undefined when the URL is missing or not https (http only for localhost). */
