@@ -92,7 +92,7 @@ async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[
 
 /** `CASE id WHEN .. THEN .. END`: one UPDATE gives each collapsed checkout the one it collapsed into. */
 function intoIds(outcomes: { id: number; intoId: number }[]) {
-  return sql<number>`case ${sql.ref("id")} ${sql.join(outcomes.map((o) => sql`when ${o.id} then ${o.intoId}`), sql` `)} end`;
+  return sql<number>`case ${sql.ref("id")} ${sql.join(outcomes.map((o) => sql`when ${o.id} then cast(${o.intoId} as integer)`), sql` `)} end`;
 }
 
 async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOutcome[], now: Date): Promise<void> {
