@@ -82,7 +82,7 @@ export async function dashboardAggregates(db: SqlExecutor, codec: Codec, shop: P
     sql<Record<string, unknown>>`SELECT upper(coalesce(c."orderCurrency", ${shop.currency})) AS currency, count(*) AS orders, ${orderUnits} AS units
       FROM "Checkout" c
       WHERE c."shopId" = ${shop.id} AND c."createdAt" >= ${instant(start)} AND c."createdAt" < ${instant(end)} AND c."orderTotal" IS NOT NULL AND ${isRecovered}
-      GROUP BY upper(coalesce(c."orderCurrency", ${shop.currency}))`.execute(db),
+      GROUP BY 1`.execute(db),
   ]);
 
   const totals = deliveries.rows[0] ?? {};
