@@ -1,44 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { Shop } from "@prisma/client";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { closeSqlDatabase } from "../app/db/sql.server";
-import { computeDashboard, MESSAGE_TOPICS, type DashboardMetrics } from "../app/metrics/dashboard";
 import { loadDashboard } from "../app/metrics/dashboard.server";
 import { FIXTURE_RANGE } from "../app/metrics/dashboard.fixture";
-import { rangeBounds, type DayRange } from "../app/metrics/date-range";
+import type { DayRange } from "../app/metrics/date-range";
 import { seedDashboard, storedEndpoint } from "./admin-fixtures";
+import { dashboardFromRows as fromRows } from "./one-at-a-time";
 
 // The dashboard aggregated in SQL gives the numbers `computeDashboard` gives
 // over the same stored rows, loaded the way the dashboard loaded them before.
 afterAll(() => closeSqlDatabase());
-
-async function fromRows(shop: Shop, range: DayRange, endpointId: string | null): Promise<DashboardMetrics> {
-  const { start, end } = rangeBounds(range);
-  const createdAt = { gte: start, lt: end };
-  const [checkouts, deliveries] = await Promise.all([
-    prisma.checkout.findMany({
-      where: { shopId: shop.id, createdAt },
-      select: {
-        id: true, createdAt: true, status: true, abandonedAt: true, phoneE164: true, emailNormalized: true,
-        whatsappOptIn: true, smsMarketing: true, emailMarketing: true, orderTotal: true, orderCurrency: true,
-      },
-    }),
-    prisma.delivery.findMany({
-      where: { shopId: shop.id, topic: { in: [...MESSAGE_TOPICS] }, ...(endpointId ? { endpointId } : {}), event: { test: false, checkout: { createdAt } } },
-      select: {
-        id: true, endpointId: true, eventId: true, topic: true, status: true, attemptCount: true, firstSuccessAt: true,
-        event: { select: { createdAt: true, checkoutId: true } },
-        attempts: { select: { errorKind: true, statusCode: true } },
-      },
-    }),
-  ]);
-  return computeDashboard({
-    range, endpointId, currency: shop.currency,
-    checkouts: checkouts.map((checkout) => ({ ...checkout, orderTotal: checkout.orderTotal?.toString() ?? null })),
-    deliveries: deliveries.map(({ event, ...delivery }) => ({ ...delivery, eventCreatedAt: event.createdAt, checkoutId: event.checkoutId })),
-  });
-}
 
 async function newShop(timezone: string) {
   return prisma.shop.create({ data: { domain: `dash-sql-${randomUUID().slice(0, 8)}.myshopify.com`, pixelKey: randomUUID(), currency: "INR", timezone } });

@@ -5,15 +5,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { closeSqlDatabase, sqlDatabase } from "../app/db/sql.server";
 import { contactLookup, sweepAbandonedCheckouts } from "../app/abandonment/detector.server";
-import { abandonDueAt, dedupeDecision, type SiblingCheckout } from "../app/abandonment/rules";
+import { abandonDueAt } from "../app/abandonment/rules";
 import { buildCartPayload } from "../app/delivery/payload/cart-payload";
-import { deliveryBody, endpointWants } from "../app/events/routing";
-import { recordEvent } from "../app/events/record-event.server";
+import { deliveryBody } from "../app/events/routing";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
 import { createEndpoint } from "../app/models/endpoint.server";
+import { sweepOneAtATime } from "./one-at-a-time";
 
 // The set-based detector against the rules applied one checkout at a time
-// (the detector as it was before, kept here as the reference): every case is
+// (the detector as it was before, kept in test/one-at-a-time.ts): every case is
 // built twice, in a shop the reference sweeps and in a twin the batch sweeps,
 // and both must end in the same stored state, the one the table expects.
 afterAll(() => closeSqlDatabase());
@@ -22,57 +22,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NOW = new Date("2026-11-20T12:00:00.000Z");
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
-
-/** The detector before it was set-based: one checkout at a time through Prisma. */
-async function sweepOneAtATime(now: Date, shopId: string) {
-  const due = await prisma.checkout.findMany({
-    where: { shopId, status: "open", abandonDueAt: { lte: now } },
-    orderBy: [{ abandonDueAt: "asc" }, { id: "asc" }],
-    include: { shop: true },
-  });
-  const result = { due: due.length, sent: 0, suppressed: 0, collapsed: 0 };
-  for (const checkout of due) {
-    const { shop } = checkout;
-    const claim = { id: checkout.id, status: "open", abandonDueAt: { lte: now }, orderId: null };
-    if (shop.uninstalledAt) {
-      await prisma.checkout.updateMany({ where: claim, data: { abandonDueAt: null } });
-      continue;
-    }
-    const contact = [
-      ...(checkout.emailNormalized ? [{ emailNormalized: checkout.emailNormalized }] : []),
-      ...(checkout.phoneE164 ? [{ phoneE164: checkout.phoneE164 }] : []),
-    ];
-    const rows = contact.length === 0 ? [] : await prisma.checkout.findMany({
-      where: { shopId, id: { not: checkout.id }, OR: contact, lastActivityAt: { gte: new Date(now.getTime() - shop.dedupeWindowHours * HOUR) } },
-      select: { id: true, status: true, lastActivityAt: true, orderCreatedAt: true, events: { where: { topic: "abandonedCheckout" }, select: { createdAt: true } } },
-    });
-    const siblings: SiblingCheckout[] = rows.map(({ events, ...row }) => ({ ...row, abandonedEventAt: events[0]?.createdAt ?? null }));
-    const decision = dedupeDecision(checkout, siblings, now, shop.dedupeWindowHours);
-    if (decision.action === "collapse") {
-      await prisma.checkout.updateMany({ where: claim, data: { abandonDueAt: null, collapsedIntoId: decision.intoId } });
-      result.collapsed++;
-      continue;
-    }
-    if (decision.action === "suppress") {
-      await prisma.checkout.updateMany({ where: claim, data: { status: "abandoned", abandonedAt: now, abandonDueAt: null, collapsedIntoId: decision.intoId } });
-      result.suppressed++;
-      continue;
-    }
-    const endpoints = await prisma.endpoint.findMany({ where: { shopId, status: "active" } });
-    const eventId = randomUUID();
-    await prisma.$transaction(async (tx) => {
-      await tx.checkout.updateMany({ where: claim, data: { status: "abandoned", abandonedAt: now, abandonDueAt: null } });
-      await recordEvent(tx, {
-        eventId, shopId, checkoutId: checkout.id, topic: "abandonedCheckout",
-        payload: buildCartPayload(checkout, shop, { eventId, topic: "abandonedCheckout", createdAt: now }),
-        createdAt: now, expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR),
-        endpoints: endpoints.filter((endpoint) => endpointWants(endpoint, "abandonedCheckout", checkout)),
-      });
-    });
-    result.sent++;
-  }
-  return result;
-}
 
 interface CheckoutSpec {
   email?: string;
