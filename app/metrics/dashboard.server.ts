@@ -29,21 +29,24 @@ export async function dashboardAggregates(db: SqlExecutor, codec: Codec, shop: P
   const yes = codec.bool(true);
   const messageTopics = sql.join(MESSAGE_TOPICS.map((topic) => sql`${topic}`));
   const finalStatuses = sql.join(FINAL_DELIVERY_STATUSES.map((status) => sql`${status}`));
+  // SQLite would answer a delivery filter from the (shopId, createdAt) or (endpointId, createdAt) index, that is
+  // every delivery the shop or endpoint ever had; a unary + keeps the plan on the cohort's checkouts, then their
+  // events and deliveries by key.
+  const unindexed = (column: string) => (postgres ? sql.ref(column) : sql`+${sql.ref(column)}`);
   const days = daysOf(range);
   const boundaries = [...days.map((day) => startOfDay(day, range.timeZone)), end];
   const dayTable = sql.join(days.map((day, i) => sql`(${postgres ? sql`cast(${day} as text)` : sql`${day}`}, ${instant(boundaries[i]!)}, ${instant(boundaries[i + 1]!)})`));
 
   // The cohort's message deliveries: its checkouts found on (shopId, createdAt), then their events and deliveries by key.
-  const cohortJoins = sql`JOIN "Event" e ON e."id" = dl."eventId"
-    JOIN "Checkout" c ON c."id" = e."checkoutId"`;
+  const cohortJoins = sql`"Checkout" c JOIN "Event" e ON e."checkoutId" = c."id" JOIN "Delivery" dl ON dl."eventId" = e."id"`;
   const cohortWhere = sql`c."shopId" = ${shop.id} AND c."createdAt" >= ${instant(start)} AND c."createdAt" < ${instant(end)}
-      AND dl."shopId" = ${shop.id} AND e."test" = ${codec.bool(false)} AND dl."topic" IN (${messageTopics})
-      ${endpointId === null ? sql`` : sql`AND dl."endpointId" = ${endpointId}`}`;
-  const cohortDeliveries = sql`"Delivery" dl ${cohortJoins} WHERE ${cohortWhere}`;
+      AND ${unindexed("dl.shopId")} = ${shop.id} AND e."test" = ${codec.bool(false)} AND dl."topic" IN (${messageTopics})
+      ${endpointId === null ? sql`` : sql`AND ${unindexed("dl.endpointId")} = ${endpointId}`}`;
+  const cohortDeliveries = sql`${cohortJoins} WHERE ${cohortWhere}`;
   // For one endpoint, recovery counts the checkouts it was sent and the ones it reached.
   const sentTo = (reached: boolean) => sql`EXISTS (SELECT 1 FROM "Event" se JOIN "Delivery" sd ON sd."eventId" = se."id"
-    WHERE se."checkoutId" = c."id" AND se."test" = ${codec.bool(false)} AND sd."shopId" = ${shop.id} AND sd."topic" = 'abandonedCheckout'
-      AND sd."endpointId" = ${endpointId} ${reached ? sql`AND sd."firstSuccessAt" IS NOT NULL` : sql``})`;
+    WHERE se."checkoutId" = c."id" AND se."test" = ${codec.bool(false)} AND ${unindexed("sd.shopId")} = ${shop.id} AND sd."topic" = 'abandonedCheckout'
+      AND ${unindexed("sd.endpointId")} = ${endpointId} ${reached ? sql`AND sd."firstSuccessAt" IS NOT NULL` : sql``})`;
   const inBase = endpointId === null ? sql`c."abandonedAt" IS NOT NULL` : sql`c."abandonedAt" IS NOT NULL AND ${sentTo(false)}`;
   const isRecovered = endpointId === null ? sql`${inBase} AND c."status" = 'recovered'` : sql`${inBase} AND c."status" = 'recovered' AND ${sentTo(true)}`;
   const abandonedWith = (condition: ReturnType<typeof sql>) => sql`sum(CASE WHEN c."abandonedAt" IS NOT NULL AND ${condition} THEN 1 ELSE 0 END)`;
@@ -73,10 +76,10 @@ export async function dashboardAggregates(db: SqlExecutor, codec: Codec, shop: P
         sum(CASE WHEN dl."topic" = 'abandonedCheckout' AND dl."firstSuccessAt" IS NOT NULL THEN 1 ELSE 0 END) AS latencies
       FROM ${cohortDeliveries}`.execute(db),
     sql<Record<string, unknown>>`SELECT dl."status" AS status, count(*) AS deliveries
-      FROM ${cohortDeliveries} AND dl."attemptCount" = 0 AND dl."status" IN (${finalStatuses})
+      FROM ${cohortDeliveries} AND dl."attemptCount" = 0 AND ${unindexed("dl.status")} IN (${finalStatuses})
       GROUP BY dl."status"`.execute(db),
     sql<Record<string, unknown>>`SELECT a."errorKind" AS error_kind, a."statusCode" AS status_code, count(*) AS attempts
-      FROM "Attempt" a JOIN "Delivery" dl ON dl."id" = a."deliveryId" ${cohortJoins}
+      FROM ${cohortJoins} JOIN "Attempt" a ON a."deliveryId" = dl."id"
       WHERE ${cohortWhere} AND dl."attemptCount" > 0 AND a."errorKind" IS NOT NULL
       GROUP BY a."errorKind", a."statusCode"`.execute(db),
     sql<Record<string, unknown>>`SELECT upper(coalesce(c."orderCurrency", ${shop.currency})) AS currency, count(*) AS orders, ${orderUnits} AS units
