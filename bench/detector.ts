@@ -187,7 +187,8 @@ async function runDatabase(kind: string, sizes: number[], dueCount: number, swee
     const { sweepOneAtATime, dashboardFromRows } = await import("../test/one-at-a-time");
     const { loadDashboard } = await import("../app/metrics/dashboard.server");
     const { resolveRange } = await import("../app/metrics/date-range");
-    cleanups.unshift(() => prisma.$disconnect());
+    const { closeSqlDatabase } = await import("../app/db/sql.server");
+    cleanups.unshift(() => prisma.$disconnect(), () => closeSqlDatabase());
 
     const shops = await Promise.all(Array.from({ length: 100 }, (_, i) =>
       prisma.shop.create({ data: { domain: `open-${i}.myshopify.com`, pixelKey: randomUUID() } })));
