@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { Checkout, Shop } from "@prisma/client";
-import prisma from "../db.server";
+import type { Prisma } from "@prisma/client";
+import { sql, type Selectable } from "kysely";
+import type { Codec } from "../db/codec";
+import { read } from "../db/codec";
+import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
+import type { DB } from "../db/tables";
 import { logger } from "../logger.server";
 import { buildCartPayload } from "../delivery/payload/cart-payload";
 import { endpointWants } from "../events/routing";
-import { recordEvent } from "../events/record-event.server";
-import { dedupeDecision, type SiblingCheckout } from "./rules";
+import { recordEvents, type NewEvent } from "../events/record-event.server";
+import { checkoutFromRow, shopFromRow } from "./checkout-row";
+import { dedupeWindowStart, planSweep, type ContactCheckout, type PlannedOutcome, type SweepShop } from "./sweep-plan";
 
 const HOUR_MS = 60 * 60_000;
 
@@ -16,92 +21,175 @@ export interface SweepResult {
   collapsed: number;
 }
 
-async function siblingsOf(checkout: Checkout, since: Date): Promise<SiblingCheckout[]> {
-  const contact = [
-    ...(checkout.emailNormalized ? [{ emailNormalized: checkout.emailNormalized }] : []),
-    ...(checkout.phoneE164 ? [{ phoneE164: checkout.phoneE164 }] : []),
-  ];
-  if (contact.length === 0) return [];
-  const rows = await prisma.checkout.findMany({
-    where: { shopId: checkout.shopId, id: { not: checkout.id }, OR: contact, lastActivityAt: { gte: since } },
-    select: {
-      id: true, status: true, lastActivityAt: true, orderCreatedAt: true,
-      events: { where: { topic: "abandonedCheckout" }, select: { createdAt: true } },
-    },
-    take: 50,
-  });
-  return rows.map(({ events, ...row }) => ({ ...row, abandonedEventAt: events[0]?.createdAt ?? null }));
-}
-
-type Outcome = "sent" | "suppressed" | "collapsed" | "skipped";
+type CheckoutRow = Selectable<DB["Checkout"]>;
 
 /**
- * Turns one due checkout into an abandonedCheckout event with a delivery per
- * interested endpoint. The conditional update makes the first detector to
- * get here the only one, whatever runs concurrently.
+ * Claims up to `limit` due checkouts (index on status + abandonDueAt). The
+ * pass's transaction holds them until it commits: on PostgreSQL through row
+ * locks that other detectors skip, on SQLite through BEGIN IMMEDIATE, which
+ * runs detectors one after another.
  */
-async function abandon(checkout: Checkout & { shop: Shop }, now: Date): Promise<Outcome> {
-  const { shop } = checkout;
-  const claim = { id: checkout.id, status: "open", abandonDueAt: { lte: now }, orderId: null };
-  if (shop.uninstalledAt) {
-    await prisma.checkout.updateMany({ where: claim, data: { abandonDueAt: null } });
-    return "skipped";
-  }
+async function claimDue(tx: SqlExecutor, codec: Codec, now: Date, limit: number): Promise<CheckoutRow[]> {
+  return tx
+    .selectFrom("Checkout")
+    .selectAll()
+    .where("status", "=", "open")
+    .where("abandonDueAt", "<=", codec.date(now))
+    .where("orderId", "is", null)
+    .orderBy("abandonDueAt")
+    .orderBy("id")
+    .limit(limit)
+    .$if(codec.dialect === "postgres", (query) => query.forUpdate().skipLocked())
+    .execute();
+}
 
-  const siblings = await siblingsOf(checkout, new Date(now.getTime() - shop.dedupeWindowHours * HOUR_MS));
-  const decision = dedupeDecision(checkout, siblings, now, shop.dedupeWindowHours);
-  if (decision.action === "collapse") {
-    await prisma.checkout.updateMany({ where: claim, data: { abandonDueAt: null, collapsedIntoId: decision.intoId } });
-    return "collapsed";
-  }
-  if (decision.action === "suppress") {
-    await prisma.checkout.updateMany({
-      where: claim,
-      data: { status: "abandoned", abandonedAt: now, abandonDueAt: null, collapsedIntoId: decision.intoId },
-    });
-    return "suppressed";
-  }
+export type ContactKind = "emailNormalized" | "phoneE164";
 
-  const endpoints = await prisma.endpoint.findMany({ where: { shopId: shop.id, status: "active" } });
-  const eventId = randomUUID();
-  const payload = buildCartPayload(checkout, shop, { eventId, topic: "abandonedCheckout", createdAt: now });
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.checkout.updateMany({
-      where: claim,
-      data: { status: "abandoned", abandonedAt: now, abandonDueAt: null },
-    });
-    if (count === 0) return "skipped";
-    await recordEvent(tx, {
-      eventId,
-      shopId: shop.id,
-      checkoutId: checkout.id,
-      topic: "abandonedCheckout",
-      payload,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR_MS),
-      endpoints: endpoints.filter((endpoint) => endpointWants(endpoint, "abandonedCheckout", checkout)),
-    });
-    return "sent";
-  });
+/**
+ * The shops' checkouts sharing one kind of contact with the batch, active
+ * since `since`, with the moment each was sent an abandonedCheckout. One
+ * statement per contact kind, so each is answered from its
+ * `(shopId, contact)` index; the activity bound is applied per shop later,
+ * kept out of the index choice with a unary `+` (SQLite) / an expression
+ * (PostgreSQL) so the planner never prefers the `(shopId, lastActivityAt)`
+ * index and scans the shop's whole window.
+ */
+export function contactLookup(tx: SqlExecutor, codec: Codec, kind: ContactKind, shopIds: string[], values: string[], since: Date) {
+  const activity = codec.dialect === "sqlite" ? sql`+c."lastActivityAt"` : sql`(c."lastActivityAt" + interval '0 seconds')`;
+  return tx
+    .selectFrom("Checkout as c")
+    .leftJoin("Event as e", (join) => join.onRef("e.checkoutId", "=", "c.id").on("e.topic", "=", "abandonedCheckout"))
+    .select([
+      "c.id", "c.shopId", "c.emailNormalized", "c.phoneE164", "c.status", "c.lastActivityAt", "c.orderCreatedAt",
+      "e.createdAt as abandonedEventAt",
+    ])
+    .where("c.shopId", "in", shopIds)
+    .where(`c.${kind}`, "in", values)
+    .where(sql<boolean>`${activity} >= ${codec.date(since)}`);
+}
+
+async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[], since: Date): Promise<ContactCheckout[]> {
+  const shopIds = [...new Set(due.map((checkout) => checkout.shopId))];
+  const found = new Map<number, ContactCheckout>();
+  for (const kind of ["emailNormalized", "phoneE164"] as const) {
+    const values = [...new Set(due.map((checkout) => checkout[kind]).filter((value): value is string => Boolean(value)))];
+    if (values.length === 0) continue;
+    for (const row of await contactLookup(tx, codec, kind, shopIds, values, since).execute()) {
+      found.set(row.id, {
+        id: row.id,
+        shopId: row.shopId,
+        emailNormalized: row.emailNormalized,
+        phoneE164: row.phoneE164,
+        status: row.status,
+        lastActivityAt: read.date(row.lastActivityAt),
+        orderCreatedAt: read.dateOrNull(row.orderCreatedAt),
+        abandonedEventAt: read.dateOrNull(row.abandonedEventAt),
+      });
+    }
+  }
+  return [...found.values()];
+}
+
+/** `CASE id WHEN .. THEN .. END`: one UPDATE gives each collapsed checkout the one it collapsed into. */
+function intoIds(outcomes: { id: number; intoId: number }[]) {
+  return sql<number>`case ${sql.ref("id")} ${sql.join(outcomes.map((o) => sql`when ${o.id} then cast(${o.intoId} as integer)`), sql` `)} end`;
+}
+
+async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOutcome[], now: Date): Promise<void> {
+  const at = codec.date(now);
+  const updatedAt = codec.date(new Date());
+  const of = <K extends PlannedOutcome["outcome"]>(kind: K) => outcomes.filter((o): o is Extract<PlannedOutcome, { outcome: K }> => o.outcome === kind);
+  const skipped = of("skipped").map((o) => o.id);
+  const sent = of("sent").map((o) => o.id);
+  const collapsed = of("collapsed");
+  const suppressed = of("suppressed");
+  if (skipped.length > 0) {
+    await tx.updateTable("Checkout").set({ abandonDueAt: null, updatedAt }).where("id", "in", skipped).execute();
+  }
+  if (collapsed.length > 0) {
+    await tx
+      .updateTable("Checkout")
+      .set({ abandonDueAt: null, collapsedIntoId: intoIds(collapsed), updatedAt })
+      .where("id", "in", collapsed.map((o) => o.id))
+      .execute();
+  }
+  if (suppressed.length > 0) {
+    await tx
+      .updateTable("Checkout")
+      .set({ status: "abandoned", abandonedAt: at, abandonDueAt: null, collapsedIntoId: intoIds(suppressed), updatedAt })
+      .where("id", "in", suppressed.map((o) => o.id))
+      .execute();
+  }
+  if (sent.length > 0) {
+    await tx.updateTable("Checkout").set({ status: "abandoned", abandonedAt: at, abandonDueAt: null, updatedAt }).where("id", "in", sent).execute();
+  }
 }
 
 /**
- * One pass of the abandonment detector. It reads only checkouts already due
- * (index on status + abandonDueAt), so its cost follows the number due, not
- * the number open.
+ * One pass of the abandonment detector, set-based: one transaction claims the
+ * due checkouts, looks up their buyers' other checkouts (one query per
+ * contact kind), decides every outcome in memory (`planSweep`, the rules of
+ * handling them one at a time) and writes the checkouts' new states, the
+ * events and their deliveries with multi-row statements. Its cost follows
+ * the number due, not the number open.
  */
 export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200 } = {}): Promise<SweepResult> {
-  const due = await prisma.checkout.findMany({
-    where: { status: "open", abandonDueAt: { lte: now } },
-    orderBy: { abandonDueAt: "asc" },
-    take: limit,
-    include: { shop: true },
+  const { db, codec } = sqlDatabase();
+  const { result, sentTo } = await db.transaction().execute(async (tx) => {
+    const due = await claimDue(tx, codec, now, limit);
+    const result: SweepResult = { due: due.length, sent: 0, suppressed: 0, collapsed: 0 };
+    if (due.length === 0) return { result, sentTo: [] };
+
+    const shopIds = [...new Set(due.map((checkout) => checkout.shopId))];
+    const shopRows = await tx.selectFrom("Shop").selectAll().where("id", "in", shopIds).execute();
+    const shops = new Map(shopRows.map((row) => [row.id, shopFromRow(row)]));
+    const policies = new Map<string, SweepShop>(
+      [...shops.values()].map((shop) => [shop.id, { uninstalled: shop.uninstalledAt !== null, dedupeWindowHours: shop.dedupeWindowHours }]),
+    );
+    const widestWindow = Math.max(...[...policies.values()].map((policy) => policy.dedupeWindowHours));
+    const found = await contactCheckouts(tx, codec, due, dedupeWindowStart(now, widestWindow));
+    const outcomes = planSweep(
+      due.map((row) => ({ ...row, lastActivityAt: read.date(row.lastActivityAt) })),
+      policies,
+      found,
+      now,
+    );
+    await applyOutcomes(tx, codec, outcomes, now);
+
+    const sentIds = new Set(outcomes.filter((o) => o.outcome === "sent").map((o) => o.id));
+    const sending = due.filter((row) => sentIds.has(row.id));
+    const endpointRows = sending.length === 0
+      ? []
+      : await tx.selectFrom("Endpoint").selectAll().where("shopId", "in", [...new Set(sending.map((row) => row.shopId))]).where("status", "=", "active").execute();
+    const endpoints = endpointRows.map((row) => ({
+      id: row.id,
+      shopId: row.shopId,
+      status: row.status,
+      consentOnly: read.bool(row.consentOnly),
+      topics: read.json<Prisma.JsonValue>(row.topics),
+      dropFields: read.json<Prisma.JsonValue>(row.dropFields),
+      maskFields: read.json<Prisma.JsonValue>(row.maskFields),
+    }));
+    const events: NewEvent[] = sending.map((row) => {
+      const checkout = checkoutFromRow(row);
+      const shop = shops.get(checkout.shopId)!;
+      const eventId = randomUUID();
+      return {
+        eventId,
+        shopId: shop.id,
+        checkoutId: checkout.id,
+        topic: "abandonedCheckout",
+        payload: buildCartPayload(checkout, shop, { eventId, topic: "abandonedCheckout", createdAt: now }),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR_MS),
+        endpoints: endpoints.filter((endpoint) => endpoint.shopId === shop.id && endpointWants(endpoint, "abandonedCheckout", checkout)),
+      };
+    });
+    await recordEvents(tx, events);
+
+    for (const outcome of outcomes) if (outcome.outcome !== "skipped") result[outcome.outcome]++;
+    return { result, sentTo: sending.map((row) => ({ shop: shops.get(row.shopId)!.domain, checkoutId: row.id })) };
   });
-  const result: SweepResult = { due: due.length, sent: 0, suppressed: 0, collapsed: 0 };
-  for (const checkout of due) {
-    const outcome = await abandon(checkout, now);
-    if (outcome !== "skipped") result[outcome]++;
-    if (outcome === "sent") logger.info({ shop: checkout.shop.domain, checkoutId: checkout.id }, "checkout abandoned");
-  }
+  for (const sent of sentTo) logger.info(sent, "checkout abandoned");
   return result;
 }

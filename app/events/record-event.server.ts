@@ -1,4 +1,10 @@
+import { randomBytes } from "node:crypto";
 import type { Endpoint, Event, Prisma } from "@prisma/client";
+import { isPostgresUrl } from "../database-url";
+import { codecFor, type Codec } from "../db/codec";
+import type { SqlExecutor } from "../db/sql.server";
+import { sqlInPrismaTransaction } from "../db/sql-in-prisma.server";
+import { env } from "../env.server";
 import { announceDeliveries } from "../queue/due-work";
 import { deliveryBody } from "./routing";
 
@@ -16,39 +22,82 @@ export interface NewEvent {
   endpoints: Pick<Endpoint, "id" | "dropFields" | "maskFields">[];
 }
 
+const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+
 /**
- * Stores an event and its deliveries in the caller's transaction. The
- * canonical payload is kept on the event; each delivery stores the exact body
- * it will sign and send, identical on every attempt.
+ * A delivery id: "c", the time in base 36, then 16 random base-36 characters
+ * (82 bits). URL-safe, and roughly ordered by creation like the cuids Prisma
+ * generated before.
  */
-export async function recordEvent(tx: Prisma.TransactionClient, event: NewEvent): Promise<Event> {
-  const id = event.eventId;
-  const created = await tx.event.create({
-    data: {
-      id,
-      shopId: event.shopId,
-      checkoutId: event.checkoutId ?? null,
-      topic: event.topic,
-      payload: JSON.stringify(event.payload),
-      test: event.test ?? false,
-      createdAt: event.createdAt,
-      expiresAt: event.expiresAt,
-    },
-  });
-  if (event.endpoints.length > 0) {
-    await tx.delivery.createMany({
-      data: event.endpoints.map((endpoint) => ({
-        shopId: event.shopId,
-        eventId: id,
-        endpointId: endpoint.id,
-        topic: event.topic,
-        body: deliveryBody(event.payload, event.topic, endpoint),
-        status: "pending",
-        nextAttemptAt: event.createdAt,
-        createdAt: event.createdAt,
-      })),
-    });
-    announceDeliveries(id);
+export function newDeliveryId(now = Date.now()): string {
+  const random = randomBytes(16);
+  let tail = "";
+  for (const byte of random) tail += ID_ALPHABET[byte % 36];
+  return `c${now.toString(36).padStart(9, "0")}${tail}`;
+}
+
+/** How the configured database stores values; the SQL layer and Prisma share one DATABASE_URL. */
+function configuredCodec(): Codec {
+  return codecFor(isPostgresUrl(env.DATABASE_URL) ? "postgres" : "sqlite");
+}
+
+// Rows per INSERT: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
+const ROWS_PER_INSERT = 500;
+
+function chunks<T>(rows: T[], size = ROWS_PER_INSERT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Stores events and their deliveries in the caller's transaction, with
+ * multi-row inserts. The canonical payload is kept on the event; each
+ * delivery stores the exact body it will sign and send, identical on every
+ * attempt. Deliveries are announced once written: listeners see the rows
+ * only when the caller's transaction commits.
+ */
+export async function recordEvents(db: SqlExecutor, events: readonly NewEvent[]): Promise<Event[]> {
+  if (events.length === 0) return [];
+  const codec = configuredCodec();
+  const stored: Event[] = events.map((event) => ({
+    id: event.eventId,
+    shopId: event.shopId,
+    checkoutId: event.checkoutId ?? null,
+    topic: event.topic,
+    payload: JSON.stringify(event.payload),
+    test: event.test ?? false,
+    createdAt: event.createdAt,
+    expiresAt: event.expiresAt,
+  }));
+  for (const rows of chunks(stored)) {
+    await db
+      .insertInto("Event")
+      .values(rows.map((event) => ({ ...event, test: codec.bool(event.test), createdAt: codec.date(event.createdAt), expiresAt: codec.date(event.expiresAt) })))
+      .execute();
   }
-  return created;
+  const deliveries = events.flatMap((event) => {
+    const at = codec.date(event.createdAt);
+    return event.endpoints.map((endpoint) => ({
+      id: newDeliveryId(),
+      shopId: event.shopId,
+      eventId: event.eventId,
+      endpointId: endpoint.id,
+      topic: event.topic,
+      body: deliveryBody(event.payload, event.topic, endpoint),
+      status: "pending",
+      nextAttemptAt: at,
+      createdAt: at,
+      updatedAt: at,
+    }));
+  });
+  for (const rows of chunks(deliveries)) await db.insertInto("Delivery").values(rows).execute();
+  for (const event of events) if (event.endpoints.length > 0) announceDeliveries(event.eventId);
+  return stored;
+}
+
+/** The same, for one event inside a Prisma interactive transaction (order linking, test sends, integration status). */
+export async function recordEvent(tx: Prisma.TransactionClient, event: NewEvent): Promise<Event> {
+  const [stored] = await recordEvents(sqlInPrismaTransaction(tx, configuredCodec().dialect), [event]);
+  return stored!;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeDashboard, failureReason, percentile, rate } from "./dashboard";
+import { computeDashboard, failureReason, percentile, percentileRank, rate, unitsToDecimal } from "./dashboard";
 import { FIXTURE_CHECKOUTS, FIXTURE_CURRENCY, FIXTURE_DELIVERIES, FIXTURE_RANGE } from "./dashboard.fixture";
 
 const compute = (endpointId: string | null) =>
@@ -156,6 +156,26 @@ describe("dashboard over a known set of rows", () => {
         metrics.checkouts.abandoned,
         metrics.recovery.recovered,
       ]);
+    }
+  });
+});
+
+describe("aggregates as the database returns them", () => {
+  it.each([
+    [0n, "0.00"],
+    [19_002_500n, "1900.25"],
+    [25_050_00n, "250.50"],
+    [1n, "0.0001"],
+    [123_450n, "12.345"],
+    [-5_000n, "-0.50"],
+  ])("%s ten-thousandths -> %s", (units, text) => {
+    expect(unitsToDecimal(units)).toBe(text);
+  });
+
+  it("picks the rank `percentile` picks", () => {
+    for (const count of [1, 2, 3, 4, 10, 19, 20, 21, 100]) {
+      const sorted = Array.from({ length: count }, (_, i) => i + 1);
+      for (const p of [50, 95]) expect(percentileRank(count, p)).toBe(percentile(sorted, p));
     }
   });
 });

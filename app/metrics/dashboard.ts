@@ -136,7 +136,9 @@ export function failureReason(attempt: AttemptRow): { reason: string; label: str
   return { reason: attempt.errorKind, label: ERROR_LABELS[attempt.errorKind] ?? attempt.errorKind };
 }
 
-const FINAL = new Set(["succeeded", "failed", "cancelled_converted", "expired", "cancelled"]);
+/** Delivery statuses that end a delivery: nothing more will be attempted. */
+export const FINAL_DELIVERY_STATUSES = ["succeeded", "failed", "cancelled_converted", "expired", "cancelled"] as const;
+const FINAL: ReadonlySet<string> = new Set(FINAL_DELIVERY_STATUSES);
 
 export function computeDashboard(input: {
   range: DayRange;
@@ -246,5 +248,94 @@ export function computeDashboard(input: {
       otherCurrencies,
     },
     daily: [...daily.values()],
+  };
+}
+
+/** The dashboard's numbers as the database aggregates them (app/metrics/dashboard.server.ts). */
+export interface DashboardAggregates {
+  daily: (DailyPoint & { withPhone: number; whatsappOptIn: number; smsOptIn: number; withEmail: number; emailOptIn: number; recoveryBase: number })[];
+  deliveries: { eventsSent: number; attempted: number; finished: number; succeeded: number; latencies: number };
+  notAttempted: { status: string; deliveries: number }[];
+  latency: { p50Ms: number | null; p95Ms: number | null };
+  failures: (AttemptRow & { attempts: number })[];
+  /** recovered orders by currency code (upper case), summed in ten-thousandths */
+  revenue: { currency: string; units: bigint; orders: number }[];
+}
+
+/** The nearest-rank position (1-based) of percentile `p` among `count` sorted values, as `percentile` picks it. */
+export function percentileRank(count: number, p: number): number {
+  return Math.min(Math.max(1, Math.ceil((p / 100) * count)), count);
+}
+
+/** Ten-thousandths as a decimal string with at least two fraction digits: 19002500n -> "1900.25". */
+export function unitsToDecimal(units: bigint): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(5, "0");
+  const fraction = digits.slice(-4).replace(/0{1,2}$/, "");
+  return `${negative ? "-" : ""}${digits.slice(0, -4)}.${fraction}`;
+}
+
+/** The same metrics as `computeDashboard`, from aggregates instead of rows. */
+export function dashboardFromAggregates(input: { range: DayRange; endpointId: string | null; currency: string; aggregates: DashboardAggregates }): DashboardMetrics {
+  const { range, endpointId, aggregates } = input;
+  const currency = input.currency.toUpperCase();
+  const byDay = new Map(aggregates.daily.map((point) => [point.day, point]));
+  const days = daysOf(range).map((day) => byDay.get(day));
+  const total = (key: Exclude<keyof DashboardAggregates["daily"][number], "day">) => days.reduce((sum, point) => sum + (point?.[key] ?? 0), 0);
+  const captured = total("captured");
+  const abandoned = total("abandoned");
+  const withPhone = total("withPhone");
+  const recoveryBase = total("recoveryBase");
+  const recovered = total("recovered");
+
+  const failures = new Map<string, FailureReason>();
+  for (const row of aggregates.failures) {
+    const failure = failureReason(row);
+    if (!failure) continue;
+    const entry = failures.get(failure.reason) ?? { ...failure, attempts: 0 };
+    entry.attempts += row.attempts;
+    failures.set(failure.reason, entry);
+  }
+  const notAttempted: Record<string, number> = {};
+  for (const row of aggregates.notAttempted) if (row.deliveries > 0) notAttempted[row.status] = row.deliveries;
+  const shopRevenue = aggregates.revenue.find((row) => row.currency === currency);
+  const { deliveries } = aggregates;
+
+  return {
+    range,
+    endpointId,
+    checkouts: {
+      captured,
+      abandoned,
+      abandonmentRate: rate(abandoned, captured),
+      reachable: rate(withPhone, abandoned),
+      optIn: {
+        whatsapp: rate(total("whatsappOptIn"), withPhone),
+        sms: rate(total("smsOptIn"), withPhone),
+        email: rate(total("emailOptIn"), total("withEmail")),
+      },
+    },
+    deliveries: {
+      eventsSent: deliveries.eventsSent,
+      attempted: deliveries.attempted,
+      succeeded: deliveries.succeeded,
+      finished: deliveries.finished,
+      successRate: rate(deliveries.succeeded, deliveries.finished),
+      retrying: deliveries.attempted - deliveries.finished,
+      notAttempted,
+      timeToFirstSuccess: { deliveries: deliveries.latencies, ...aggregates.latency },
+      failuresByReason: [...failures.values()].sort((a, b) => b.attempts - a.attempts || a.reason.localeCompare(b.reason)),
+    },
+    recovery: {
+      base: recoveryBase,
+      recovered,
+      rate: rate(recovered, recoveryBase),
+      revenue: { currency, amount: unitsToDecimal(shopRevenue?.units ?? 0n), orders: shopRevenue?.orders ?? 0 },
+      otherCurrencies: aggregates.revenue
+        .filter((row) => row.currency !== currency)
+        .map((row) => ({ currency: row.currency, amount: unitsToDecimal(row.units), orders: row.orders }))
+        .sort((a, b) => a.currency.localeCompare(b.currency)),
+    },
+    daily: daysOf(range).map((day, i) => ({ day, captured: days[i]?.captured ?? 0, abandoned: days[i]?.abandoned ?? 0, recovered: days[i]?.recovered ?? 0 })),
   };
 }
