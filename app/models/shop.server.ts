@@ -28,6 +28,50 @@ export async function shopForCapture(domain: string): Promise<Shop> {
   }
 }
 
+// The capture and pixel paths look a shop up per request; a settings change
+// or an uninstall reaches them within this long (decision 008).
+export const CAPTURE_SHOP_CACHE_MS = 10_000;
+const CAPTURE_SHOP_CACHE_SIZE = 20_000;
+
+/** A small time-bounded cache of lookups, oldest entries dropped first. */
+function lookupCache<T>() {
+  const entries = new Map<string, { value: T; until: number }>();
+  return {
+    async get(key: string, nowMs: number, load: () => Promise<T>): Promise<T> {
+      const hit = entries.get(key);
+      if (hit && hit.until > nowMs) return hit.value;
+      const value = await load();
+      entries.delete(key);
+      if (entries.size >= CAPTURE_SHOP_CACHE_SIZE) entries.delete(entries.keys().next().value!);
+      entries.set(key, { value, until: nowMs + CAPTURE_SHOP_CACHE_MS });
+      return value;
+    },
+    clear: () => entries.clear(),
+  };
+}
+
+const shopsByDomain = lookupCache<Shop>();
+const shopsByPixelKey = lookupCache<Shop | null>();
+
+/** shopForCapture without a query per capture: what the hot path calls. */
+export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promise<Shop> {
+  return shopsByDomain.get(domain, nowMs, () => shopForCapture(domain));
+}
+
+/** The installed shop behind a pixel key, or null; unknown keys are remembered too, so a flood of them costs no queries. */
+export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now()): Promise<Shop | null> {
+  return shopsByPixelKey.get(pixelKey, nowMs, async () => {
+    const shop = await prisma.shop.findUnique({ where: { pixelKey } });
+    return shop && !shop.uninstalledAt ? shop : null;
+  });
+}
+
+/** Forgets cached lookups (tests that change a shop and expect the next capture to see it). */
+export function forgetCachedShops(): void {
+  shopsByDomain.clear();
+  shopsByPixelKey.clear();
+}
+
 export function findShop(domain: string): Promise<Shop | null> {
   return prisma.shop.findUnique({ where: { domain } });
 }
