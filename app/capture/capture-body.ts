@@ -9,7 +9,7 @@ const optionalText = (max: number) => text(max).optional().nullable();
 // "" / "0x10" / [] / true, which Number() would quietly turn into amounts.
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const money = z
-  .union([z.number(), z.string().trim().regex(DECIMAL)], { error: "must be a number or a decimal string" })
+  .union([z.number(), z.string().trim().regex(DECIMAL, "must be a number or a decimal string")], { error: "must be a number or a decimal string" })
   .transform(Number)
   .pipe(z.number({ error: "must be a finite number" }).min(0, "must not be negative").max(1_000_000_000, "is too large"));
 const id = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);

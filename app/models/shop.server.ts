@@ -37,9 +37,10 @@ const CAPTURE_SHOP_CACHE_SIZE = 20_000;
 function lookupCache<T>() {
   const entries = new Map<string, { value: T; until: number }>();
   return {
-    async get(key: string, nowMs: number, load: () => Promise<T>): Promise<T> {
+    async get(key: string, nowMs: number, load: () => Promise<T>, beforeLoad?: () => Promise<void>): Promise<T> {
       const hit = entries.get(key);
       if (hit && hit.until > nowMs) return hit.value;
+      await beforeLoad?.();
       const value = await load();
       entries.delete(key);
       if (entries.size >= CAPTURE_SHOP_CACHE_SIZE) entries.delete(entries.keys().next().value!);
@@ -58,12 +59,16 @@ export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promis
   return shopsByDomain.get(domain, nowMs, () => shopForCapture(domain));
 }
 
-/** The installed shop behind a pixel key, or null; unknown keys are remembered too, so a flood of them costs no queries. */
-export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now()): Promise<Shop | null> {
+/**
+ * The installed shop behind a pixel key, or null; unknown keys are remembered
+ * too. `beforeLookup` runs only when the database must be asked (the caller's
+ * throttle on keys it has not seen).
+ */
+export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now(), beforeLookup?: () => Promise<void>): Promise<Shop | null> {
   return shopsByPixelKey.get(pixelKey, nowMs, async () => {
     const shop = await prisma.shop.findUnique({ where: { pixelKey } });
     return shop && !shop.uninstalledAt ? shop : null;
-  });
+  }, beforeLookup);
 }
 
 /** Forgets cached lookups (tests that change a shop and expect the next capture to see it). */

@@ -15,9 +15,13 @@ import { PIXEL_KEY_PATTERN, pixelBodySchema, type PixelBody } from "./pixel-body
 // posts than extension captures; one client (key + address) a few per second.
 export const PIXEL_SHOP_RATE = { capacity: 120, refillPerSecond: 10 } as const;
 export const PIXEL_CLIENT_RATE = { capacity: 30, refillPerSecond: 2 } as const;
+// Keys this process has not looked up lately, per client address: a real
+// storefront has one, a prober many.
+export const PIXEL_KEY_LOOKUP_RATE = { capacity: 10, refillPerSecond: 0.5 } as const;
 
 const shopBudget = rateBudget("pixel-shop", PIXEL_SHOP_RATE, env.REDIS_URL);
 const clientBudget = rateBudget("pixel-client", PIXEL_CLIENT_RATE, env.REDIS_URL);
+const keyLookupBudget = rateBudget("pixel-key-lookup", PIXEL_KEY_LOOKUP_RATE, env.REDIS_URL);
 
 /** The pixel key a body claims, checked for shape only: 401 before anything else is read. */
 function claimedPixelKey(raw: unknown): string {
@@ -42,8 +46,9 @@ export async function recordPixelEvent(shop: Shop, body: PixelBody, now: Date) {
 /**
  * POST /api/pixel: the per-shop pixel key (from the pixel's settings) names
  * the shop. The body is validated first; then the client (key + its address
- * behind TRUST_PROXY_HOPS proxies) is charged before the key is looked up, so
- * a flood of made-up keys costs no queries, and the shop's budget after. The
+ * behind TRUST_PROXY_HOPS proxies) is charged, and a key not looked up lately
+ * charges the address's lookup budget before the query, so a flood of
+ * made-up keys costs few queries; the shop's budget comes last. The
  * answer says nothing about the checkout: the caller is not trusted.
  */
 export async function handlePixel(request: PublicApiRequest, now = new Date()): Promise<PublicAnswer> {
@@ -55,7 +60,9 @@ export async function handlePixel(request: PublicApiRequest, now = new Date()): 
   const address = clientAddress(request.header("x-forwarded-for"), request.socketAddress, env.TRUST_PROXY_HOPS);
   // Without an address (a transport that does not say) only the shop's budget applies.
   if (address) await charge(clientBudget, `${pixelKey}|${address.slice(0, 64)}`, nowMs, "too many pixel events from this client; retry later");
-  const shop = await cachedShopForPixelKey(pixelKey, nowMs);
+  const shop = await cachedShopForPixelKey(pixelKey, nowMs, async () => {
+    if (address) await charge(keyLookupBudget, address.slice(0, 64), nowMs, "too many unknown pixel keys from this client; retry later");
+  });
   if (!shop) throw new HttpError(401, "pixelKey is not valid");
   await charge(shopBudget, shop.id, nowMs, "too many pixel events for this shop; retry later");
   await recordPixelEvent(shop, parsed.data, now);
