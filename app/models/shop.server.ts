@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type Shop } from "@prisma/client";
 import prisma from "../db.server";
+import { read } from "../db/codec";
+import { sqlDatabase } from "../db/sql.server";
 
 export function newPixelKey(): string {
   return `px_${randomBytes(24).toString("base64url")}`;
@@ -30,8 +32,18 @@ export async function shopForCapture(domain: string): Promise<Shop> {
 
 // The capture and pixel paths look a shop up per request; a settings change
 // or an uninstall reaches them within this long (decision 008).
-export const CAPTURE_SHOP_CACHE_MS = 10_000;
+export const CAPTURE_SHOP_CACHE_MS = 15_000;
 const CAPTURE_SHOP_CACHE_SIZE = 20_000;
+
+/** What the capture and pixel paths need of a shop. */
+export interface CaptureShopRow {
+  id: string;
+  domain: string;
+  countryCode: string | null;
+  abandonAfterMinutes: number;
+  allowUntrustedEvents: boolean;
+  uninstalledAt: Date | null;
+}
 
 /** A small time-bounded cache of lookups, oldest entries dropped first. */
 function lookupCache<T>() {
@@ -51,12 +63,23 @@ function lookupCache<T>() {
   };
 }
 
-const shopsByDomain = lookupCache<Shop>();
-const shopsByPixelKey = lookupCache<Shop | null>();
+const shopsByDomain = lookupCache<CaptureShopRow>();
+const shopsByPixelKey = lookupCache<CaptureShopRow | null>();
+
+/** One prepared statement, not a Prisma query: a cache miss stays cheap. */
+async function captureShopWhere(column: "domain" | "pixelKey", value: string): Promise<CaptureShopRow | null> {
+  const row = await sqlDatabase()
+    .db.selectFrom("Shop")
+    .select(["id", "domain", "countryCode", "abandonAfterMinutes", "allowUntrustedEvents", "uninstalledAt"])
+    .where(column, "=", value)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { ...row, allowUntrustedEvents: read.bool(row.allowUntrustedEvents), uninstalledAt: read.dateOrNull(row.uninstalledAt) };
+}
 
 /** shopForCapture without a query per capture: what the hot path calls. */
-export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promise<Shop> {
-  return shopsByDomain.get(domain, nowMs, () => shopForCapture(domain));
+export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promise<CaptureShopRow> {
+  return shopsByDomain.get(domain, nowMs, async () => (await captureShopWhere("domain", domain)) ?? (await shopForCapture(domain)));
 }
 
 /**
@@ -64,9 +87,9 @@ export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promis
  * too. `beforeLookup` runs only when the database must be asked (the caller's
  * throttle on keys it has not seen).
  */
-export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now(), beforeLookup?: () => Promise<void>): Promise<Shop | null> {
+export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now(), beforeLookup?: () => Promise<void>): Promise<CaptureShopRow | null> {
   return shopsByPixelKey.get(pixelKey, nowMs, async () => {
-    const shop = await prisma.shop.findUnique({ where: { pixelKey } });
+    const shop = await captureShopWhere("pixelKey", pixelKey);
     return shop && !shop.uninstalledAt ? shop : null;
   }, beforeLookup);
 }

@@ -1,4 +1,3 @@
-import type { Shop } from "@prisma/client";
 import { env } from "../env.server";
 import { recordObservation } from "../capture/checkout-store.server";
 import { captureObservation } from "../capture/observations";
@@ -8,7 +7,7 @@ import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from 
 import { rateBudget } from "../http/rate-budget.server";
 import { describeZodError } from "../http/validation";
 import { logger } from "../logger.server";
-import { cachedShopForPixelKey } from "../models/shop.server";
+import { cachedShopForPixelKey, type CaptureShopRow } from "../models/shop.server";
 import { PIXEL_KEY_PATTERN, pixelBodySchema, type PixelBody } from "./pixel-body";
 
 // A checkout emits six pixel events at most, so a shop sees far fewer pixel
@@ -36,7 +35,7 @@ function claimedPixelKey(raw: unknown): string {
  * checkout_completed is a hint, not a conversion (only orders/create links an
  * order): the first hint is kept, and it is not buyer activity.
  */
-export async function recordPixelEvent(shop: Shop, body: PixelBody, now: Date) {
+export async function recordPixelEvent(shop: CaptureShopRow, body: PixelBody, now: Date) {
   const capture = { ...body.checkout, occurredAt: body.occurredAt };
   const observation = captureObservation("pixel", capture, now);
   const completed = body.event === "checkout_completed";
