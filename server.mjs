@@ -11,7 +11,7 @@ import { createRequestHandler } from "@remix-run/express";
 const root = path.dirname(fileURLToPath(import.meta.url));
 // Importing the build validates the configuration (app/env.server.ts) and exits on a bad one.
 const build = await import(path.join(root, "build/server/index.js"));
-const { env, logger, startBackgroundWork, answerPublicApi } = build.entry.module;
+const { env, logger, startBackgroundWork, answerPublicApi, answerClientError } = build.entry.module;
 
 const app = express();
 app.disable("x-powered-by");
@@ -23,6 +23,7 @@ app.all("*", createRequestHandler({ build }));
 const server = createServer((request, response) => {
   if (!answerPublicApi(request, response)) app(request, response);
 });
+server.on("clientError", answerClientError);
 server.listen(env.PORT, () => logger.info({ port: env.PORT }, "Cart Relay listening"));
 const stopBackgroundWork = await startBackgroundWork();
 

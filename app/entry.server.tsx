@@ -9,7 +9,7 @@ import { logger } from "./logger.server";
 import { createWorkQueue } from "./queue/create-work-queue.server";
 import { handleCapture } from "./capture/capture-request.server";
 import { handlePixel } from "./pixel/pixel-request.server";
-import { publicApiListener } from "./http/node-public-api";
+import { answerClientError, publicApiListener } from "./http/node-public-api";
 
 export const streamTimeout = 5000;
 
@@ -51,6 +51,7 @@ export { env, logger };
  * The capture and pixel endpoints on the raw node:http request (decision
  * 008): server.mjs offers each request here first; false means "not ours".
  */
+export { answerClientError };
 export const answerPublicApi = publicApiListener({
   "/api/capture": (request) => handleCapture(request),
   "/api/pixel": (request) => handlePixel(request),

@@ -145,6 +145,12 @@ describe("bodies and values", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("answers 431 with a JSON reason to headers over node:http's limit", async () => {
+    const answer = await capture({ checkoutToken: "huge-header" }, { token: "a".repeat(70_000) });
+    expect(answer).toMatchObject({ status: 431, body: { error: "request headers must be at most 16 KB" } });
+    expect(answer.headers["access-control-allow-origin"]).toBe("*");
+  });
+
   it.each([
     ["a hex string", "0x10"],
     ["an empty string", ""],

@@ -143,6 +143,14 @@ describe("POST /api/pixel", () => {
       const body = eventBody(key, "checkout_started");
       return JSON.stringify({ ...body, checkout: { ...body.checkout, checkoutToken: "a b" } });
     }, "checkout.checkoutToken must be 1-255 letters, digits or -_.:?="],
+    ["a lone surrogate in the city", (key: string) => {
+      const body = eventBody(key, "checkout_started");
+      return JSON.stringify({ ...body, checkout: { ...body.checkout, shippingAddress: { city: "Pune\ud800" } } });
+    }, "checkout.shippingAddress.city must be valid Unicode text (it contains a lone UTF-16 surrogate)"],
+    ["a hex total", (key: string) => {
+      const body = eventBody(key, "checkout_started");
+      return JSON.stringify({ ...body, checkout: { ...body.checkout, total: "0x10" } });
+    }, "checkout.total must be a number or a decimal string"],
   ])("answers 400 naming the field for %s and stores nothing", async (_case, raw, message) => {
     const shop = await ensureShop(SHOP);
     const before = await snapshot();

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleCapture } from "../app/capture/capture-request.server";
-import { publicApiListener } from "../app/http/node-public-api";
+import { answerClientError, publicApiListener } from "../app/http/node-public-api";
 import { handlePixel } from "../app/pixel/pixel-request.server";
 
 // The lean node:http path of server.mjs, in the test's own process (so the
@@ -19,6 +19,7 @@ export async function startPublicApiServer(): Promise<PublicApiServer> {
       response.end();
     }
   });
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

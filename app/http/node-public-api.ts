@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { PUBLIC_CORS_HEADERS } from "./cors";
 import { HttpError } from "./errors";
 import { MAX_BODY_BYTES } from "./read-json";
@@ -91,4 +92,23 @@ export function publicApiListener(routes: Record<string, PublicApiHandler>): (re
     void answer.then((result) => send(response, result, close));
     return true;
   };
+}
+
+/**
+ * node:http's answer to a request it could not parse (headers over its 16 KB
+ * limit, a malformed request line): a JSON error with CORS, like every other
+ * refusal, instead of a bare status line. For the server's `clientError` event.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large", "request headers must be at most 16 KB"]
+      : [400, "Bad Request", "the request is not valid HTTP"];
+  const body = JSON.stringify({ error: message });
+  const cors = Object.entries(PUBLIC_CORS_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${cors}connection: close\r\n\r\n${body}`);
 }
