@@ -1,5 +1,8 @@
 // Production server: the Remix build behind Express, so the same process can
 // run the embedded worker and shut down gracefully. `npm start` runs this.
+// The capture and pixel endpoints are answered first, on the raw node:http
+// request (decision 008); everything else goes on to Express and Remix.
+import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
@@ -8,7 +11,7 @@ import { createRequestHandler } from "@remix-run/express";
 const root = path.dirname(fileURLToPath(import.meta.url));
 // Importing the build validates the configuration (app/env.server.ts) and exits on a bad one.
 const build = await import(path.join(root, "build/server/index.js"));
-const { env, logger, startBackgroundWork } = build.entry.module;
+const { env, logger, startBackgroundWork, answerPublicApi, answerClientError } = build.entry.module;
 
 const app = express();
 app.disable("x-powered-by");
@@ -18,7 +21,11 @@ app.get("/healthz", (_req, res) => res.json({ ok: true }));
 app.get("/readyz", async (_req, res) => { const ready = await build.entry.module.readiness(); res.status(ready.ok ? 200 : 503).json(ready); });
 app.all("*", createRequestHandler({ build }));
 
-const server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT, host: env.HOST }, "Cart Relay listening"));
+const server = createServer((request, response) => {
+  if (!answerPublicApi(request, response)) app(request, response);
+});
+server.on("clientError", answerClientError);
+server.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT, host: env.HOST }, "Cart Relay listening"));
 const stopBackgroundWork = await startBackgroundWork();
 
 let stopping = false;

@@ -7,6 +7,9 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
 import { createWorkQueue } from "./queue/create-work-queue.server";
+import { handleCapture } from "./capture/capture-request.server";
+import { handlePixel } from "./pixel/pixel-request.server";
+import { answerClientError, publicApiListener } from "./http/node-public-api";
 
 export const streamTimeout = 5000;
 
@@ -44,6 +47,16 @@ export default async function handleRequest(
 // server.mjs reads these from the build: one validated configuration and one logger.
 export { env, logger };
 export { readiness } from "./health.server";
+
+/**
+ * The capture and pixel endpoints on the raw node:http request (decision
+ * 008): server.mjs offers each request here first; false means "not ours".
+ */
+export { answerClientError };
+export const answerPublicApi = publicApiListener({
+  "/api/capture": (request) => handleCapture(request),
+  "/api/pixel": (request) => handlePixel(request),
+});
 
 /** Starts what runs beside the web server in the embedded mode; resolves to its stop function. */
 export async function startBackgroundWork(): Promise<() => Promise<void>> {

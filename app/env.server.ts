@@ -73,6 +73,12 @@ export const envSchema = z
       blankIsUnset,
       z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").max(3600, "must be at most 3600").default(1),
     ),
+    // How many proxies in front of the app append to X-Forwarded-For; the
+    // client's address is the entry the farthest of them wrote. 0: the socket's peer.
+    TRUST_PROXY_HOPS: z.preprocess(
+      blankIsUnset,
+      z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").max(10, "must be at most 10").default(0),
+    ),
     // The embedded worker runs inside the web process unless this is false.
     CART_RELAY_EMBEDDED_WORKER: z
       .enum(["true", "false", "1", "0", ""])

@@ -162,10 +162,8 @@ describe("POST /api/capture", () => {
 
   it("answers 429 with Retry-After once a shop is over its rate, storing nothing for rejected requests", async () => {
     const shop = "burst-shop.myshopify.com";
-    const token = await checkoutSessionToken(shop);
-    const requests = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => captureRequest(shop, { checkoutToken: `burst-${i}` }, { token })),
-    );
+    // Many buyers (a session token each), so the shop's budget is what runs out.
+    const requests = await Promise.all(Array.from({ length: 200 }, (_, i) => captureRequest(shop, { checkoutToken: `burst-${i}` })));
     const responses = await Promise.all(requests.map(post));
     const accepted = responses.filter((r) => r.status === 200);
     const rejected = responses.filter((r) => r.status === 429);
@@ -176,5 +174,28 @@ describe("POST /api/capture", () => {
     expect(await prisma.checkout.count({ where: { shop: { domain: shop } } })).toBe(accepted.length);
     // Another shop is unaffected.
     expect((await post(await captureRequest(OTHER_SHOP, { checkoutToken: "unaffected" }))).status).toBe(200);
+  });
+
+  it("gives each buyer session its own budget under the shop's: one busy buyer does not refuse another", async () => {
+    const shop = "busy-buyer.myshopify.com";
+    const busy = await checkoutSessionToken(shop);
+    const requests = await Promise.all(Array.from({ length: 60 }, (_, i) => captureRequest(shop, { checkoutToken: "busy", shippingAddress: { zip: String(i) } }, { token: busy })));
+    const rejected = (await Promise.all(requests.map(post))).filter((r) => r.status === 429);
+    expect(rejected.length).toBeGreaterThanOrEqual(25);
+    expect(rejected[0]!.body.error).toBe("too many captures from this checkout; retry later");
+    expect((await post(await captureRequest(shop, { checkoutToken: "calm", email: "calm@example.com" }))).status).toBe(200);
+  });
+
+  it("charges no budget for a body it refuses: a malformed flood from one buyer leaves another's captures alone", async () => {
+    const shop = "flooded-shop.myshopify.com";
+    const flooder = await checkoutSessionToken(shop);
+    const flood = await Promise.all(Array.from({ length: 300 }, () => captureRequest(shop, null, { token: flooder, body: '{"checkoutToken": ' })));
+    const floodAnswers = await Promise.all(flood.map(post));
+    expect(new Set(floodAnswers.map((r) => r.status))).toEqual(new Set([400]));
+    const buyer = await checkoutSessionToken(shop);
+    const captures = await Promise.all(Array.from({ length: 12 }, (_, i) => captureRequest(shop, { checkoutToken: "real-buyer", shippingAddress: { zip: `4110${i}` } }, { token: buyer })));
+    expect((await Promise.all(captures.map(post))).map((r) => r.status)).toEqual(Array(12).fill(200));
+    // The flooder's own valid capture still goes through: its refused bodies cost it nothing either.
+    expect((await post(await captureRequest(shop, { checkoutToken: "flooder-real" }, { token: flooder }))).status).toBe(200);
   });
 });

@@ -1,11 +1,9 @@
 // Property-based attack on every way in from outside: malformed, oversized,
 // deeply nested, wrongly typed, unicode-edge and injection-shaped bodies.
 // Every one must get a 4xx with a message, and nothing stored may change.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { action as capture } from "../app/routes/api.capture";
-import { action as pixel } from "../app/routes/api.pixel";
 import { action as checkoutsCreate } from "../app/routes/webhooks.checkouts.create";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { action as customersRedact } from "../app/routes/webhooks.customers.redact";
@@ -14,6 +12,7 @@ import { action as scopesUpdate } from "../app/routes/webhooks.app.scopes_update
 import { ensureShop } from "../app/models/shop.server";
 import { APP_URL, BROWSER_USER_AGENT, captureRequest, checkoutSessionToken, webhookRequest } from "./shopify";
 import { snapshot } from "./db";
+import { startPublicApiServer, type PublicApiServer } from "./public-api-server";
 
 type Action = (args: ActionFunctionArgs) => Promise<Response> | Response;
 
@@ -56,6 +55,19 @@ const badCaptureBody = fc.oneof(
   // Built as text: JSON.stringify itself overflows the stack on such depths.
   fc.integer({ min: 200, max: 12_000 }).map((depth) => `{"checkoutToken":"deep","utm":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`),
 );
+
+// Capture and pixel go over real HTTP to the lean path server.mjs answers them on.
+let lean: PublicApiServer;
+beforeAll(async () => {
+  lean = await startPublicApiServer();
+});
+afterAll(async () => {
+  await lean?.close();
+});
+const overLeanPath = (path: string): Action => async ({ request }) =>
+  fetch(`${lean.url}${path}`, { method: request.method, headers: request.headers, body: await request.text() });
+const capture = overLeanPath("/api/capture");
+const pixel = overLeanPath("/api/pixel");
 
 async function status(route: Action, request: Request) {
   const response = await route({ request, params: {}, context: {} });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "./app-server";
-import { BROWSER_USER_AGENT, captureRequest, webhookRequest } from "./shopify";
+import { BROWSER_USER_AGENT, captureRequest, checkoutSessionToken, webhookRequest } from "./shopify";
 import { checkoutWebhookPayload, orderWebhookPayload } from "./fixtures";
 import { checkoutOf } from "./db";
 
@@ -47,6 +47,28 @@ describe("the built server over HTTP", () => {
     const oversized = await fetch(await captureRequest(shop, null, { baseUrl: server.url, body: JSON.stringify({ checkoutToken: "big", locale: "x".repeat(70_000) }) }));
     expect(oversized.status).toBe(413);
     expect(await oversized.json()).toEqual({ error: "body must be at most 65536 bytes" });
+  });
+
+  it("answers capture on the lean path: 413 to an oversized chunked body, 400 naming a field with a lone surrogate", async () => {
+    const { request } = await import("node:http");
+    const token = await checkoutSessionToken(shop);
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const post = request(`${server.url}/api/capture`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "user-agent": BROWSER_USER_AGENT, "transfer-encoding": "chunked" } }, (response) => {
+        let body = "";
+        response.on("data", (chunk) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, body }));
+      });
+      post.on("error", reject);
+      for (let i = 0; i < 40; i++) post.write("x".repeat(4096));
+      post.end();
+    });
+    expect(chunked).toEqual({ status: 413, body: JSON.stringify({ error: "body must be at most 65536 bytes" }) });
+    const surrogate = await fetch(await captureRequest(shop, null, { baseUrl: server.url, body: '{"checkoutToken":"s-1","email":"\\ud800@example.com"}' }));
+    expect(surrogate.status).toBe(400);
+    expect(await surrogate.json()).toEqual({ error: "email must be valid Unicode text (it contains a lone UTF-16 surrogate)" });
+    const get = await fetch(`${server.url}/api/pixel`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("access-control-allow-origin")).toBe("*");
   });
 
   it("sends people outside the admin to the login page, rendered with Polaris", async () => {

@@ -8,6 +8,7 @@ import { ingestBody, type SubscribedEvent } from "../extensions/checkout-pixel/s
 import type { Checkout as PixelCheckout } from "@shopify/web-pixels-extension";
 import { checkoutOf, snapshot } from "./db";
 import { APP_URL, captureRequest } from "./shopify";
+import { rawPost, startPublicApiServer } from "./public-api-server";
 
 const SHOP = "pixel-shop.myshopify.com";
 
@@ -142,6 +143,14 @@ describe("POST /api/pixel", () => {
       const body = eventBody(key, "checkout_started");
       return JSON.stringify({ ...body, checkout: { ...body.checkout, checkoutToken: "a b" } });
     }, "checkout.checkoutToken must be 1-255 letters, digits or -_.:?="],
+    ["a lone surrogate in the city", (key: string) => {
+      const body = eventBody(key, "checkout_started");
+      return JSON.stringify({ ...body, checkout: { ...body.checkout, shippingAddress: { city: "Pune\ud800" } } });
+    }, "checkout.shippingAddress.city must be valid Unicode text (it contains a lone UTF-16 surrogate)"],
+    ["a hex total", (key: string) => {
+      const body = eventBody(key, "checkout_started");
+      return JSON.stringify({ ...body, checkout: { ...body.checkout, total: "0x10" } });
+    }, "checkout.total must be a number or a decimal string"],
   ])("answers 400 naming the field for %s and stores nothing", async (_case, raw, message) => {
     const shop = await ensureShop(SHOP);
     const before = await snapshot();
@@ -167,18 +176,25 @@ describe("POST /api/pixel", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("rate-limits one client (key + address) before it can use up the shop's share", async () => {
-    const shop = await ensureShop("client-burst.myshopify.com");
-    const responses = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => post(pixelRequest(eventBody(shop.pixelKey, "checkout_started", { token: `cb-${i}` }), { ip: "203.0.113.7" }))),
-    );
-    const rejected = responses.filter((r) => r.status === 429);
-    expect(rejected.length).toBeGreaterThanOrEqual(25);
-    expect(rejected[0]!.body.error).toBe("too many pixel events from this client; retry later");
-    expect(Number(rejected[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(await prisma.checkout.count({ where: { shop: { domain: shop.domain } } })).toBe(60 - rejected.length);
-    // Another buyer of the same shop is unaffected.
-    expect((await post(pixelRequest(eventBody(shop.pixelKey, "checkout_started", { token: "cb-other" }), { ip: "198.51.100.9" }))).status).toBe(200);
+  it("rate-limits one client (key + socket address) before it can use up the shop's share", async () => {
+    // Over real HTTP on the lean path: the client is the connection's address, not a header it writes.
+    const server = await startPublicApiServer();
+    try {
+      const shop = await ensureShop("client-burst.myshopify.com");
+      const send = (token: string, localAddress: string) =>
+        rawPost(`${server.url}/api/pixel`, JSON.stringify(eventBody(shop.pixelKey, "checkout_started", { token })), { localAddress });
+      const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => send(`cb-${i}`, "127.0.0.7")));
+      const rejected = responses.filter((r) => r.status === 429);
+      expect(rejected.length).toBeGreaterThanOrEqual(25);
+      expect(rejected[0]!.body.error).toBe("too many pixel events from this client; retry later");
+      expect(Number(rejected[0]!.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect(rejected[0]!.headers["access-control-allow-origin"]).toBe("*");
+      expect(await prisma.checkout.count({ where: { shop: { domain: shop.domain } } })).toBe(60 - rejected.length);
+      // Another buyer of the same shop is unaffected.
+      expect((await send("cb-other", "127.0.0.8")).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it("rate-limits a shop across clients, storing nothing for rejected requests", async () => {

@@ -5,11 +5,13 @@ import { z } from "zod";
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) => text(max).optional().nullable();
-const money = z.coerce
-  .number({ error: "must be a number" })
-  .refine(Number.isFinite, "must be a finite number")
-  .min(0, "must not be negative")
-  .max(1_000_000_000, "is too large");
+// A number, or a decimal string as Shopify prints prices ("1100.00"); never
+// "" / "0x10" / [] / true, which Number() would quietly turn into amounts.
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const money = z
+  .union([z.number(), z.string().trim().regex(DECIMAL, "must be a number or a decimal string")], { error: "must be a number or a decimal string" })
+  .transform(Number)
+  .pipe(z.number({ error: "must be a finite number" }).min(0, "must not be negative").max(1_000_000_000, "is too large"));
 const id = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
 
 export const CHECKOUT_TOKEN_PATTERN = /^[A-Za-z0-9_\-.:?=]{1,255}$/;

@@ -1,43 +1,32 @@
 import { env } from "../env.server";
-import { authenticate } from "../shopify.server";
-import { shopForCapture } from "../models/shop.server";
-import { recordObservation } from "../models/checkout.server";
+import { cachedShopForCapture } from "../models/shop.server";
 import { HttpError } from "../http/errors";
-import { readJsonBody } from "../http/read-json";
-import { jsonResponse } from "../http/respond";
-import { captureBodySchema } from "./capture-body";
+import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
+import { rateBudget } from "../http/rate-budget.server";
+import { bearerToken, verifyCheckoutToken } from "../http/session-token";
 import { describeZodError } from "../http/validation";
+import { captureBodySchema } from "./capture-body";
+import { recordObservation } from "./checkout-store.server";
 import { captureObservation } from "./observations";
-import { CAPTURE_RATE, RateLimiter } from "./rate-limit";
+import { CAPTURE_RATE, CAPTURE_SESSION_RATE } from "./rate-limit";
 
-const limiter = new RateLimiter(CAPTURE_RATE.capacity, CAPTURE_RATE.refillPerSecond);
-
-/** The shop's myshopify domain from a verified token's `dest` claim. */
-export function shopFromDest(dest: string): string {
-  const host = URL.canParse(dest) ? new URL(dest).hostname : dest;
-  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(host)) throw new HttpError(401, "session token dest is not a shop");
-  return host;
-}
-
-export function takeCaptureToken(shopDomain: string, nowMs: number): void {
-  if (limiter.take(shopDomain, nowMs)) return;
-  const retryAfter = String(limiter.retryAfterSeconds(shopDomain, nowMs));
-  throw new HttpError(429, "too many captures for this shop; retry later", { "retry-after": retryAfter });
-}
+const shopBudget = rateBudget("capture-shop", CAPTURE_RATE, env.REDIS_URL);
+const sessionBudget = rateBudget("capture-session", CAPTURE_SESSION_RATE, env.REDIS_URL);
 
 /**
  * POST /api/capture: a Shopify-signed checkout session token names the shop
- * (never the body); the body is validated before the database is touched.
+ * (never the body); the body is validated before any budget is charged or
+ * the database touched. Each buyer session has its own budget, under the
+ * shop's, so one buyer cannot use up another's.
  */
-export async function handleCapture(request: Request, now = new Date()): Promise<Response> {
-  const { sessionToken } = await authenticate.public.checkout(request);
-  // The library skips the audience check for extensions; a token minted for another app must not pass.
-  if (sessionToken.aud !== env.SHOPIFY_API_KEY) throw new HttpError(401, "session token is for another app");
-  const shopDomain = shopFromDest(sessionToken.dest);
-  takeCaptureToken(shopDomain, now.getTime());
-  const parsed = captureBodySchema.safeParse(await readJsonBody(request));
+export async function handleCapture(request: PublicApiRequest, now = new Date()): Promise<PublicAnswer> {
+  const token = verifyCheckoutToken(bearerToken(request.header("authorization")), { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }, now.getTime() / 1000);
+  const parsed = captureBodySchema.safeParse(parseJsonBody(await request.readBody()));
   if (!parsed.success) throw new HttpError(400, describeZodError(parsed.error));
-  const shop = await shopForCapture(shopDomain);
+  const nowMs = now.getTime();
+  await charge(sessionBudget, token.tokenId, nowMs, "too many captures from this checkout; retry later");
+  await charge(shopBudget, token.shop, nowMs, "too many captures for this shop; retry later");
+  const shop = await cachedShopForCapture(token.shop, nowMs);
   const checkout = await recordObservation(shop, parsed.data.checkoutToken, captureObservation("extension", parsed.data, now));
-  return jsonResponse({ ok: true, checkoutId: checkout.id, status: checkout.status });
+  return { status: 200, body: { ok: true, checkoutId: checkout.id, status: checkout.status } };
 }

@@ -25,14 +25,3 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   }
   return Buffer.concat(chunks).toString("utf8");
 }
-
-/** A JSON body of at most `limit` bytes; 400 when it does not parse. */
-export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
-  if (!request.body) throw new HttpError(400, "body must be a JSON object");
-  const text = await readBodyText(request, limit);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "body is not valid JSON");
-  }
-}

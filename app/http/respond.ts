@@ -32,7 +32,3 @@ export async function respond(handler: () => Promise<Response>): Promise<Respons
     return errorResponse(new HttpError(500, "internal error"));
   }
 }
-
-export function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-}

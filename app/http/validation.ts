@@ -10,3 +10,30 @@ export function describeZodError(error: z.ZodError): string {
   const message = mismatch ? `must be ${/^[aeiou]/.test(mismatch[1]!) ? "an" : "a"} ${mismatch[1]} (got ${mismatch[2]})` : issue.message;
   return `${where} ${message}`;
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Where a parsed JSON value holds a lone UTF-16 surrogate (JSON's `"\ud800"`),
+ * which no database stores as text: the path of the first such string or key,
+ * or null when every string is well-formed Unicode. Iterative: bodies may nest deeply.
+ */
+export function loneSurrogatePath(value: unknown): string | null {
+  const stack: { value: unknown; path: string | null }[] = [{ value, path: null }];
+  const join = (path: string | null, key: string) => (path === null ? key : `${path}.${key}`);
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current === "string") {
+      if (LONE_SURROGATE.test(current)) return path ?? "body";
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: join(path, String(i)) });
+    } else if (typeof current === "object" && current !== null) {
+      const entries = Object.entries(current);
+      for (const [key] of entries) if (LONE_SURROGATE.test(key)) return join(path, "(a key)");
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], path: join(path, entries[i]![0]) });
+    }
+  }
+  return null;
+}
+
+export const LONE_SURROGATE_MESSAGE = "must be valid Unicode text (it contains a lone UTF-16 surrogate)";

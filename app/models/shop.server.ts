@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type Shop } from "@prisma/client";
 import prisma from "../db.server";
+import { read } from "../db/codec";
+import { sqlDatabase } from "../db/sql.server";
 
 export function newPixelKey(): string {
   return `px_${randomBytes(24).toString("base64url")}`;
@@ -26,6 +28,76 @@ export async function shopForCapture(domain: string): Promise<Shop> {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return prisma.shop.findUniqueOrThrow({ where: { domain } });
     throw error;
   }
+}
+
+// The capture and pixel paths look a shop up per request; a settings change
+// or an uninstall reaches them within this long (decision 008).
+export const CAPTURE_SHOP_CACHE_MS = 15_000;
+const CAPTURE_SHOP_CACHE_SIZE = 20_000;
+
+/** What the capture and pixel paths need of a shop. */
+export interface CaptureShopRow {
+  id: string;
+  domain: string;
+  countryCode: string | null;
+  abandonAfterMinutes: number;
+  allowUntrustedEvents: boolean;
+  uninstalledAt: Date | null;
+}
+
+/** A small time-bounded cache of lookups, oldest entries dropped first. */
+function lookupCache<T>() {
+  const entries = new Map<string, { value: T; until: number }>();
+  return {
+    async get(key: string, nowMs: number, load: () => Promise<T>, beforeLoad?: () => Promise<void>): Promise<T> {
+      const hit = entries.get(key);
+      if (hit && hit.until > nowMs) return hit.value;
+      await beforeLoad?.();
+      const value = await load();
+      entries.delete(key);
+      if (entries.size >= CAPTURE_SHOP_CACHE_SIZE) entries.delete(entries.keys().next().value!);
+      entries.set(key, { value, until: nowMs + CAPTURE_SHOP_CACHE_MS });
+      return value;
+    },
+    clear: () => entries.clear(),
+  };
+}
+
+const shopsByDomain = lookupCache<CaptureShopRow>();
+const shopsByPixelKey = lookupCache<CaptureShopRow | null>();
+
+/** One prepared statement, not a Prisma query: a cache miss stays cheap. */
+async function captureShopWhere(column: "domain" | "pixelKey", value: string): Promise<CaptureShopRow | null> {
+  const row = await sqlDatabase()
+    .db.selectFrom("Shop")
+    .select(["id", "domain", "countryCode", "abandonAfterMinutes", "allowUntrustedEvents", "uninstalledAt"])
+    .where(column, "=", value)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { ...row, allowUntrustedEvents: read.bool(row.allowUntrustedEvents), uninstalledAt: read.dateOrNull(row.uninstalledAt) };
+}
+
+/** shopForCapture without a query per capture: what the hot path calls. */
+export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promise<CaptureShopRow> {
+  return shopsByDomain.get(domain, nowMs, async () => (await captureShopWhere("domain", domain)) ?? (await shopForCapture(domain)));
+}
+
+/**
+ * The installed shop behind a pixel key, or null; unknown keys are remembered
+ * too. `beforeLookup` runs only when the database must be asked (the caller's
+ * throttle on keys it has not seen).
+ */
+export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now(), beforeLookup?: () => Promise<void>): Promise<CaptureShopRow | null> {
+  return shopsByPixelKey.get(pixelKey, nowMs, async () => {
+    const shop = await captureShopWhere("pixelKey", pixelKey);
+    return shop && !shop.uninstalledAt ? shop : null;
+  }, beforeLookup);
+}
+
+/** Forgets cached lookups (tests that change a shop and expect the next capture to see it). */
+export function forgetCachedShops(): void {
+  shopsByDomain.clear();
+  shopsByPixelKey.clear();
 }
 
 export function findShop(domain: string): Promise<Shop | null> {

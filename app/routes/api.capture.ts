@@ -2,5 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleCapture } from "../capture/capture-request.server";
 import { publicApiAction, publicApiLoader } from "../http/public-api";
 
+// server.mjs answers this path on its lean path before Remix; this route serves the dev server and tests.
 export const loader = ({ request }: LoaderFunctionArgs) => publicApiLoader(request);
 export const action = ({ request }: ActionFunctionArgs) => publicApiAction(request, (r) => handleCapture(r));

@@ -1,4 +1,4 @@
-import { recordObservation } from "../models/checkout.server";
+import { recordObservation } from "../capture/checkout-store.server";
 import { shopForCapture } from "../models/shop.server";
 import { checkoutWebhookObservation, type CheckoutWebhook } from "./checkout-payload";
 
