@@ -204,7 +204,7 @@ async function buildCase(spec: Case, label: string): Promise<{ shop: Shop; token
       data: {
         ...row, shopId: shop.id, token, phoneE164: c.phone ?? null, ...cart, sources: row.trustedSeen ? "extension" : "pixel",
         whatsappOptIn: c.whatsappOptIn ?? null, smsMarketing: c.smsMarketing ?? null,
-        abandonDueAt: c.dueAgo === undefined ? abandonDueAt(row, { abandonAfterMinutes: shop.abandonAfterMinutes, allowUntrustedEvents: shop.allowUntrustedEvents }) : c.dueAgo === null ? null : ago(c.dueAgo),
+        abandonDueAt: c.dueAgo === undefined ? abandonDueAt(row, { abandonAfterMinutes: shop.abandonAfterMinutes, allowUntrustedEvents: shop.allowUntrustedEvents }, MINUTE) : c.dueAgo === null ? null : ago(c.dueAgo),
         orderCreatedAt: c.orderedAgo === undefined ? null : ago(c.orderedAgo),
         abandonedAt: c.sentAgo === undefined ? null : ago(c.sentAgo),
         createdAt: ago(c.idle + MINUTE),
