@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { Prisma, PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { sqliteGate } from "./db/sqlite-gate";
 import { env } from "./env.server";
 import { isPostgresUrl, POSTGRES_CLIENT_DIR, postgresConnection } from "./database-url";
 
@@ -43,15 +44,44 @@ function sqliteAdapter(url: string): PrismaBetterSQLite3 {
     await adapter.executeScript("PRAGMA journal_mode = WAL");
     // Deleted rows are zeroed in place, so redacted buyer data leaves no bytes in free pages.
     await adapter.executeScript("PRAGMA secure_delete = ON");
-    // The hot paths write through a second connection (app/db/sql.server.ts).
-    // A deferred BEGIN that reads and then writes fails with SQLITE_BUSY when
-    // that connection committed in between; BEGIN IMMEDIATE waits for the lock.
-    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
-    const prepare = client.prepare.bind(client);
-    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    passThroughGate(adapter);
     return adapter;
   };
   return factory;
+}
+
+/**
+ * Prisma's queries and transactions pass the process's SQLite gate
+ * (app/db/sqlite-gate.ts) like the hot paths' do. Its BEGIN becomes BEGIN
+ * IMMEDIATE, so a transaction that reads and then writes takes the write lock
+ * up front instead of failing half-way when another process committed.
+ */
+type SqlDriverAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+
+function passThroughGate(adapter: SqlDriverAdapter): void {
+  const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+  const prepare = client.prepare.bind(client);
+  client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.queryRaw = (query) => sqliteGate.run(() => queryRaw(query));
+  adapter.executeRaw = (query) => sqliteGate.run(() => executeRaw(query));
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const release = await sqliteGate.acquire();
+    try {
+      const transaction = await startTransaction(isolationLevel);
+      const commit = transaction.commit.bind(transaction);
+      const rollback = transaction.rollback.bind(transaction);
+      transaction.commit = () => commit().finally(release);
+      transaction.rollback = () => rollback().finally(release);
+      return transaction;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
 }
 
 function createClient(url: string): PrismaClient {

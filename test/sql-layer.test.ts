@@ -72,3 +72,32 @@ describe("app/db/tables.ts", () => {
     expect(() => execFileSync("npx", ["tsx", "scripts/sql-types.ts", "check"], { stdio: "pipe" })).not.toThrow();
   }, 60_000);
 });
+
+describe("one process, several SQLite connections", () => {
+  it("a Prisma transaction and a hot-path transaction take turns instead of failing with SQLITE_BUSY", async () => {
+    const { db, codec } = sqlDatabase();
+    const shop = await newShop();
+    const at = new Date("2026-11-25T10:00:00Z");
+    const order: string[] = [];
+    let letPrismaFinish!: () => void;
+    const prismaMayFinish = new Promise<void>((resolve) => (letPrismaFinish = resolve));
+    const prismaSide = prisma.$transaction(async (tx) => {
+      await tx.checkout.create({ data: { shopId: shop.id, token: "prisma-first", lastActivityAt: at } });
+      order.push("prisma wrote");
+      await prismaMayFinish;
+      order.push("prisma commits");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const hotSide = db.transaction().execute(async (trx) => {
+      order.push("hot path inside");
+      await trx.insertInto("Checkout").values({ shopId: shop.id, token: "hot-second", lastActivityAt: codec.date(at), updatedAt: codec.date(at) }).execute();
+    });
+    // Held long past better-sqlite3's own busy timeout would matter only if the two blocked each other.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    letPrismaFinish();
+    await Promise.all([prismaSide, hotSide]);
+    // PostgreSQL locks rows, so there the two overlap; SQLite has one write lock, which the gate hands over.
+    if (codec.dialect === "sqlite") expect(order).toEqual(["prisma wrote", "prisma commits", "hot path inside"]);
+    expect((await prisma.checkout.findMany({ where: { shopId: shop.id }, orderBy: { token: "desc" } })).map((c) => c.token)).toEqual(["prisma-first", "hot-second"]);
+  });
+});

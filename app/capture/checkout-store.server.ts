@@ -16,6 +16,7 @@ import { abandonDueAt } from "../abandonment/rules";
 import { normalizeEmail, normalizePhone } from "../contact";
 import { codecFor, read, type Codec } from "../db/codec";
 import { openSqlite, sqlDatabase } from "../db/sql.server";
+import { sqliteGate } from "../db/sqlite-gate";
 import { emptyCheckoutState, mergeObservation, type CaptureSource, type CheckoutFields, type CheckoutState, type FieldName, type Observation } from "./merge";
 
 /** What the merge needs of the shop (a Prisma `Shop` has all of it). */
@@ -199,9 +200,9 @@ const quote = (name: string) => `"${name}"`;
 
 /**
  * SQLite: a connection of its own (better-sqlite3 is synchronous, so a batch
- * runs start to commit without yielding). It waits for the write lock by
- * yielding to the event loop instead of blocking in busy_timeout, so a
- * Prisma transaction of this same process can finish meanwhile.
+ * runs start to commit without yielding), entered through the process's gate
+ * (app/db/sqlite-gate.ts). It waits for another process's write lock by
+ * yielding to the event loop instead of blocking in busy_timeout.
  */
 function sqliteBackend(url: string): Backend {
   const sqlite = openSqlite(url);
@@ -253,7 +254,13 @@ function sqliteBackend(url: string): Backend {
 
   return {
     async flush(batch) {
-      await begin(Date.now() + 5_000);
+      const release = await sqliteGate.acquire();
+      try {
+        await begin(Date.now() + 5_000);
+      } catch (error) {
+        release();
+        throw error;
+      }
       const now = new Date();
       try {
         const keys = [...new Map(batch.map((p) => [keyOf(p.shop.id, p.token), { shopId: p.shop.id, token: p.token }])).values()];
@@ -281,6 +288,8 @@ function sqliteBackend(url: string): Backend {
       } catch (error) {
         if (sqlite.inTransaction) prepare("ROLLBACK").run();
         throw error;
+      } finally {
+        release();
       }
     },
     async close() {

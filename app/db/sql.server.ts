@@ -3,11 +3,12 @@
 // per process. Prisma stays the schema, the migrations and the admin's CRUD.
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Transaction, type TransactionSettings } from "kysely";
 import pg from "pg";
 import { env } from "../env.server";
 import { isPostgresUrl, postgresConnection } from "../database-url";
 import { codecFor, type Codec } from "./codec";
+import { sqliteGate } from "./sqlite-gate";
 import type { DB } from "./tables";
 
 export type Sql = Kysely<DB>;
@@ -56,6 +57,53 @@ function cachingHandle(sqlite: Database.Database): Database.Database {
   });
 }
 
+/** Kysely's SQLite dialect, each use of its one connection passing the process's gate (app/db/sqlite-gate.ts). */
+class GatedSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    return new GatedDriver(super.createDriver());
+  }
+}
+
+class GatedDriver implements Driver {
+  #release: (() => void) | null = null;
+  constructor(private readonly driver: Driver) {}
+  init() {
+    return this.driver.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const release = await sqliteGate.acquire();
+    try {
+      const connection = await this.driver.acquireConnection();
+      this.#release = release;
+      return connection;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    try {
+      await this.driver.releaseConnection(connection);
+    } finally {
+      const release = this.#release;
+      this.#release = null;
+      release?.();
+    }
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    return this.driver.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection) {
+    return this.driver.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.driver.rollbackTransaction(connection);
+  }
+  destroy() {
+    return this.driver.destroy();
+  }
+}
+
 export function openSqlite(url: string): Database.Database {
   const sqlite = new Database(sqlitePath(url), { timeout: 5_000 });
   // WAL: one fsync per commit and readers never wait; FULL keeps every commit through a power cut.
@@ -69,7 +117,7 @@ export function openSqlite(url: string): Database.Database {
 export function createSqlDatabase(url: string): SqlDatabase {
   if (!isPostgresUrl(url)) {
     const sqlite = openSqlite(url);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingHandle(sqlite) }) });
+    const db = new Kysely<DB>({ dialect: new GatedSqliteDialect({ database: cachingHandle(sqlite) }) });
     return { db, codec: codecFor("sqlite"), sqlite, pool: null, close: () => db.destroy() };
   }
   const { connectionString, schema, poolSize } = postgresConnection(url);

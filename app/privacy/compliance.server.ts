@@ -70,7 +70,7 @@ export async function redactCustomer(shopDomain: string, payload: CustomerPayloa
       },
     }),
   ]);
-  eraseRedactedFromDisk();
+  await eraseRedactedFromDisk();
   return checkouts.length;
 }
 
@@ -121,6 +121,6 @@ export async function redactShop(shopDomain: string): Promise<"redacted" | "inst
     await tx.processedWebhook.deleteMany({ where: { shop: shopDomain } });
     return "redacted" as const;
   });
-  if (outcome === "redacted") eraseRedactedFromDisk();
+  if (outcome === "redacted") await eraseRedactedFromDisk();
   return outcome;
 }

@@ -1,3 +1,4 @@
+import { sqliteGate } from "../db/sqlite-gate";
 import { sqlDatabase } from "../db/sql.server";
 import { logger } from "../logger.server";
 
@@ -8,10 +9,11 @@ import { logger } from "../logger.server";
  * and truncating it leaves no copy on disk. PostgreSQL reuses dead tuples
  * through autovacuum; nothing to do here.
  */
-export function eraseRedactedFromDisk(): void {
+export async function eraseRedactedFromDisk(): Promise<void> {
   const { sqlite } = sqlDatabase();
   if (!sqlite) return;
-  const [result] = sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number; log: number; checkpointed: number }[];
+  // Through the gate: a checkpoint waits for this process's other connections otherwise.
+  const [result] = await sqliteGate.run(async () => sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number; log: number; checkpointed: number }[]);
   // A reader holding an old snapshot blocks the truncation; the next redaction or SQLite's own checkpoint finishes it.
   if (result?.busy) logger.warn({ ...result }, "WAL not truncated after a redaction: a reader was active");
 }
