@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env.server";
 
 const valid = {

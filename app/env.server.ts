@@ -117,7 +117,7 @@ export class ConfigError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = result.error.issues[0];
   const variable = issue.path.join(".") || "environment";
   throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}`);
 }

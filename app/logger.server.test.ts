@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.server";
 
 function capture() {

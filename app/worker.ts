@@ -23,9 +23,9 @@ function concurrencyFrom(argv: string[]): number | undefined {
 }
 
 const queue = createWorkQueue({ concurrency: concurrencyFrom(process.argv.slice(2)) });
-await queue.start();
-const health = await startWorkerHealth();
 
+// Handlers first: a SIGTERM that lands while the queue is still connecting
+// must stop the worker cleanly too, not kill it mid-start.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -35,9 +35,13 @@ async function shutdown(signal: string) {
     logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, "worker did not stop in time; exiting, its leases will run out");
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  await health.close();
+  const health = await started.catch(() => null);
+  await health?.close();
   await queue.stop();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+const started = queue.start().then(() => startWorkerHealth());
+await started;

@@ -78,7 +78,7 @@ const TOKEN_POOL = shopCount * 20;
 let tokens: string[] = [];
 // Shopify's tokens live five minutes, and the app refuses longer ones: minted just before each server is measured.
 const mintTokens = async () => {
-  tokens = await Promise.all(Array.from({ length: TOKEN_POOL }, (_, c) => checkoutSessionToken(app, shops[c % shopCount]!, { expiresIn: 300 })));
+  tokens = await Promise.all(Array.from({ length: TOKEN_POOL }, (_, c) => checkoutSessionToken(app, shops[c % shopCount], { expiresIn: 300 })));
 };
 const target: Omit<Target, "origin"> = {
   path: "/api/capture",
@@ -127,5 +127,5 @@ process.stdout.write(table(
     r.load,
   ]),
 ));
-process.stdout.write(`\n\nratio (Cart Relay capacity / bare ceiling): ${(capture!.capacity.rps / bare!.capacity.rps).toFixed(3)}\n`);
+process.stdout.write(`\n\nratio (Cart Relay capacity / bare ceiling): ${(capture.capacity.rps / bare.capacity.rps).toFixed(3)}\n`);
 process.stdout.write(`load generator, servers and database share the same ${(await import("node:os")).cpus().length} CPUs; ${seconds} s per phase\n`);

@@ -98,8 +98,8 @@ try {
   process.stdout.write(table(
     ["healthy shop", "latency p50", "latency p99", "max", "load after"],
     [
-      ["alone", ms(percentile(alone, 50)), ms(percentile(alone, 99)), ms(alone[alone.length - 1]!), loadAlone],
-      [`beside ${values.hanging} hanging endpoints (${hanging} requests hanging)`, ms(percentile(beside, 50)), ms(percentile(beside, 99)), ms(beside[beside.length - 1]!), loadBeside],
+      ["alone", ms(percentile(alone, 50)), ms(percentile(alone, 99)), ms(alone[alone.length - 1]), loadAlone],
+      [`beside ${values.hanging} hanging endpoints (${hanging} requests hanging)`, ms(percentile(beside, 50)), ms(percentile(beside, 99)), ms(beside[beside.length - 1]), loadBeside],
       ["ratio beside / alone", (percentile(beside, 50) / percentile(alone, 50)).toFixed(2), (percentile(beside, 99) / percentile(alone, 99)).toFixed(2), "", ""],
     ],
   ));

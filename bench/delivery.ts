@@ -51,7 +51,7 @@ interface ModeResult {
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux; 100 ticks a second). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -92,7 +92,7 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
           select: { eventId: true, firstSuccessAt: true, attempts: { where: { number: 1 }, select: { startedAt: true } } },
         })));
       }
-      return rows.map((row) => ({ late: row.attempts[0]!.startedAt.getTime() - due.get(row.eventId)!, succeededAt: row.firstSuccessAt!.getTime() }));
+      return rows.map((row) => ({ late: row.attempts[0].startedAt.getTime() - due.get(row.eventId)!, succeededAt: row.firstSuccessAt!.getTime() }));
     }
 
     // Burst: every delivery due at the same moment.
@@ -122,7 +122,7 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
         events: burstEvents, seconds: burstSeconds, perSecond: burstEvents / burstSeconds,
         p50: percentile(burstLate, 50), p99: percentile(burstLate, 99), cpuUsPerEvent: (cpuUsed * 1e6) / burstEvents,
       },
-      paced: { events: pacedEvents, rate, p50: percentile(paced, 50), p99: percentile(paced, 99), max: paced[paced.length - 1]! },
+      paced: { events: pacedEvents, rate, p50: percentile(paced, 50), p99: percentile(paced, 99), max: paced[paced.length - 1] },
       sampleBody: sample.body,
       load: loadNow(),
     };
@@ -170,8 +170,8 @@ const receiverUrl = `http://127.0.0.1:${port}/hooks/cart-relay`;
 await until("the receiver", async () => (await fetch(receiverUrl).catch(() => null))?.ok === true, 10_000);
 const results: ModeResult[] = [];
 try {
-  for (const mode of values.modes!.split(",")) {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events!, "--paced", values.paced!], {
+  for (const mode of values.modes.split(",")) {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events, "--paced", values.paced], {
       cwd: ROOT, stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

@@ -221,7 +221,7 @@ async function runDatabase(kind: string, sizes: number[], dueCount: number, swee
         if (result.sent !== dueCount) throw new Error(`${which} sweep sent ${result.sent} of ${dueCount} (${JSON.stringify(result)})`);
       }
       times.sort((a, b) => a - b);
-      return { median: percentile(times, 50), max: times[times.length - 1]!, cpuPerDueUs: cpu / (sweeps * dueCount) };
+      return { median: percentile(times, 50), max: times[times.length - 1], cpuPerDueUs: cpu / (sweeps * dueCount) };
     }
 
     // Warm-up: the first queries compile and the JIT settles; not measured.
@@ -255,7 +255,7 @@ async function runDatabase(kind: string, sizes: number[], dueCount: number, swee
   }
 }
 
-const sizes = values.sizes!.split(",").map(Number);
+const sizes = values.sizes.split(",").map(Number);
 if (values.run) {
   const results = await runDatabase(values.run, sizes, Number(values.due), Number(values.sweeps), Number(values.cohort));
   process.stdout.write(`RESULT ${JSON.stringify(results)}\n`);
@@ -263,8 +263,8 @@ if (values.run) {
 }
 
 process.stdout.write(`# Detector benchmark\n${machine()}\n\n`);
-for (const database of values.databases!.split(",")) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "detector.ts"), "--run", database, "--sizes", values.sizes!, "--due", values.due!, "--sweeps", values.sweeps!, "--cohort", values.cohort!], {
+for (const database of values.databases.split(",")) {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "detector.ts"), "--run", database, "--sizes", values.sizes, "--due", values.due, "--sweeps", values.sweeps, "--cohort", values.cohort], {
     cwd: ROOT, stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -273,7 +273,7 @@ for (const database of values.databases!.split(",")) {
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
   if (code !== 0 || !line) throw new Error(`${database} run failed (${code}):\n${out}`);
   const results = JSON.parse(line.slice("RESULT ".length)) as SizeResult[];
-  const base = results[0]!;
+  const base = results[0];
   const size = (r: SizeResult) => (r.open === 0 ? "0 (baseline)" : r.open.toLocaleString("en"));
   process.stdout.write(`\n## ${database}: detector\n\n${table(
     ["stored checkouts (not due)", `sweep of ${values.due} due: median`, "per due checkout", "vs baseline", "CPU per event", "one at a time: per due", "CPU per event", "set-based vs one at a time (time, CPU)", "bulk fill (s)", "load after"],

@@ -20,9 +20,9 @@ export async function benchDatabases(mode: string, cleanups: (() => Promise<void
   }
   const servers: ThrowawayServer[] = [await startPostgres(), await startRedis()];
   cleanups.push(() => Promise.all(servers.map((server) => server.stop())).then(() => {}));
-  const databaseUrl = await createDatabase(servers[0]!.url, "cart_relay_bench");
+  const databaseUrl = await createDatabase(servers[0].url, "cart_relay_bench");
   await applyPostgresMigrations(databaseUrl);
-  return { databaseUrl, redisUrl: servers[1]!.url };
+  return { databaseUrl, redisUrl: servers[1].url };
 }
 
 export async function benchShop(prisma: PrismaClient, receiverUrl: string): Promise<string> {

@@ -68,8 +68,8 @@ const receiver = startChild([path.join(ROOT, "bench", "receiver.mjs")], { ...pro
 const receiverUrl = `http://127.0.0.1:${port}/hooks/cart-relay`;
 await until("the receiver", async () => (await fetch(receiverUrl).catch(() => null))?.ok === true, 10_000);
 try {
-  for (const mode of values.modes!.split(",")) {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "worker-memory.ts"), "--run", mode, "--receiver", receiverUrl, "--rounds", values.rounds!, "--events", values.events!], {
+  for (const mode of values.modes.split(",")) {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "worker-memory.ts"), "--run", mode, "--receiver", receiverUrl, "--rounds", values.rounds, "--events", values.events], {
       cwd: ROOT, stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -78,13 +78,13 @@ try {
     const line = out.split("\n").find((l) => l.startsWith("RESULT "));
     if (code !== 0 || !line) throw new Error(`${mode} run failed (${code}):\n${out}`);
     const samples = JSON.parse(line.slice("RESULT ".length)) as Sample[];
-    const idle = samples[0]!.rssMiB;
+    const idle = samples[0].rssMiB;
     process.stdout.write(`\n## ${mode}\n\n${table(
       ["events delivered", "worker RSS (MiB)", "vs idle baseline", "elapsed (s)", "load"],
       samples.map((s) => [s.events === 0 ? "0 (idle baseline)" : s.events.toLocaleString("en"), s.rssMiB.toFixed(1), `${s.rssMiB - idle >= 0 ? "+" : ""}${(s.rssMiB - idle).toFixed(1)}`, s.seconds.toFixed(0), s.load]),
     )}\n`);
-    const half = samples[Math.floor(samples.length / 2)]!;
-    const last = samples[samples.length - 1]!;
+    const half = samples[Math.floor(samples.length / 2)];
+    const last = samples[samples.length - 1];
     process.stdout.write(`\nsecond half of the run: ${(((last.rssMiB - half.rssMiB) * 1024) / ((last.events - half.events) / 1000)).toFixed(1)} KiB per 1,000 events\n`);
   }
 } finally {

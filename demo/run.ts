@@ -159,7 +159,7 @@ export function claimDatabase(file: string): () => void {
 }
 
 function prepareDatabase(env: Record<string, string>, root: string) {
-  const file = env.DATABASE_URL!.slice("file:".length);
+  const file = env.DATABASE_URL.slice("file:".length);
   for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
   execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
     cwd: root,
@@ -209,7 +209,7 @@ async function buildApp(root: string, print: (line: string) => void) {
       await execFileAsync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_ENV: "production" }, maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {
       const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-      throw new Error(`the build failed (${path.basename(args[0]!)} ${args[1]}):\n${stdout}${stderr}`);
+      throw new Error(`the build failed (${path.basename(args[0])} ${args[1]}):\n${stdout}${stderr}`);
     }
   }
   print(`  built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -289,7 +289,7 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
   print(`  BSP: ${url}${inbox ? ` (built-in inbox, failing ${Math.round(options.failureRate * 100)} % of requests on purpose)` : ""}`);
   const server = await startServer(env, root, serverUrl);
   door.connect(serverUrl);
-  const store = new StoreSimulator(serverUrl, { apiKey: env.SHOPIFY_API_KEY!, apiSecret: env.SHOPIFY_API_SECRET! }, shopDomain, shop.pixelKey);
+  const store = new StoreSimulator(serverUrl, { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }, shopDomain, shop.pixelKey);
   const stop = async () => {
     server.kill("SIGTERM");
     await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once("exit", resolve)));
@@ -338,7 +338,7 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
     const sessionExpiresAt = new Date(Date.now() + ADMIN_SESSION_SECONDS * 1000);
     let dashboardUrl: string | null = null;
     if (!options.exit) {
-      const token = await adminSessionToken({ apiKey: env.SHOPIFY_API_KEY!, apiSecret: env.SHOPIFY_API_SECRET! }, shopDomain, { expiresIn: ADMIN_SESSION_SECONDS });
+      const token = await adminSessionToken({ apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }, shopDomain, { expiresIn: ADMIN_SESSION_SECONDS });
       dashboardUrl = `${door.url}/app?embedded=1&shop=${shopDomain}&host=${adminHost(shopDomain)}&id_token=${token}`;
       const until = sessionExpiresAt.toTimeString().slice(0, 5);
       print(

@@ -43,19 +43,19 @@ const CHANNELS: Channel[] = ["extension", "extension", "webhooks", "extension", 
 
 export function planBuyers(count: number, random: () => number): Buyer[] {
   return Array.from({ length: count }, (_, i) => {
-    const [firstName, lastName] = NAMES[i % NAMES.length]!;
-    const outcome = OUTCOMES[i % OUTCOMES.length]!;
-    const channel = outcome === "zip-only" || outcome === "phone-only" ? "extension" : CHANNELS[i % CHANNELS.length]!;
+    const [firstName, lastName] = NAMES[i % NAMES.length];
+    const outcome = OUTCOMES[i % OUTCOMES.length];
+    const channel = outcome === "zip-only" || outcome === "phone-only" ? "extension" : CHANNELS[i % CHANNELS.length];
     const picks = CATALOG.filter(() => random() < 0.5);
-    const lines = (picks.length > 0 ? picks : [CATALOG[i % CATALOG.length]!]).map((item) => ({ ...item, quantity: 1 + Math.floor(random() * 2) }));
+    const lines = (picks.length > 0 ? picks : [CATALOG[i % CATALOG.length]]).map((item) => ({ ...item, quantity: 1 + Math.floor(random() * 2) }));
     const phone = `+91 9${String(800000000 + i * 7919).slice(0, 9)}`;
     return {
       token: `demo-${randomUUID().slice(0, 8)}-${i}`,
       channel,
       outcome,
-      firstName: firstName!,
-      lastName: lastName!,
-      email: outcome === "phone-only" || outcome === "zip-only" ? null : `${firstName!.toLowerCase()}.${i}@example.in`,
+      firstName: firstName,
+      lastName: lastName,
+      email: outcome === "phone-only" || outcome === "zip-only" ? null : `${firstName.toLowerCase()}.${i}@example.in`,
       phone: outcome === "zip-only" ? null : phone,
       whatsappOptIn: channel === "extension" ? random() < 0.6 : null,
       lines,

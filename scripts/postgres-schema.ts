@@ -119,7 +119,7 @@ async function generate(adminUrl: string, { regenerateNewest = false } = {}): Pr
   write(POSTGRES_SQL, schemaSql);
   if (target) {
     const index = sqliteNames.indexOf(target);
-    const previous = index > 0 ? readFileSync(snapshotFile(sqliteNames[index - 1]!), "utf8") : null;
+    const previous = index > 0 ? readFileSync(snapshotFile(sqliteNames[index - 1]), "utf8") : null;
     const step = previous === null ? schemaSql : sqlBetween(previous, POSTGRES_SCHEMA, adminUrl);
     write(postgresMigrationFile(target), migrationHeader(target, sqliteMigrationSql(target)) + (step.trim() === "" ? NO_CHANGES : step));
     write(snapshotFile(target), derived);

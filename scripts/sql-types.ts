@@ -33,15 +33,15 @@ function neutralTypes(source: string, tables: string): string {
   const modelTypes = new Map<string, Map<string, string>>();
   for (const [, model, body] of source.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)) {
     const fields = new Map<string, string>();
-    for (const [, field, type] of body!.matchAll(/^\s+(\w+)\s+(DateTime|Boolean|Decimal)\??(\s|$)/gm)) fields.set(field!, DIALECT_NEUTRAL[type!]!);
-    modelTypes.set(model!, fields);
+    for (const [, field, type] of body.matchAll(/^\s+(\w+)\s+(DateTime|Boolean|Decimal)\??(\s|$)/gm)) fields.set(field, DIALECT_NEUTRAL[type]);
+    modelTypes.set(model, fields);
   }
   let model = "";
   const lines = tables.split("\n").map((line) => {
     const start = /^export type (\w+) = \{$/.exec(line);
     if (start) model = start[1]!;
     const column = /^(\s+)(\w+): (Generated<)?(string|number)(>)?( \| null)?;$/.exec(line);
-    const neutral = column && modelTypes.get(model)?.get(column[2]!);
+    const neutral = column && modelTypes.get(model)?.get(column[2]);
     if (!column || !neutral) return line;
     const [, indent, name, generated, , , nullable] = column;
     return `${indent}${name}: ${generated ? `Generated<${neutral}>` : neutral}${nullable ?? ""};`;

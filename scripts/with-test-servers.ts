@@ -28,7 +28,7 @@ try {
   const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   servers.push(postgres, redis);
   process.stdout.write(`--- PostgreSQL on ${postgres.url}, Redis on ${redis.url}\n`);
-  const child = spawn(command[0]!, command.slice(1), {
+  const child = spawn(command[0], command.slice(1), {
     stdio: "inherit",
     env: { ...process.env, CART_RELAY_TEST_POSTGRES_URL: postgres.url, CART_RELAY_TEST_REDIS_URL: redis.url },
   });

@@ -136,9 +136,9 @@ describe("one delivery", () => {
     await runWorker(new TestClock(new Date()));
     const sent = receiver.received.slice(before);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.headers).toMatchObject({ "x-idempotency-key": delivery.eventId, "x-webhook-attempt": "2" });
-    expect(sent[0]!.body).toBe(delivery.body);
-    expect(sent[0]!.signatureValid).toBe(true);
+    expect(sent[0].headers).toMatchObject({ "x-idempotency-key": delivery.eventId, "x-webhook-attempt": "2" });
+    expect(sent[0].body).toBe(delivery.body);
+    expect(sent[0].signatureValid).toBe(true);
     expect(await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id }, include: { attempts: { orderBy: { number: "asc" } } } })).toMatchObject({
       status: "succeeded",
       attemptCount: 2,

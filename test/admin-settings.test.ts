@@ -151,10 +151,10 @@ describe("pixel activation", () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ ok: true, pixel: { action: "created", webPixelId: "gid://shopify/WebPixel/777" } });
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.query).toContain("webPixelCreate");
-    expect(JSON.parse(calls[0]!.variables!.webPixel.settings)).toEqual({ pixelKey: shop.pixelKey, ingestUrl: "https://cart-relay.test/api/pixel" });
+    expect(calls[0].query).toContain("webPixelCreate");
+    expect(JSON.parse(calls[0].variables!.webPixel.settings)).toEqual({ pixelKey: shop.pixelKey, ingestUrl: "https://cart-relay.test/api/pixel" });
     const session = await sessionStorage.loadSession(`offline_${SHOP}`);
-    expect(calls[0]!.token).toBe(session!.accessToken);
+    expect(calls[0].token).toBe(session!.accessToken);
     expect(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({ webPixelId: "gid://shopify/WebPixel/777" });
     const page = await read(await callRoute(loader, { request: await adminRequest(SHOP, "/app/settings") }));
     expect(page.body.pixel).toEqual({ active: true, webPixelId: "gid://shopify/WebPixel/777" });
@@ -180,6 +180,6 @@ describe("pixel activation", () => {
     expect(body).toMatchObject({ ok: true });
     const after = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
     expect(after.pixelKey).not.toBe(before.pixelKey);
-    expect(JSON.parse(calls[0]!.variables!.webPixel.settings).pixelKey).toBe(after.pixelKey);
+    expect(JSON.parse(calls[0].variables!.webPixel.settings).pixelKey).toBe(after.pixelKey);
   });
 });

@@ -35,8 +35,8 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), LOG_LEVEL: "info", CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (chunk) => (log += chunk));
-  child.stderr!.on("data", (chunk) => (log += chunk));
+  child.stdout.on("data", (chunk) => (log += chunk));
+  child.stderr.on("data", (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, () => log);
   return {

@@ -127,7 +127,7 @@ describe("POST /api/capture", () => {
       headers: { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36" },
       body: chunks,
       duplex: "half",
-    } as RequestInit);
+    });
     expect((await post(streamed)).status).toBe(413);
     expect(await snapshot()).toEqual(before);
   });
@@ -169,8 +169,8 @@ describe("POST /api/capture", () => {
     const rejected = responses.filter((r) => r.status === 429);
     expect(accepted.length + rejected.length).toBe(200);
     expect(rejected.length).toBeGreaterThanOrEqual(50);
-    expect(rejected[0]!.body.error).toBe("too many captures for this shop; retry later");
-    expect(Number(rejected[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(rejected[0].body.error).toBe("too many captures for this shop; retry later");
+    expect(Number(rejected[0].headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await prisma.checkout.count({ where: { shop: { domain: shop } } })).toBe(accepted.length);
     // Another shop is unaffected.
     expect((await post(await captureRequest(OTHER_SHOP, { checkoutToken: "unaffected" }))).status).toBe(200);
@@ -182,7 +182,7 @@ describe("POST /api/capture", () => {
     const requests = await Promise.all(Array.from({ length: 60 }, (_, i) => captureRequest(shop, { checkoutToken: "busy", shippingAddress: { zip: String(i) } }, { token: busy })));
     const rejected = (await Promise.all(requests.map(post))).filter((r) => r.status === 429);
     expect(rejected.length).toBeGreaterThanOrEqual(25);
-    expect(rejected[0]!.body.error).toBe("too many captures from this checkout; retry later");
+    expect(rejected[0].body.error).toBe("too many captures from this checkout; retry later");
     expect((await post(await captureRequest(shop, { checkoutToken: "calm", email: "calm@example.com" }))).status).toBe(200);
   });
 

@@ -73,8 +73,8 @@ describe("group commit", () => {
       // few transactions: every transaction holding the poison fails whole.
       const failed = answers.filter((a) => a.status === 500);
       expect(failed.length).toBeGreaterThanOrEqual(1);
-      expect(answers[3]!.status).toBe(500);
-      expect(failed[0]!.body).toEqual({ error: "internal error" });
+      expect(answers[3].status).toBe(500);
+      expect(failed[0].body).toEqual({ error: "internal error" });
       const stored = await prisma.checkout.findMany({ where: { token: { startsWith: "innocent-" } } });
       expect(stored.length).toBe(answers.filter((a) => a.status === 200).length);
       expect(stored.length + failed.length).toBe(8);
@@ -222,7 +222,7 @@ describe("budgets per client", () => {
     );
     const refused = flood.filter((a) => a.status === 429);
     expect(refused.length).toBeGreaterThanOrEqual(25);
-    expect(refused[0]!.body.error).toBe("too many pixel events from this client; retry later");
+    expect(refused[0].body.error).toBe("too many pixel events from this client; retry later");
     const real = await Promise.all(Array.from({ length: 12 }, (_, i) => rawPost(`${server.url}/api/pixel`, body(`real-${i}`), { localAddress: "127.0.0.3" })));
     expect(real.map((a) => a.status)).toEqual(Array(12).fill(200));
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import prisma from "../app/db.server";
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from "kysely";
+import prisma from "../app/db.server";
 import { closeSqlDatabase, sqlDatabase } from "../app/db/sql.server";
 import type { DB } from "../app/db/tables";
 import { dashboardAggregates, loadDashboard } from "../app/metrics/dashboard.server";
@@ -43,7 +43,7 @@ describe("dashboard in SQL", () => {
     const endpoints = [await storedEndpoint(shop, "One"), await storedEndpoint(shop, "Two")];
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pick = <T,>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
+    const pick = <T,>(values: readonly T[]) => values[Math.floor(random() * values.length)];
     const base = Date.parse("2026-03-05T00:00:00Z");
     const statuses = ["open", "abandoned", "recovered", "converted"] as const;
     for (let i = 0; i < 160; i++) {
@@ -96,7 +96,7 @@ describe("dashboard in SQL", () => {
         expect(fromSql).toEqual(await fromRows(shop, range, endpointId));
       }
     }
-    expect((await loadDashboard(shop, ranges[0]!, null)).checkouts.captured).toBeGreaterThan(100);
+    expect((await loadDashboard(shop, ranges[0], null)).checkouts.captured).toBeGreaterThan(100);
   }, 60_000);
 
   it("reads the range's checkouts by (shopId, createdAt) and their deliveries by key, never a shop's or endpoint's whole history", async () => {

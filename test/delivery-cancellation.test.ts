@@ -2,8 +2,8 @@
 // receiver holds the response, the cancellation happens, the receiver then
 // fails the attempt (which would be retried), and the delivery must stay
 // cancelled: no retry, and no second body under the event's idempotency key.
-import { afterEach, describe, expect, it } from "vitest";
 import type { ServerResponse } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled";
 import { action as customersRedact } from "../app/routes/webhooks.customers.redact";

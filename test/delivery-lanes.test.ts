@@ -2,15 +2,15 @@
 // delivery, the in-flight caps hold, and a tarpit endpoint (accepts
 // connections, never answers) of one shop holds only its own slots while
 // another shop's deliveries go out.
-import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
 import { createEndpoint } from "../app/models/endpoint.server";
 import { claimDueBatch, releaseClaims } from "../app/delivery/worker.server";
 import { createDeliveryLanes } from "../app/delivery/lanes.server";
-import { startBspReceiver, type BspReceiver } from "./bsp-receiver";
+import { startBspReceiver } from "./bsp-receiver";
 import { captureCheckout, shopRow } from "./pipeline";
 import { seedEvents, waitFor } from "./scale/harness";
 
@@ -76,7 +76,7 @@ describe("batched claims", () => {
     const receiver = await startBspReceiver();
     cleanups.push(() => receiver.close());
     const { shop, endpoints } = await shopWithEndpoints("claim-race.myshopify.com", [receiver.url]);
-    await seedEvents(shop, endpoints[0]!.id, 120, new Date(Date.now() - 1000));
+    await seedEvents(shop, endpoints[0].id, 120, new Date(Date.now() - 1000));
     const claims = await Promise.all(
       ["w1", "w2", "w3", "w4"].map(async (workerId) => {
         const mine: string[] = [];
@@ -91,10 +91,10 @@ describe("batched claims", () => {
     expect(all).toHaveLength(120);
     expect(new Set(all).size).toBe(120);
     for (const [i, workerId] of ["w1", "w2", "w3", "w4"].entries()) {
-      expect(await prisma.delivery.count({ where: { id: { in: claims[i]! }, lockedBy: workerId, status: "in_flight" } })).toBe(claims[i]!.length);
+      expect(await prisma.delivery.count({ where: { id: { in: claims[i] }, lockedBy: workerId, status: "in_flight" } })).toBe(claims[i].length);
     }
-    await Promise.all(["w1", "w2", "w3", "w4"].map((workerId, i) => releaseClaims(workerId, claims[i]!)));
-    expect(await statusOf([endpoints[0]!.id])).toEqual({ pending: 120 });
+    await Promise.all(["w1", "w2", "w3", "w4"].map((workerId, i) => releaseClaims(workerId, claims[i])));
+    expect(await statusOf([endpoints[0].id])).toEqual({ pending: 120 });
   });
 
   it("keeps each endpoint and shop under its cap of attempts in flight, counting those already out", async () => {
@@ -123,13 +123,13 @@ describe("fair lanes", () => {
     const slowIds = slow.endpoints.map((e) => e.id);
     // The tarpit's deliveries come due first, so a first-come queue would give them every slot.
     for (const id of slowIds) await seedEvents(slow.shop, id, 10, new Date(Date.now() - 60_000));
-    await seedEvents(fine.shop, fine.endpoints[0]!.id, 30, new Date(Date.now() - 1000));
+    await seedEvents(fine.shop, fine.endpoints[0].id, 30, new Date(Date.now() - 1000));
 
     const lanes = createDeliveryLanes({ workerId: "fair", concurrency: 8, endpointCap: 2, shopCap: 4, pollIntervalMs: 20, timeoutMs: 120_000 });
     lanes.start();
     cleanups.push(() => lanes.stop());
     await waitFor("the healthy shop's deliveries", async () => {
-      const counts = await statusOf([fine.endpoints[0]!.id]);
+      const counts = await statusOf([fine.endpoints[0].id]);
       return counts.succeeded === 30 || JSON.stringify(counts);
     }, 15_000, 20);
 

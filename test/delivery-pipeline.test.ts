@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import prisma from "../app/db.server";
 import { action as checkoutsUpdate } from "../app/routes/webhooks.checkouts.update";
@@ -52,8 +52,8 @@ describe("the pipe, from capture to a BSP on loopback", () => {
     expect(receiver.received).toHaveLength(1);
     const [delivery] = receiver.received;
     const event = await prisma.event.findFirstOrThrow({ where: { checkoutId: checkout.id, topic: "abandonedCheckout" } });
-    expect(delivery!.signatureValid).toBe(true);
-    expect(delivery!.headers).toMatchObject({
+    expect(delivery.signatureValid).toBe(true);
+    expect(delivery.headers).toMatchObject({
       "content-type": "application/json",
       "x-store-url": shop,
       "x-webhook-topic": "abandonedCheckout",
@@ -61,15 +61,15 @@ describe("the pipe, from capture to a BSP on loopback", () => {
       "x-webhook-attempt": "1",
       "x-idempotency-key": event.id,
     });
-    expect(delivery!.headers["user-agent"]).toMatch(/^CartRelay\/\d+\.\d+\.\d+$/);
-    expect(delivery!.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Number(delivery!.headers["x-webhook-timestamp"])).toBe(clock.current.getTime());
-    new Webhook(secret).verify(delivery!.body, {
-      "webhook-id": String(delivery!.headers["webhook-id"]),
-      "webhook-timestamp": String(delivery!.headers["webhook-timestamp"]),
-      "webhook-signature": String(delivery!.headers["webhook-signature"]),
+    expect(delivery.headers["user-agent"]).toMatch(/^CartRelay\/\d+\.\d+\.\d+$/);
+    expect(delivery.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Number(delivery.headers["x-webhook-timestamp"])).toBe(clock.current.getTime());
+    new Webhook(secret).verify(delivery.body, {
+      "webhook-id": String(delivery.headers["webhook-id"]),
+      "webhook-timestamp": String(delivery.headers["webhook-timestamp"]),
+      "webhook-signature": String(delivery.headers["webhook-signature"]),
     });
-    expect(delivery!.json).toMatchObject({
+    expect(delivery.json).toMatchObject({
       eventId: event.id,
       topic: "abandonedCheckout",
       cartId: checkout.id,
@@ -80,10 +80,10 @@ describe("the pipe, from capture to a BSP on loopback", () => {
       checkoutToken: checkout.token,
       marketingConsent: { whatsapp: true },
     });
-    expect(delivery!.json.abandonedCheckoutUrl).toContain("https://www.checkout-shop.example/81234/checkouts/ac/");
+    expect(delivery.json.abandonedCheckoutUrl).toContain("https://www.checkout-shop.example/81234/checkouts/ac/");
 
     const stored = await deliveryOf(endpointId);
-    expect(stored).toMatchObject({ status: "succeeded", attemptCount: 1, body: delivery!.body });
+    expect(stored).toMatchObject({ status: "succeeded", attemptCount: 1, body: delivery.body });
     expect(stored.attempts[0]).toMatchObject({ number: 1, statusCode: 200, errorKind: null });
     expect(await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ status: "abandoned" });
 
@@ -94,13 +94,13 @@ describe("the pipe, from capture to a BSP on loopback", () => {
     });
     await runWorker(clock);
     expect(receiver.received).toHaveLength(2);
-    expect(receiver.received[1]!.json).toMatchObject({
+    expect(receiver.received[1].json).toMatchObject({
       topic: "checkoutRecovered",
       cartId: checkout.id,
       order: { id: "820982911946154500", name: "#1001", currency: "INR" },
       recovery: { matchType: "checkout_token", delayMinutes: 30 },
     });
-    expect(receiver.received[1]!.signatureValid).toBe(true);
+    expect(receiver.received[1].signatureValid).toBe(true);
   });
 
   it("retries 500s and timeouts on the 2, 10, 30 minute schedule with the same idempotency key and body, then gives up", async () => {
@@ -189,7 +189,7 @@ describe("the pipe, from capture to a BSP on loopback", () => {
     clock.set(held.nextAttemptAt!);
     await runWorker(clock);
     expect(receiver.received).toHaveLength(1);
-    expect(receiver.received[0]!.headers["x-webhook-attempt"]).toBe("1");
+    expect(receiver.received[0].headers["x-webhook-attempt"]).toBe("1");
   });
 
   it("cancels pending retries once the checkout converts", async () => {
@@ -273,7 +273,7 @@ describe("the pipe, from capture to a BSP on loopback", () => {
     expect(recovered).toMatchObject({ status: "succeeded" });
     expect(recovered.attempts.map((a) => a.errorKind)).toEqual(["interrupted", null]);
     expect(receiver.received).toHaveLength(2);
-    expect(receiver.received[0]!.headers["x-idempotency-key"]).toBe(receiver.received[1]!.headers["x-idempotency-key"]);
-    expect(receiver.received[0]!.body).toBe(receiver.received[1]!.body);
+    expect(receiver.received[0].headers["x-idempotency-key"]).toBe(receiver.received[1].headers["x-idempotency-key"]);
+    expect(receiver.received[0].body).toBe(receiver.received[1].body);
   });
 });

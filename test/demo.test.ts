@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, writeFileSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { chromium, type Browser } from "playwright-core";
 import { freePort } from "./app-server";
@@ -22,8 +22,8 @@ function demoEnv(): NodeJS.ProcessEnv {
 function startDemo(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", "tsx", "demo/run.ts", ...args], { env: demoEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
@@ -50,7 +50,7 @@ describe("npm run demo", () => {
         const line = demo.output().split("\n").find((l) => l.startsWith("{"));
         if (line) resolve(JSON.parse(line));
       });
-      demo.exited.then((code) => reject(new Error(`demo exited ${code}:\n${demo.output()}`)));
+      void demo.exited.then((code) => reject(new Error(`demo exited ${code}:\n${demo.output()}`)));
     });
   }, 120_000);
 
@@ -180,7 +180,7 @@ describe("npm run demo", () => {
 describe("npm run demo, before it starts anything", () => {
   it("accepts every example README gives (the options of each; the runs are the test above)", () => {
     const readme = readFileSync("README.md", "utf8");
-    const examples = [...readme.matchAll(/^npm run demo -- (.+)$/gm)].map((match) => match[1]!.replace(/"\$YOUR_SECRET"/, "S").split(/\s+/));
+    const examples = [...readme.matchAll(/^npm run demo -- (.+)$/gm)].map((match) => match[1].replace(/"\$YOUR_SECRET"/, "S").split(/\s+/));
     expect(examples.length).toBeGreaterThanOrEqual(4);
     for (const args of examples) {
       if (args.includes("--help")) {

@@ -303,12 +303,12 @@ describe("set-based detector", () => {
     );
     const [r2] = [...built.tokens.entries()].filter(([, token]) => token === "r2").map(([id]) => id);
     // An event for r2 that exists already: the pass's insert breaks the (checkoutId, topic) unique index.
-    await prisma.event.create({ data: { id: randomUUID(), shopId: built.shop.id, checkoutId: r2!, topic: "abandonedCheckout", payload: "{}", createdAt: ago(DAY * 3), expiresAt: NOW } });
+    await prisma.event.create({ data: { id: randomUUID(), shopId: built.shop.id, checkoutId: r2, topic: "abandonedCheckout", payload: "{}", createdAt: ago(DAY * 3), expiresAt: NOW } });
     const before = await checkoutsOf(built.shop.id);
     await expect(sweepAbandonedCheckouts(NOW)).rejects.toThrow();
     expect(await checkoutsOf(built.shop.id)).toEqual(before);
     expect(await prisma.delivery.count({ where: { shopId: built.shop.id } })).toBe(0);
-    await prisma.checkout.update({ where: { id: r2! }, data: { abandonDueAt: null } });
+    await prisma.checkout.update({ where: { id: r2 }, data: { abandonDueAt: null } });
     expect(await sweepAbandonedCheckouts(NOW)).toMatchObject({ due: 1, sent: 1 });
   });
 });
@@ -349,7 +349,7 @@ describe("detectors racing", () => {
       });
     const children = await Promise.all([run(), run()]);
     for (const child of children) expect(child, child.stderr).toMatchObject({ code: 0 });
-    expect(children[0]!.sent + children[1]!.sent).toBe(60);
+    expect(children[0].sent + children[1].sent).toBe(60);
     await expectOneEventEach(built.shop.id, 60);
   }, 60_000);
 });

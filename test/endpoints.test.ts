@@ -113,9 +113,9 @@ describe("endpoint model", () => {
     await setEndpointStatus(shop, endpoint.id, "paused");
     const { result, deliveryId } = await sendTestDelivery(shop, endpoint.id);
     expect(result).toMatchObject({ ok: true, statusCode: 200 });
-    expect(inbox.received[0]!.json).toMatchObject({ test: true, topic: "test", storeUrl: "ep-test.myshopify.com" });
-    expect(inbox.received[0]!.json.lineItems.length).toBeGreaterThan(0);
-    expect(inbox.received[0]!.signatureValid).toBe(true);
+    expect(inbox.received[0].json).toMatchObject({ test: true, topic: "test", storeUrl: "ep-test.myshopify.com" });
+    expect(inbox.received[0].json.lineItems.length).toBeGreaterThan(0);
+    expect(inbox.received[0].signatureValid).toBe(true);
 
     inbox.respondWith(500);
     const failed = await sendTestDelivery(shop, endpoint.id);
@@ -142,7 +142,7 @@ describe("endpoint model", () => {
       ["integrationStatus", "INTEGRATION_STATUS", "connected"],
       ["integrationStatus", "INTEGRATION_STATUS", "uninstalled"],
     ]);
-    expect(inbox.received[0]!.json.data).toMatchObject({ storeUrl: shop.domain, endpointId: endpoint.id, reason: null });
+    expect(inbox.received[0].json.data).toMatchObject({ storeUrl: shop.domain, endpointId: endpoint.id, reason: null });
   });
 });
 
@@ -172,10 +172,10 @@ describe("admin-triggered sends are bounded", () => {
     const clock = new TestClock(new Date());
 
     const burst = await Promise.allSettled(Array.from({ length: 20 }, () => sendTestDelivery(shop, endpoint.id, clock)));
-    const refused = burst.filter((outcome) => outcome.status === "rejected").map((outcome) => (outcome as PromiseRejectedResult).reason as Response);
+    const refused = burst.filter((outcome) => outcome.status === "rejected").map((outcome) => (outcome).reason as Response);
     expect(burst.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(ADMIN_SENDS_AT_ONCE);
     expect(refused.map((response) => response.status)).toEqual(Array(20 - ADMIN_SENDS_AT_ONCE).fill(429));
-    expect(await refused[0]!.json()).toEqual({
+    expect(await refused[0].json()).toEqual({
       ok: false, error: `Send test refused: ${ADMIN_SENDS_AT_ONCE} test sends or receiver checks of this shop are still running; wait for them to finish`,
     });
     expect(inbox.received).toHaveLength(ADMIN_SENDS_AT_ONCE);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { Checkout as PixelCheckout } from "@shopify/web-pixels-extension";
 import prisma from "../app/db.server";
 import { ensureShop, markUninstalled } from "../app/models/shop.server";
 import { action as capture } from "../app/routes/api.capture";
 import { action, loader } from "../app/routes/api.pixel";
 import { checkoutEvent } from "../extensions/checkout-pixel/src/fake-events";
 import { ingestBody, type SubscribedEvent } from "../extensions/checkout-pixel/src/ingest-body";
-import type { Checkout as PixelCheckout } from "@shopify/web-pixels-extension";
 import { checkoutOf, snapshot } from "./db";
 import { APP_URL, captureRequest } from "./shopify";
 import { rawPost, startPublicApiServer } from "./public-api-server";
@@ -31,7 +31,7 @@ function pixelRequest(body: unknown, options: PixelRequestOptions = {}): Request
     headers,
     body: options.stream ?? options.raw ?? JSON.stringify(body),
     ...(options.stream ? { duplex: "half" } : {}),
-  } as RequestInit);
+  });
 }
 
 async function post(request: Request) {
@@ -186,9 +186,9 @@ describe("POST /api/pixel", () => {
       const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => send(`cb-${i}`, "127.0.0.7")));
       const rejected = responses.filter((r) => r.status === 429);
       expect(rejected.length).toBeGreaterThanOrEqual(25);
-      expect(rejected[0]!.body.error).toBe("too many pixel events from this client; retry later");
-      expect(Number(rejected[0]!.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-      expect(rejected[0]!.headers["access-control-allow-origin"]).toBe("*");
+      expect(rejected[0].body.error).toBe("too many pixel events from this client; retry later");
+      expect(Number(rejected[0].headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect(rejected[0].headers["access-control-allow-origin"]).toBe("*");
       expect(await prisma.checkout.count({ where: { shop: { domain: shop.domain } } })).toBe(60 - rejected.length);
       // Another buyer of the same shop is unaffected.
       expect((await send("cb-other", "127.0.0.8")).status).toBe(200);
@@ -206,7 +206,7 @@ describe("POST /api/pixel", () => {
     );
     const rejected = responses.filter((r) => r.status === 429);
     expect(rejected.length).toBeGreaterThanOrEqual(50);
-    expect(rejected[0]!.body.error).toBe("too many pixel events for this shop; retry later");
+    expect(rejected[0].body.error).toBe("too many pixel events for this shop; retry later");
     expect(await prisma.checkout.count({ where: { shop: { domain: shop.domain } } })).toBe(200 - rejected.length);
     const other = await ensureShop("calm-shop.myshopify.com");
     expect((await post(pixelRequest(eventBody(other.pixelKey, "checkout_started", { token: "calm" })))).status).toBe(200);

@@ -21,7 +21,7 @@ describe("Shopify session tokens at rest", () => {
     expect(row.accessToken).toMatch(/^v1\./);
     expect(JSON.stringify(row)).not.toContain("shpat_0123456789abcdef");
     expect((await sessionStorage.loadSession(`offline_${shop}`))!.accessToken).toBe("shpat_0123456789abcdef");
-    expect((await sessionStorage.findSessionsByShop(shop))[0]!.accessToken).toBe("shpat_0123456789abcdef");
+    expect((await sessionStorage.findSessionsByShop(shop))[0].accessToken).toBe("shpat_0123456789abcdef");
   });
 });
 

@@ -107,7 +107,7 @@ describe("sendWebhook against a loopback receiver", () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: "PUT", url: "/ok", body: SECRET_BODY });
-    expect(received[0]!.headers).toMatchObject({ "x-webhook-signature": "c2lnbmF0dXJl", "x-idempotency-key": "evt_1" });
+    expect(received[0].headers).toMatchObject({ "x-webhook-signature": "c2lnbmF0dXJl", "x-idempotency-key": "evt_1" });
   });
 
   it.each([

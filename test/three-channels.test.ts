@@ -87,7 +87,7 @@ describe("one checkout through the extension, the pixel and Shopify's webhook", 
 
     const checkouts = await prisma.checkout.findMany({ where: { shop: { domain: SHOP } } });
     expect(checkouts).toHaveLength(1);
-    const checkout = checkouts[0]!;
+    const checkout = checkouts[0];
     expect(checkout).toMatchObject({
       token: TOKEN,
       status: "open",

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { deliveryHeaders } from "../app/delivery/headers";
 import { generateEndpointSecret } from "../app/delivery/endpoint-secret";
@@ -120,7 +120,7 @@ describe("BSP verification snippets", () => {
         eventId: "evt-stale", attempt: 1, requestId: "req-stale", timestampMs: staleAt,
         secrets: { current: newSecret, previous: oldSecret }, standardWebhooks: false,
       });
-      const staleSigned = { timestamp: stale["x-webhook-timestamp"]!, signature: stale["x-webhook-signature"]!, previous: stale["x-webhook-signature-previous"] };
+      const staleSigned = { timestamp: stale["x-webhook-timestamp"], signature: stale["x-webhook-signature"], previous: stale["x-webhook-signature-previous"] };
       expect(verdict(runtime, newSecret, staleSigned, body)).toBe("invalid");
     },
   );

@@ -52,9 +52,9 @@ describe("checkouts/create and checkouts/update", () => {
       sources: "extension,webhook",
       trustedSeen: true,
     });
-    expect(checkouts[0]!.utm).toEqual({ utm_source: "instagram", utm_campaign: "diwali" });
-    expect(checkouts[0]!.attributes).toEqual({ gift: "no" });
-    expect(checkouts[0]!.lines).toEqual([
+    expect(checkouts[0].utm).toEqual({ utm_source: "instagram", utm_campaign: "diwali" });
+    expect(checkouts[0].attributes).toEqual({ gift: "no" });
+    expect(checkouts[0].lines).toEqual([
       expect.objectContaining({ variantId: "45515259445425", sku: "JRD-BLK", quantity: 2, unitPrice: 500, linePrice: 800, originalLinePrice: 1000 }),
     ]);
   });
@@ -244,7 +244,7 @@ describe("webhook trust boundaries: the HMAC covers the body only", () => {
       if (value === null) merged.delete(name);
       else merged.set(name, value);
     }
-    return new Request(request.url, { method: "POST", headers: merged, body: request.body, duplex: "half" } as RequestInit);
+    return new Request(request.url, { method: "POST", headers: merged, body: request.body, duplex: "half" });
   }
 
   async function seedVictim() {

@@ -1,7 +1,7 @@
 import { Prisma, type Checkout, type Shop } from "@prisma/client";
+import type { Selectable } from "kysely";
 import { read } from "../db/codec";
 import type { DB } from "../db/tables";
-import type { Selectable } from "kysely";
 
 // Rows read through the SQL layer, in the shape Prisma's client returns them,
 // for the code that takes Prisma's types (the payload builder).

@@ -13,7 +13,7 @@ export function issueMessage(issue: Issue): string {
   const mismatch = TYPE_MISMATCH.exec(issue.message);
   if (!mismatch) return issue.message;
   if (mismatch[2] === "NaN" || (mismatch[1] === "number" && mismatch[2] === "string")) return "must be a number";
-  return `must be ${/^[aeiou]/.test(mismatch[1]!) ? "an" : "a"} ${mismatch[1]}`;
+  return `must be ${/^[aeiou]/.test(mismatch[1]) ? "an" : "a"} ${mismatch[1]}`;
 }
 
 export interface FieldOf {
@@ -46,5 +46,5 @@ export function fieldErrors(
 /** One line for a banner: every field's message. */
 export function summarize(errors: FieldErrors): string {
   const messages = Object.values(errors);
-  return messages.length === 1 ? messages[0]! : `${messages.length} fields need attention: ${messages.join("; ")}`;
+  return messages.length === 1 ? messages[0] : `${messages.length} fields need attention: ${messages.join("; ")}`;
 }

@@ -8,7 +8,7 @@
 // its write committed; a failing transaction fails every caller in it and
 // stores none of them. `version` is bumped on every write, so Prisma writers
 // that compare it never lose a capture's fields, nor a capture theirs.
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type pg from "pg";
 import { env, policyMinuteMs } from "../env.server";
 import { isPostgresUrl } from "../database-url";
@@ -158,11 +158,15 @@ function sameStored(stored: unknown, encoded: unknown): boolean {
 
 /** The columns of a stored checkout that its merged state changes. */
 function changedColumns(row: Row, columns: Record<string, unknown>): string[] {
-  return WRITTEN.filter((name) =>
-    DATES.has(name) && row[name] !== null && columns[name] !== null
-      ? read.date(row[name] as string).getTime() !== read.date(columns[name] as string).getTime()
-      : !sameStored(row[name], columns[name]),
-  );
+  return WRITTEN.filter((name) => {
+    const stored = row[name];
+    const written = columns[name];
+    if (stored === null || written === null) return !sameStored(stored, written);
+    if (DATES.has(name)) return read.date(stored as string).getTime() !== read.date(written as string).getTime();
+    // PostgreSQL reads numeric(65,30) back padded ("199.990000..."): compare amounts, not text.
+    if (MONEY.has(name)) return Number(stored) !== Number(written);
+    return !sameStored(stored, written);
+  });
 }
 
 /** Merges a batch's observations into drafts, one per checkout, in arrival order. */
@@ -226,7 +230,7 @@ function sqliteBackend(url: string): Backend {
       while (size < chunk.length) size *= 2;
       const params: string[] = [];
       for (let i = 0; i < size; i++) {
-        const key = chunk[Math.min(i, chunk.length - 1)]!;
+        const key = chunk[Math.min(i, chunk.length - 1)];
         params.push(key.shopId, key.token);
       }
       const values = Array.from({ length: size }, () => "(?, ?)").join(", ");

@@ -20,13 +20,13 @@ function errorOf(run: () => unknown): SecretBoxError {
 /** Replaces one dot-separated part of a sealed value. */
 function withPart(sealed: string, index: number, replace: (part: string) => string): string {
   const parts = sealed.split(".");
-  parts[index] = replace(parts[index]!);
+  parts[index] = replace(parts[index]);
   return parts.join(".");
 }
 
 function flipFirstByte(base64url: string): string {
   const bytes = Buffer.from(base64url, "base64url");
-  bytes[0] = bytes[0]! ^ 0x01;
+  bytes[0] = bytes[0] ^ 0x01;
   return bytes.toString("base64url");
 }
 
@@ -91,7 +91,7 @@ describe("sealSecret / openSecret", () => {
     const keyring: Keyring = { current: keyA, previous: [] };
     const tampered = withPart(sealSecret(SECRET, keyring), 3, (body) => {
       const bytes = Buffer.from(body, "base64url");
-      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x80;
+      bytes[bytes.length - 1] = bytes[bytes.length - 1] ^ 0x80;
       return bytes.toString("base64url");
     });
     expect(errorOf(() => openSecret(tampered, keyring)).kind).toBe("tampered");

@@ -29,7 +29,7 @@ export function takeAdminSend(shopId: string, what: string, now: Date): { releas
     throw refuse(`${what} refused: ${ADMIN_SENDS_AT_ONCE} test sends or receiver checks of this shop are still running; wait for them to finish`, 5);
   }
   if (times.length >= ADMIN_SENDS_PER_MINUTE) {
-    const wait = Math.max(1, Math.ceil((times[0]! + WINDOW_MS - at) / 1000));
+    const wait = Math.max(1, Math.ceil((times[0] + WINDOW_MS - at) / 1000));
     throw refuse(`${what} refused: at most ${ADMIN_SENDS_PER_MINUTE} test sends and receiver checks a minute per shop; try again in ${wait} s`, wait);
   }
   times.push(at);

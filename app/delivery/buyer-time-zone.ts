@@ -210,7 +210,7 @@ export function provinceTimeZone(countryCode: string, provinceCode: string | nul
  */
 export function countryTimeZone(countryCode: string, shopTimeZone?: string | null): string | null {
   const zones = countryTimeZones(countryCode);
-  if (zones.length === 1) return zones[0]!;
+  if (zones.length === 1) return zones[0];
   if (zones.length === 0) return null;
   const shopZone = shopTimeZone && isTimeZone(shopTimeZone) ? currentZoneName(icuName(shopTimeZone)) : null;
   if (shopZone && zones.includes(shopZone)) return shopZone;
@@ -288,7 +288,7 @@ export class QuietWindowError extends Error {
 export function quietHoursAt(at: Date, window: QuietWindow, timeZone: string): QuietHoursStatus {
   const parsed = quietHoursSchema.safeParse({ ...window, timeZone });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new QuietWindowError(`quiet hours ${issue.path.join(".")} ${issue.message}`);
   }
   const endsAt = releaseAfterQuietHours(at, parsed.data);

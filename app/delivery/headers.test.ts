@@ -67,9 +67,9 @@ describe("deliveryHeaders", () => {
     expect(
       verifyCashfreeSignature({
         secret: CURRENT,
-        timestampMs: headers["x-webhook-timestamp"]!,
+        timestampMs: headers["x-webhook-timestamp"],
         body: BODY,
-        signature: headers["x-webhook-signature"]!,
+        signature: headers["x-webhook-signature"],
         nowMs: 1_732_785_645_123 + 1_000,
       }),
     ).toEqual({ valid: true });
@@ -113,7 +113,7 @@ describe("deliveryHeaders", () => {
 
     it("during rotation sends two space-separated v1 entries, each verifiable with its own secret", () => {
       const headers = deliveryHeaders(input({ standardWebhooks: true, timestampMs: nowMs(), secrets: { current: CURRENT, previous: PREVIOUS } }));
-      const entries = headers["webhook-signature"]!.split(" ");
+      const entries = headers["webhook-signature"].split(" ");
       expect(entries).toHaveLength(2);
       expect(entries.every((entry) => entry.startsWith("v1,"))).toBe(true);
       expect(new Webhook(CURRENT).verify(BODY, headers)).toEqual(JSON.parse(BODY));
@@ -186,7 +186,7 @@ describe("customHeadersSchema", () => {
   ])("rejects %j naming the header", (headers, message) => {
     const result = customHeadersSchema.safeParse(headers);
     expect(result.success).toBe(false);
-    expect(result.error!.issues[0]!.message).toContain(message);
+    expect(result.error!.issues[0].message).toContain(message);
   });
 });
 
@@ -247,7 +247,7 @@ describe("redactHeadersForLog", () => {
 
   it("leaves no secret or signature in the logged text", () => {
     const logged = JSON.stringify(redacted);
-    for (const secret of ["live-abc", "k-123", "t-1", "s-1", "sid=1", headers["x-webhook-signature"]!, CURRENT, PREVIOUS]) {
+    for (const secret of ["live-abc", "k-123", "t-1", "s-1", "sid=1", headers["x-webhook-signature"], CURRENT, PREVIOUS]) {
       expect(logged).not.toContain(secret);
     }
   });

@@ -90,8 +90,8 @@ function scheduledDelayMs(policy: RetryPolicy, retry: number, minuteMs: number):
   const intervals = policy.intervalsMinutes.length > 0 ? policy.intervalsMinutes : DEFAULT_RETRY_POLICY.intervalsMinutes;
   const minutes =
     policy.mode === "exponential"
-      ? intervals[0]! * 2 ** (retry - 1)
-      : intervals[Math.min(retry, intervals.length) - 1]!;
+      ? intervals[0] * 2 ** (retry - 1)
+      : intervals[Math.min(retry, intervals.length) - 1];
   return Math.min(minutes * minuteMs, MAX_RETRY_DELAY_MS);
 }
 

@@ -1,4 +1,3 @@
-import type { LookupAddress } from "node:dns";
 import { describe, expect, it } from "vitest";
 import { BlockedAddressError, checkEndpointUrl, forbiddenAddressReason, guardedLookup } from "./ssrf-guard";
 
@@ -136,7 +135,7 @@ describe("checkEndpointUrl", () => {
 function lookupAll(lookup: ReturnType<typeof guardedLookup>, hostname: string, all = true) {
   return new Promise<{ error: Error | null; addresses: string[] }>((resolve) => {
     lookup(hostname, { all }, (error, address) => {
-      const addresses = typeof address === "string" ? [address] : (address as LookupAddress[]).map((a) => a.address);
+      const addresses = typeof address === "string" ? [address] : (address).map((a) => a.address);
       resolve({ error, addresses });
     });
   });

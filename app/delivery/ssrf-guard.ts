@@ -91,7 +91,7 @@ function ipv4Reason(address: ipaddr.IPv4, options: GuardOptions): string | null 
 
 function embeddedIpv4(address: ipaddr.IPv6, at: "low" | "6to4"): ipaddr.IPv4 {
   const parts = address.parts;
-  const [hi, lo] = at === "low" ? [parts[6]!, parts[7]!] : [parts[1]!, parts[2]!];
+  const [hi, lo] = at === "low" ? [parts[6], parts[7]] : [parts[1], parts[2]];
   return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
 }
 
@@ -198,7 +198,7 @@ export function guardedLookup(options: GuardOptions): LookupFunction {
         if (reason) return callback(new BlockedAddressError(hostname, reason), []);
       }
       if (wanted.all) return callback(null, addresses);
-      const first = addresses[0]!;
+      const first = addresses[0];
       callback(null, first.address, first.family);
     });
   };

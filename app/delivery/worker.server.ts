@@ -370,7 +370,7 @@ WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
           id: item.attemptId,
           deliveryId: item.deliveryId,
           number: item.number,
-          requestId: item.request.headers["x-request-id"]!,
+          requestId: item.request.headers["x-request-id"],
           startedAt: at,
           requestHeaders: codec.json(redactHeadersForLog(item.request.headers)),
         })))

@@ -99,5 +99,5 @@ export async function recordEvents(db: SqlExecutor, events: readonly NewEvent[])
 /** The same, for one event inside a Prisma interactive transaction (order linking, test sends, integration status). */
 export async function recordEvent(tx: Prisma.TransactionClient, event: NewEvent): Promise<Event> {
   const [stored] = await recordEvents(sqlInPrismaTransaction(tx, configuredCodec().dialect), [event]);
-  return stored!;
+  return stored;
 }

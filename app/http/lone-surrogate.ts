@@ -31,7 +31,7 @@ export function loneSurrogatePath(value: unknown): string | null {
     } else if (item !== null && typeof item === "object") {
       const entries = Object.entries(item);
       for (const [key] of entries) if (LONE_SURROGATE.test(key)) return pathOf({ key, parent: at });
-      for (let i = entries.length - 1; i >= 0; i--) pending.push([entries[i]![1], { key: entries[i]![0], parent: at }]);
+      for (let i = entries.length - 1; i >= 0; i--) pending.push([entries[i][1], { key: entries[i][0], parent: at }]);
     }
   }
   return null;

@@ -33,7 +33,7 @@ export function readNodeBody(request: IncomingMessage, limit = MAX_BODY_BYTES): 
         reject(Object.assign(tooLarge(limit), { closeConnection: true }));
       }
     });
-    request.on("end", () => (oversized ? reject(tooLarge(limit)) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
+    request.on("end", () => (oversized ? reject(tooLarge(limit)) : resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))));
     request.on("error", reject);
   });
 }

@@ -47,7 +47,7 @@ const isTime = (value: unknown): value is number => typeof value === "number" &&
 /** The bearer token of an `Authorization` header, or null. */
 export function bearerToken(authorization: string | undefined | null): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "");
-  return match ? match[1]! : null;
+  return match ? match[1] : null;
 }
 
 /** Verifies a checkout session token; 401 with a reason otherwise. */

@@ -4,10 +4,10 @@ const TYPE_MISMATCH = /^Invalid input: expected (\w+), received (\w+)$/;
 
 /** One line naming the first offending field, e.g. `lines.0.quantity must be a number (got string)`. */
 export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0]!;
+  const issue = error.issues[0];
   const where = issue.path.length > 0 ? issue.path.join(".") : "body";
   const mismatch = TYPE_MISMATCH.exec(issue.message);
-  const message = mismatch ? `must be ${/^[aeiou]/.test(mismatch[1]!) ? "an" : "a"} ${mismatch[1]} (got ${mismatch[2]})` : issue.message;
+  const message = mismatch ? `must be ${/^[aeiou]/.test(mismatch[1]) ? "an" : "a"} ${mismatch[1]} (got ${mismatch[2]})` : issue.message;
   return `${where} ${message}`;
 }
 
@@ -30,7 +30,7 @@ export function loneSurrogatePath(value: unknown): string | null {
     } else if (typeof current === "object" && current !== null) {
       const entries = Object.entries(current);
       for (const [key] of entries) if (LONE_SURROGATE.test(key)) return join(path, "(a key)");
-      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], path: join(path, entries[i]![0]) });
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i][1], path: join(path, entries[i][0]) });
     }
   }
   return null;

@@ -1,6 +1,6 @@
 import type { Shop } from "@prisma/client";
-import prisma from "../db.server";
 import { sql } from "kysely";
+import prisma from "../db.server";
 import type { Codec } from "../db/codec";
 import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
 import { dashboardFromAggregates, FINAL_DELIVERY_STATUSES, MESSAGE_TOPICS, percentileRank, type DashboardAggregates, type DashboardMetrics } from "./dashboard";
@@ -35,7 +35,7 @@ export async function dashboardAggregates(db: SqlExecutor, codec: Codec, shop: P
   const unindexed = (column: string) => (postgres ? sql.ref(column) : sql`+${sql.ref(column)}`);
   const days = daysOf(range);
   const boundaries = [...days.map((day) => startOfDay(day, range.timeZone)), end];
-  const dayTable = sql.join(days.map((day, i) => sql`(${postgres ? sql`cast(${day} as text)` : sql`${day}`}, ${instant(boundaries[i]!)}, ${instant(boundaries[i + 1]!)})`));
+  const dayTable = sql.join(days.map((day, i) => sql`(${postgres ? sql`cast(${day} as text)` : sql`${day}`}, ${instant(boundaries[i])}, ${instant(boundaries[i + 1])})`));
 
   // The cohort's message deliveries: its checkouts found on (shopId, createdAt), then their events and deliveries by key.
   const cohortJoins = sql`"Checkout" c JOIN "Event" e ON e."checkoutId" = c."id" JOIN "Delivery" dl ON dl."eventId" = e."id"`;

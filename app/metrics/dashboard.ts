@@ -116,7 +116,7 @@ export function rate(count: number, of: number): Rate {
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
+  return sorted[Math.min(rank, sorted.length) - 1];
 }
 
 const ERROR_LABELS: Record<string, string> = {

@@ -52,8 +52,8 @@ describe("activatePixel", () => {
     });
     expect(admin.calls.map((c) => c.operation)).toEqual(["webPixelCreate"]);
     // The settings go as a JSON string, matching the fields in the pixel's shopify.extension.toml.
-    expect(typeof (admin.calls[0]!.variables!.webPixel as { settings: unknown }).settings).toBe("string");
-    expect(settingsOf(admin.calls[0]!)).toEqual({ pixelKey: shop.pixelKey, ingestUrl: "https://cart-relay.test/api/pixel" });
+    expect(typeof (admin.calls[0].variables!.webPixel as { settings: unknown }).settings).toBe("string");
+    expect(settingsOf(admin.calls[0])).toEqual({ pixelKey: shop.pixelKey, ingestUrl: "https://cart-relay.test/api/pixel" });
     expect(await prisma.shop.findUnique({ where: { id: shop.id } })).toMatchObject({ webPixelId: "gid://shopify/WebPixel/101", pixelKey: shop.pixelKey });
   });
 
@@ -64,8 +64,8 @@ describe("activatePixel", () => {
     const result = await activatePixel(shop.domain, admin.graphql, { appUrl: "https://relay.example.com/" });
     expect(result).toMatchObject({ ok: true, action: "updated", webPixelId: "gid://shopify/WebPixel/202" });
     expect(admin.calls).toHaveLength(1);
-    expect(admin.calls[0]!.variables!.id).toBe("gid://shopify/WebPixel/202");
-    expect(settingsOf(admin.calls[0]!).ingestUrl).toBe("https://relay.example.com/api/pixel");
+    expect(admin.calls[0].variables!.id).toBe("gid://shopify/WebPixel/202");
+    expect(settingsOf(admin.calls[0]).ingestUrl).toBe("https://relay.example.com/api/pixel");
   });
 
   it("creates a new pixel when Shopify no longer has the stored one (reinstall)", async () => {
@@ -89,7 +89,7 @@ describe("activatePixel", () => {
     });
     expect(await activatePixel(shop.domain, admin.graphql)).toMatchObject({ ok: true, action: "updated", webPixelId: "gid://shopify/WebPixel/405" });
     expect(admin.calls.map((c) => c.operation)).toEqual(["webPixelCreate", "webPixel", "webPixelUpdate"]);
-    expect(admin.calls[2]!.variables!.id).toBe("gid://shopify/WebPixel/405");
+    expect(admin.calls[2].variables!.id).toBe("gid://shopify/WebPixel/405");
     expect((await prisma.shop.findUnique({ where: { id: shop.id } }))!.webPixelId).toBe("gid://shopify/WebPixel/405");
   });
 
@@ -139,7 +139,7 @@ describe("rotatePixelKey", () => {
     const admin = fakeAdmin({ webPixelUpdate: [updated(707)] });
     const result = await rotatePixelKey(shop.domain, admin.graphql);
     expect(result.ok).toBe(true);
-    const newKey = settingsOf(admin.calls[0]!).pixelKey;
+    const newKey = settingsOf(admin.calls[0]).pixelKey;
     expect(newKey).not.toBe(shop.pixelKey);
     expect(newKey).toMatch(/^px_/);
     expect((await prisma.shop.findUnique({ where: { id: shop.id } }))!.pixelKey).toBe(newKey);

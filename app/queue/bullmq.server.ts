@@ -202,7 +202,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
       await enqueueDeliveries(deliveries!, rows.map((row) => ({ id: row.id, at: row.nextAttemptAt! })), now);
       count += rows.length;
       if (rows.length < RECONCILE_PAGE) break;
-      const last = rows[rows.length - 1]!;
+      const last = rows[rows.length - 1];
       cursor = { at: last.nextAttemptAt!, id: last.id };
     }
     // Leases that end before the next pass: their holder may be gone.

@@ -27,7 +27,7 @@ describe("capture across two web processes", () => {
     const shop = "two-webs.myshopify.com";
     const token = await checkoutSessionToken(shop);
     const requests = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => captureRequest(shop, { checkoutToken: `two-webs-${i}` }, { token, baseUrl: servers[i % 2]!.url })),
+      Array.from({ length: 100 }, (_, i) => captureRequest(shop, { checkoutToken: `two-webs-${i}` }, { token, baseUrl: servers[i % 2].url })),
     );
     const statuses = await Promise.all(requests.map(async (request) => (await fetch(request)).status));
     const accepted = statuses.filter((status) => status === 200).length;
@@ -48,7 +48,7 @@ describe("capture across two web processes", () => {
       { currency: "INR" },
     ];
     const requests = await Promise.all(
-      fields.map((values, i) => captureRequest(shop, { checkoutToken: "shared-checkout", ...values }, { baseUrl: servers[i % 2]!.url })),
+      fields.map((values, i) => captureRequest(shop, { checkoutToken: "shared-checkout", ...values }, { baseUrl: servers[i % 2].url })),
     );
     expect(await Promise.all(requests.map(async (request) => (await fetch(request)).status))).toEqual(Array(6).fill(200));
     expect(await checkoutOf(shop, "shared-checkout")).toMatchObject({

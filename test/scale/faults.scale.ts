@@ -89,7 +89,7 @@ describe("fault tests in scale mode (PostgreSQL, Redis, worker processes)", () =
     for (const [n, threshold] of [3_000, 7_000, 11_000].entries()) {
       await waitFor(`${threshold} requests`, async () => receiver.requests.length >= threshold || `${receiver.requests.length} so far`, 240_000, 50);
       const slot = n % 2;
-      const { signal } = await workers[slot]!.kill("SIGKILL");
+      const { signal } = await workers[slot].kill("SIGKILL");
       kills.push(signal ?? "exited by itself");
       workers[slot] = startWorker(`w${n + 3}`, env);
     }

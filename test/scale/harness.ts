@@ -40,8 +40,8 @@ export function startWorker(name: string, env: Record<string, string>, args: str
   running.add(child);
   let log = "";
   const append = (chunk: Buffer) => { log = (log + chunk.toString()).slice(-20_000); };
-  child.stdout!.on("data", append);
-  child.stderr!.on("data", append);
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
       running.delete(child);

@@ -22,8 +22,8 @@ describe("the PostgreSQL client speaks @prisma/client's Prisma namespace", () =>
       data: { shopId: shop.id, token: "json-1", lastActivityAt: new Date(), lines: Prisma.DbNull, attributes: { zeta: "1", alpha: "2", Mid: "3" } },
     });
     const [row] = await prisma.$queryRaw<{ lines: unknown; attributes: string }[]>`SELECT "lines", "attributes"::text AS "attributes" FROM "Checkout" WHERE id = ${checkout.id}`;
-    expect(row!.lines).toBeNull();
-    expect(row!.attributes).toBe('{"zeta":"1","alpha":"2","Mid":"3"}');
+    expect(row.lines).toBeNull();
+    expect(row.attributes).toBe('{"zeta":"1","alpha":"2","Mid":"3"}');
     expect(Object.keys((await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).attributes as object)).toEqual(["zeta", "alpha", "Mid"]);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { startRedis, type ThrowawayRedis } from "../../scripts/throwaway-servers";
-import { startBspReceiver, type BspReceiver } from "../bsp-receiver";
+import { freeLoopbackPort, startRedis, type ThrowawayRedis } from "../../scripts/throwaway-servers";
+import type { BspReceiver } from "../bsp-receiver";
 import { captureCheckout, connectReceiver, placeOrder, shopRow } from "../pipeline";
 import { killAllWorkers, requirePostgres, startWorker, waitFor } from "./harness";
 
@@ -55,11 +55,11 @@ describe("scale mode: PostgreSQL, Redis and two `npm run worker` processes", () 
     expect(await prisma.checkout.count({ where: { shop: { domain: shop }, token: { startsWith: "scale-" }, status: "abandoned" } })).toBe(30);
 
     const [converted] = await prisma.checkout.findMany({ where: { shop: { domain: shop }, token: "scale-7" } });
-    await placeOrder(shop, { checkout_token: converted!.token, created_at: new Date().toISOString() });
+    await placeOrder(shop, { checkout_token: converted.token, created_at: new Date().toISOString() });
     await waitFor("the checkoutRecovered delivery", async () => receiver.received.some((r) => r.headers["x-webhook-topic"] === "checkoutRecovered"), 60_000);
     const recovered = receiver.received.filter((r) => r.headers["x-webhook-topic"] === "checkoutRecovered");
     expect(recovered).toHaveLength(1);
-    expect(recovered[0]!.json).toMatchObject({ topic: "checkoutRecovered", cartId: converted!.id, recovery: { matchType: "checkout_token" } });
+    expect(recovered[0].json).toMatchObject({ topic: "checkoutRecovered", cartId: converted.id, recovery: { matchType: "checkout_token" } });
 
     // Slow answers keep attempts in flight while the workers are told to stop.
     let holding = 0;
@@ -81,8 +81,11 @@ describe("scale mode: PostgreSQL, Redis and two `npm run worker` processes", () 
     expect(await prisma.delivery.count({ where: { shop: { domain: shop }, status: "succeeded", event: { payload: { contains: '"late' } } } })).toBe(sentLate);
 
     // What was not sent yet waits in the database and goes out when a worker is back.
-    const restarted = startWorker("c", env);
+    const healthPort = await freeLoopbackPort();
+    const restarted = startWorker("c", { ...env, CART_RELAY_WORKER_HEALTH_PORT: String(healthPort) });
     await waitFor("the late checkouts", async () => (await delivered()) === 41 || `${await delivered()} delivered`, 90_000);
+    // Stopped once it runs (a process killed while still loading its modules dies of the signal, which proves nothing).
+    await waitFor("the restarted worker's health", async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz`).catch(() => null))?.ok === true, 30_000);
     expect(new Set(receiver.received.map((r) => r.headers["x-idempotency-key"])).size).toBe(receiver.received.length);
     expect(await restarted.kill("SIGTERM")).toEqual({ code: 0, signal: null });
   }, 300_000);

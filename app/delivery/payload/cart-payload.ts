@@ -195,7 +195,7 @@ function money(value: number): number {
 export function shopifyIdDigits(value: unknown): string | null {
   const raw = typeof value === "number" ? String(value) : text(value);
   const match = raw ? /^(?:gid:\/\/shopify\/\w+\/)?(\d+)$/.exec(raw) : null;
-  return match ? match[1]! : null;
+  return match ? match[1] : null;
 }
 
 function shopifyIdNumber(value: unknown): number | null {

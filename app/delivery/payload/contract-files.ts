@@ -147,10 +147,10 @@ const TOPIC_WHEN: Record<EventTopic, string> = {
 
 function openApiDocument(): JsonSchema {
   const schemas: Record<string, JsonSchema> = { ...contractDefinitions() };
-  for (const topic of EVENT_TOPICS) schemas[`${topic[0]!.toUpperCase()}${topic.slice(1)}`] = topicBodySchema(topic, openApiRef);
+  for (const topic of EVENT_TOPICS) schemas[`${topic[0].toUpperCase()}${topic.slice(1)}`] = topicBodySchema(topic, openApiRef);
   const webhooks = Object.fromEntries(
     EVENT_TOPICS.map((topic) => {
-      const name = `${topic[0]!.toUpperCase()}${topic.slice(1)}`;
+      const name = `${topic[0].toUpperCase()}${topic.slice(1)}`;
       const sample = sampleDelivery(topic);
       return [
         topic,

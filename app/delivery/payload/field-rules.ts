@@ -133,7 +133,7 @@ function withoutParams(url: string, names: ReadonlySet<string>): string {
     .slice(queryAt + 1)
     .split("&")
     .filter((pair) => {
-      const rawName = pair.split("=", 1)[0]!;
+      const rawName = pair.split("=", 1)[0];
       try {
         return !names.has(decodeURIComponent(rawName.replace(/\+/g, " ")));
       } catch {

@@ -96,7 +96,7 @@ describe("buildCaptureBody", () => {
     ["a currency from localization when there is no total", { currency: "USD" }, { currency: "USD" }],
     ["fractions rounded to cents", { total: { amount: 10.005, currencyCode: "USD" } }, { total: 10.01 }],
     ["a city longer than the server allows, clipped", { shippingAddress: { city: "x".repeat(300) } }, { shippingAddress: expect.objectContaining({ city: "x".repeat(255) }) }],
-    ["an invalid country code dropped", { shippingAddress: { zip: "1", countryCode: "IND" as never } }, { shippingAddress: expect.objectContaining({ countryCode: undefined }) }],
+    ["an invalid country code dropped", { shippingAddress: { zip: "1", countryCode: "IND" } }, { shippingAddress: expect.objectContaining({ countryCode: undefined }) }],
   ])("captures %s", (_case, overrides, expected) => {
     const body = buildCaptureBody(snapshot(overrides), null, AT);
     expect(body).toMatchObject(expected);

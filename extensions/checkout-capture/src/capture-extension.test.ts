@@ -102,13 +102,13 @@ describe("the checkout capture extension", () => {
     signals.checkoutToken.value = "c1-checkout-token";
     await settle(idle);
     expect(receiver.received).toHaveLength(1);
-    expect(receiver.received[0]!.body).toMatchObject({
+    expect(receiver.received[0].body).toMatchObject({
       checkoutToken: "c1-checkout-token",
       whatsappOptIn: false,
       lines: [expect.objectContaining({ variantId: "45515259445425", quantity: 2, linePrice: 800 })],
       total: 800,
     });
-    expect(receiver.received[0]!.body).not.toHaveProperty("email");
+    expect(receiver.received[0].body).not.toHaveProperty("email");
 
     // Typing: several changes inside the quiet time make one capture.
     signals.email.value = "asha@example.com";
@@ -118,14 +118,14 @@ describe("the checkout capture extension", () => {
     signals.shippingAddress.value = { zip: "411001" };
     await settle(idle);
     expect(receiver.received).toHaveLength(2);
-    expect(receiver.received[1]!.body).toMatchObject({
+    expect(receiver.received[1].body).toMatchObject({
       checkoutToken: "c1-checkout-token",
       email: "asha@example.com",
       phone: "098765 43210",
       shippingAddress: { zip: "411001" },
     });
     expect(receiver.received.map((r) => r.headers.authorization)).toEqual(["Bearer session-token-1", "Bearer session-token-2"]);
-    expect(receiver.received[1]!.headers["content-type"]).toBe("application/json");
+    expect(receiver.received[1].headers["content-type"]).toBe("application/json");
 
     // Signals that fire without a real change send nothing.
     signals.shippingAddress.value = { zip: "411001" };
@@ -168,7 +168,7 @@ describe("the checkout capture extension", () => {
     extension.start();
     await vi.advanceTimersByTimeAsync(1500);
     await vi.waitFor(() => expect(receiver!.received).toHaveLength(1), { timeout: 5000 });
-    expect(receiver.received[0]!.body.whatsappOptIn).toBe(true);
+    expect(receiver.received[0].body.whatsappOptIn).toBe(true);
     expect(checkbox(extension.OptIn)!.checked).toBe(true);
     extension.stop();
   });

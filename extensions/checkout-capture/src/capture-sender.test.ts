@@ -94,7 +94,7 @@ describe("createCaptureSender", () => {
     await vi.advanceTimersByTimeAsync(2000);
     await s.idle();
     expect(calls).toHaveLength(2);
-    expect(calls[1]!.body.phone).toBe("+91 6000376569");
+    expect(calls[1].body.phone).toBe("+91 6000376569");
   });
 
   it("ignores an empty snapshot (no checkout token yet)", async () => {
@@ -111,7 +111,7 @@ describe("createCaptureSender", () => {
     expect(() => s.update(body({ email: "asha@example.com" }))).not.toThrow();
     await vi.advanceTimersByTimeAsync(1500 + 1000 + 4000 + 15_000);
     await s.idle();
-    expect(calls.map((call) => call.at - calls[0]!.at)).toEqual([0, 1000, 5000, 20_000]);
+    expect(calls.map((call) => call.at - calls[0].at)).toEqual([0, 1000, 5000, 20_000]);
     expect(calls.map((call) => call.headers.authorization)).toEqual([
       "Bearer session-token-1", "Bearer session-token-2", "Bearer session-token-3", "Bearer session-token-4",
     ]);
@@ -175,7 +175,7 @@ describe("createCaptureSender", () => {
     await vi.advanceTimersByTimeAsync(1500);
     await s.idle();
     expect(calls).toHaveLength(2);
-    expect(calls[1]!.body).toMatchObject({ email: "asha@example.com", phone: "98765 43210" });
+    expect(calls[1].body).toMatchObject({ email: "asha@example.com", phone: "98765 43210" });
     await vi.advanceTimersByTimeAsync(120_000);
     expect(calls).toHaveLength(2);
   });
@@ -214,7 +214,7 @@ describe("createCaptureSender", () => {
     await vi.advanceTimersByTimeAsync(1500 + 1000);
     await s.idle();
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.headers.authorization).toBe("Bearer session-token-ok");
+    expect(calls[0].headers.authorization).toBe("Bearer session-token-ok");
   });
 
   it("stops sending once stopped", async () => {

@@ -112,7 +112,7 @@ export function createCaptureSender(options: CaptureSenderOptions): CaptureSende
           failures = 0;
           return;
         }
-        const backoff = delays[failures - 1]! * (0.8 + 0.4 * random());
+        const backoff = delays[failures - 1] * (0.8 + 0.4 * random());
         schedule(Math.max(backoff, outcome.afterMs ?? 0));
       })
       .catch((error) => report("capture sender failed", error))

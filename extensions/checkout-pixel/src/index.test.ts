@@ -56,8 +56,8 @@ describe("the web pixel", () => {
       await vi.waitFor(() => expect(received).toHaveLength(6), { timeout: 5000 });
       expect(received.map((r) => r.body.event).sort()).toEqual([...SUBSCRIBED_EVENTS].sort());
       expect(received.every((r) => r.body.pixelKey === KEY && r.body.checkout.checkoutToken === "c1-checkout-token")).toBe(true);
-      expect(received[0]!.headers["content-type"]).toBe("text/plain;charset=UTF-8");
-      expect(received[0]!.headers.authorization).toBeUndefined();
+      expect(received[0].headers["content-type"]).toBe("text/plain;charset=UTF-8");
+      expect(received[0].headers.authorization).toBeUndefined();
       expect(fetchSpy.mock.calls.every(([, init]) => init?.keepalive === true && init.method === "POST")).toBe(true);
     } finally {
       fetchSpy.mockRestore();

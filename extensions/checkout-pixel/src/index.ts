@@ -1,5 +1,5 @@
 import { register } from "@shopify/web-pixels-extension";
-import { ingestBody, SUBSCRIBED_EVENTS, type CheckoutEvent } from "./ingest-body";
+import { ingestBody, SUBSCRIBED_EVENTS } from "./ingest-body";
 import { ingestUrlOf, sendIngest, type PixelSettings } from "./send";
 
 // Runs in Shopify's strict pixel sandbox (a web worker) on every plan. Each
@@ -11,7 +11,7 @@ register(({ analytics, settings }) => {
   if (!pixelKey || !url) return;
   for (const name of SUBSCRIBED_EVENTS) {
     analytics.subscribe(name, (event) => {
-      const body = ingestBody(event as CheckoutEvent, pixelKey);
+      const body = ingestBody(event, pixelKey);
       if (body) void sendIngest(fetch, url, body);
     });
   }

@@ -57,7 +57,7 @@ export function productHandle(url: string | null | undefined): string | undefine
   if (!match) return undefined;
   let handle: string;
   try {
-    handle = decodeURIComponent(match[1]!);
+    handle = decodeURIComponent(match[1]);
   } catch {
     return undefined;
   }
