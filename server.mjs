@@ -18,7 +18,10 @@ app.disable("x-powered-by");
 app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
 app.get("/healthz", (_req, res) => res.json({ ok: true }));
-app.get("/readyz", async (_req, res) => { const ready = await build.entry.module.readiness(); res.status(ready.ok ? 200 : 503).json(ready); });
+app.get("/readyz", async (_req, res) => {
+  const ready = await build.entry.module.readiness();
+  res.status(ready.ok ? 200 : 503).json(ready);
+});
 app.all("*", createRequestHandler({ build }));
 
 const server = createServer((request, response) => {

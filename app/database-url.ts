@@ -39,7 +39,8 @@ export function postgresConnection(url: string): PostgresConnection {
   let poolSize: number | undefined;
   if (limit !== null) {
     poolSize = Number(limit);
-    if (!Number.isInteger(poolSize) || poolSize < 1) throw new DatabaseUrlError(`DATABASE_URL connection_limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`);
+    if (!Number.isInteger(poolSize) || poolSize < 1)
+      throw new DatabaseUrlError(`DATABASE_URL connection_limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`);
   }
   if (schema !== undefined && schema.trim() === "") throw new DatabaseUrlError("DATABASE_URL schema is empty");
   return { connectionString: parsed.toString(), ...(schema ? { schema } : {}), ...(poolSize ? { poolSize } : {}) };

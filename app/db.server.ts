@@ -22,7 +22,9 @@ function postgresClientClass(): PrismaClientClass {
   try {
     generated = createRequire(import.meta.url)(POSTGRES_CLIENT_DIR);
   } catch (error) {
-    throw new Error(`DATABASE_URL is a PostgreSQL URL but its Prisma client is missing in ${POSTGRES_CLIENT_DIR}: ${GENERATE_POSTGRES_CLIENT}`, { cause: error });
+    throw new Error(`DATABASE_URL is a PostgreSQL URL but its Prisma client is missing in ${POSTGRES_CLIENT_DIR}: ${GENERATE_POSTGRES_CLIENT}`, {
+      cause: error,
+    });
   }
   if (generated.Prisma?.PrismaClientKnownRequestError !== Prisma.PrismaClientKnownRequestError) {
     throw new Error(`the Prisma client in ${POSTGRES_CLIENT_DIR} has its own runtime (a plain \`prisma generate\` made it): ${GENERATE_POSTGRES_CLIENT}`);

@@ -35,10 +35,7 @@ describe("parseEnv", () => {
     [{ PORT: "70000" }, /PORT must be between 1 and 65535/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL must start with file:/],
     [{ REDIS_URL: "http://x" }, /REDIS_URL must start with redis:\/\//],
-    [
-      { NODE_ENV: "production", CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "true" },
-      /CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS is a development setting/,
-    ],
+    [{ NODE_ENV: "production", CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: "true" }, /CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS is a development setting/],
     [{ NODE_ENV: "production", CART_RELAY_TIME_SCALE: "60" }, /CART_RELAY_TIME_SCALE is a development setting/],
     [{ CART_RELAY_TIME_SCALE: "0.5" }, /CART_RELAY_TIME_SCALE must be at least 1/],
   ])("rejects %o with a message naming the variable", (override, message) => {
@@ -48,12 +45,13 @@ describe("parseEnv", () => {
 
 describe("process start", () => {
   it("refuses to start with one line naming the missing variable", () => {
-    const result = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "-e", "await import('./app/env.server.ts')"],
-      { env: { PATH: process.env.PATH, NODE_ENV: "test", ...valid, SHOPIFY_API_SECRET: "" }, encoding: "utf8" },
-    );
+    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", "await import('./app/env.server.ts')"], {
+      env: { PATH: process.env.PATH, NODE_ENV: "test", ...valid, SHOPIFY_API_SECRET: "" },
+      encoding: "utf8",
+    });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim().split("\n")).toEqual(["Invalid configuration: SHOPIFY_API_SECRET is empty (the app's client secret from the Partner Dashboard)"]);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "Invalid configuration: SHOPIFY_API_SECRET is empty (the app's client secret from the Partner Dashboard)",
+    ]);
   });
 });

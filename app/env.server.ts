@@ -2,7 +2,11 @@ import { z } from "zod";
 import { databaseUrl } from "./database-url";
 import { loadDotEnv } from "./dotenv";
 
-const nonEmpty = (what: string) => z.string({ error: `is missing (${what})` }).trim().min(1, `is empty (${what})`);
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `is missing (${what})` })
+    .trim()
+    .min(1, `is empty (${what})`);
 
 const encryptionKey = nonEmpty("32 random bytes, base64; generate with: openssl rand -base64 32").refine(
   (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32,
@@ -18,7 +22,12 @@ const isKey = (value: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.
 const previousEncryptionKeys = z
   .string()
   .optional()
-  .transform((value) => (value ?? "").split(",").map((key) => key.trim()).filter(Boolean))
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter(Boolean),
+  )
   .refine((keys) => keys.every(isKey), "must be comma-separated keys of 32 random bytes, base64");
 
 const flag = z
@@ -31,9 +40,7 @@ export const envSchema = z
     NODE_ENV: z.preprocess(blankIsUnset, z.enum(["development", "production", "test"]).default("development")),
     SHOPIFY_API_KEY: nonEmpty("the app's client ID from the Partner Dashboard"),
     SHOPIFY_API_SECRET: nonEmpty("the app's client secret from the Partner Dashboard"),
-    SHOPIFY_APP_URL: nonEmpty("the public https URL of this app").pipe(
-      z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-    ),
+    SHOPIFY_APP_URL: nonEmpty("the public https URL of this app").pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
     SCOPES: nonEmpty("comma-separated Admin API scopes").refine(
       (value) => value.split(",").every((scope) => /^[a-z_]+$/.test(scope.trim())),
       "must be a comma-separated list of scopes such as read_orders,read_checkouts",
@@ -53,7 +60,14 @@ export const envSchema = z
         .default(3000),
     ),
     // The address to listen on; unset listens on every interface (the demo uses 127.0.0.1).
-    HOST: z.preprocess(blankIsUnset, z.string().trim().regex(/^[0-9A-Za-z.:-]+$/, "must be a host name or IP address").optional()),
+    HOST: z.preprocess(
+      blankIsUnset,
+      z
+        .string()
+        .trim()
+        .regex(/^[0-9A-Za-z.:-]+$/, "must be a host name or IP address")
+        .optional(),
+    ),
     ENCRYPTION_KEY: encryptionKey,
     ENCRYPTION_KEY_PREVIOUS: previousEncryptionKeys,
     REDIS_URL: z
@@ -61,10 +75,7 @@ export const envSchema = z
       .optional()
       .transform((value) => (value && value.trim() !== "" ? value : undefined))
       .refine((value) => value === undefined || /^rediss?:\/\//.test(value), "must start with redis:// or rediss://"),
-    LOG_LEVEL: z.preprocess(
-      blankIsUnset,
-      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    ),
+    LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
     // Development only: lets endpoints point at loopback receivers (the demo inbox).
     CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS: flag,
     // Development only (the demo): a policy minute lasts 60000/scale ms, so

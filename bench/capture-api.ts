@@ -12,7 +12,22 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { BROWSER_USER_AGENT, checkoutSessionToken } from "../demo/shopify-double";
 import { freeLoopbackPort } from "../scripts/throwaway-servers";
-import { appEnv, closedLoop, cpuMicros, loadNow, machine, ms, openLoop, ROOT, sqliteDatabase, startChild, table, until, type LoadResult, type Target } from "./lib";
+import {
+  appEnv,
+  closedLoop,
+  cpuMicros,
+  loadNow,
+  machine,
+  ms,
+  openLoop,
+  ROOT,
+  sqliteDatabase,
+  startChild,
+  table,
+  until,
+  type LoadResult,
+  type Target,
+} from "./lib";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" }, shops: { type: "string", default: "1000" } } });
 const seconds = Number(values.seconds);
@@ -35,7 +50,17 @@ function captureBody(i: number): string {
     emailMarketing: false,
     shippingAddress: { firstName: "Asha", lastName: "Rao", address1: "12 MG Road", city: "Pune", province: "Maharashtra", zip: "411001", countryCode: "IN" },
     lines: [
-      { variantId: "45515259445425", productId: "8181897822385", title: "Jordans", variantTitle: "UK 9", sku: "JOR-9", quantity: 2, unitPrice: 500, linePrice: 1000, originalLinePrice: 1000 },
+      {
+        variantId: "45515259445425",
+        productId: "8181897822385",
+        title: "Jordans",
+        variantTitle: "UK 9",
+        sku: "JOR-9",
+        quantity: 2,
+        unitPrice: 500,
+        linePrice: 1000,
+        originalLinePrice: 1000,
+      },
       { variantId: "45515259445426", productId: "8181897822386", title: "Socks", quantity: 1, unitPrice: 100, linePrice: 100, originalLinePrice: 100 },
     ],
     currency: "INR",
@@ -51,15 +76,26 @@ function captureBody(i: number): string {
 /** One capture per shop first: shops are installed before their buyers arrive, and a shop's first capture creates it. */
 async function primeShops(origin: string): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    for (let c = next++; c < shopCount; c = next++) {
-      const response = await fetch(`${origin}${target.path}`, { method: "POST", headers: target.headers(3 * c), body: JSON.stringify({ checkoutToken: `prime-${c}` }) });
-      if (!response.ok) throw new Error(`priming shop ${c}: ${response.status} ${await response.text()}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let c = next++; c < shopCount; c = next++) {
+        const response = await fetch(`${origin}${target.path}`, {
+          method: "POST",
+          headers: target.headers(3 * c),
+          body: JSON.stringify({ checkoutToken: `prime-${c}` }),
+        });
+        if (!response.ok) throw new Error(`priming shop ${c}: ${response.status} ${await response.text()}`);
+      }
+    }),
+  );
 }
 
-async function measure(name: string, origin: string, target: Target, pid: number): Promise<{ name: string; capacity: LoadResult; half: LoadResult; full: LoadResult; load: string; cpuPerRequest: number }> {
+async function measure(
+  name: string,
+  origin: string,
+  target: Target,
+  pid: number,
+): Promise<{ name: string; capacity: LoadResult; half: LoadResult; full: LoadResult; load: string; cpuPerRequest: number }> {
   await primeShops(origin);
   await closedLoop({ ...target, origin }, { concurrency: 32, seconds: 3, startAt: 10_000_000 }); // warm-up
   const cpuBefore = cpuMicros(pid);
@@ -115,17 +151,19 @@ try {
 }
 
 const [bare, capture] = results;
-process.stdout.write(table(
-  ["server", "capacity (req/s, 32 clients)", "CPU per request", "at 50 %: req/s, p50, p99", "at 100 %: req/s, p50, p99", "non-200", "load after"],
-  results.map((r) => [
-    r.name,
-    r.capacity.rps.toFixed(0),
-    `${r.cpuPerRequest.toFixed(0)} µs`,
-    `${r.half.rps.toFixed(0)}, ${ms(r.half.p50)}, ${ms(r.half.p99)}`,
-    `${r.full.rps.toFixed(0)}, ${ms(r.full.p50)}, ${ms(r.full.p99)}`,
-    String(r.capacity.errors + r.half.errors + r.full.errors),
-    r.load,
-  ]),
-));
+process.stdout.write(
+  table(
+    ["server", "capacity (req/s, 32 clients)", "CPU per request", "at 50 %: req/s, p50, p99", "at 100 %: req/s, p50, p99", "non-200", "load after"],
+    results.map((r) => [
+      r.name,
+      r.capacity.rps.toFixed(0),
+      `${r.cpuPerRequest.toFixed(0)} µs`,
+      `${r.half.rps.toFixed(0)}, ${ms(r.half.p50)}, ${ms(r.half.p99)}`,
+      `${r.full.rps.toFixed(0)}, ${ms(r.full.p50)}, ${ms(r.full.p99)}`,
+      String(r.capacity.errors + r.half.errors + r.full.errors),
+      r.load,
+    ]),
+  ),
+);
 process.stdout.write(`\n\nratio (Cart Relay capacity / bare ceiling): ${(capture.capacity.rps / bare.capacity.rps).toFixed(3)}\n`);
 process.stdout.write(`load generator, servers and database share the same ${(await import("node:os")).cpus().length} CPUs; ${seconds} s per phase\n`);

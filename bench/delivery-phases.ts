@@ -45,8 +45,20 @@ const rows: (string | number)[][] = [];
   const due = new Date(Date.now() - 1000);
   for (let start = 0; start < total; start += 500) {
     const ids = Array.from({ length: Math.min(500, total - start) }, () => randomUUID());
-    await prisma.event.createMany({ data: ids.map((id) => ({ id, shopId, topic: "abandonedCheckout", payload: "{}", createdAt: due, expiresAt: new Date(due.getTime() + 86_400_000) })) });
-    await prisma.delivery.createMany({ data: ids.map((id) => ({ shopId, eventId: id, endpointId: endpoint.id, topic: "abandonedCheckout", body: '{"bench":true}', status: "pending", nextAttemptAt: due })) });
+    await prisma.event.createMany({
+      data: ids.map((id) => ({ id, shopId, topic: "abandonedCheckout", payload: "{}", createdAt: due, expiresAt: new Date(due.getTime() + 86_400_000) })),
+    });
+    await prisma.delivery.createMany({
+      data: ids.map((id) => ({
+        shopId,
+        eventId: id,
+        endpointId: endpoint.id,
+        topic: "abandonedCheckout",
+        body: '{"bench":true}',
+        status: "pending",
+        nextAttemptAt: due,
+      })),
+    });
   }
   statements.clear();
   const phases = { claim: 0, prepare: 0, record: 0 };
@@ -61,22 +73,33 @@ const rows: (string | number)[][] = [];
     phases.claim += cpu() - at;
     if (claimed.length === 0) break;
     at = cpu();
-    const prepared = await worker.prepareAttempts(claimed.map((row) => row.id), "phases");
+    const prepared = await worker.prepareAttempts(
+      claimed.map((row) => row.id),
+      "phases",
+    );
     phases.prepare += cpu() - at;
     at = cpu();
-    await worker.recordOutcomes(prepared.map((item) => ({
-      prepared: item,
-      result: { ok: true, statusCode: 200, durationMs: 1, errorKind: null, errorMessage: null, responseExcerpt: "{}", retryAfterMs: null },
-    })), "phases");
+    await worker.recordOutcomes(
+      prepared.map((item) => ({
+        prepared: item,
+        result: { ok: true, statusCode: 200, durationMs: 1, errorKind: null, errorMessage: null, responseExcerpt: "{}", retryAfterMs: null },
+      })),
+      "phases",
+    );
     phases.record += cpu() - at;
     done += claimed.length;
   }
   const perEvent = (us: number) => `${(us / done).toFixed(0)} µs`;
   rows.push([batch, perEvent(phases.claim), perEvent(phases.prepare), perEvent(phases.record), perEvent(phases.claim + phases.prepare + phases.record)]);
-  process.stdout.write(`\n## batch ${batch}: per statement\n\n${table(
-    ["statement", "count", "µs each"],
-    [...statements].sort((a, b) => b[1].us - a[1].us).slice(0, 12).map(([text, entry]) => [text, entry.count, (entry.us / entry.count).toFixed(0)]),
-  )}\n`);
+  process.stdout.write(
+    `\n## batch ${batch}: per statement\n\n${table(
+      ["statement", "count", "µs each"],
+      [...statements]
+        .sort((a, b) => b[1].us - a[1].us)
+        .slice(0, 12)
+        .map(([text, entry]) => [text, entry.count, (entry.us / entry.count).toFixed(0)]),
+    )}\n`,
+  );
   await closeSqlDatabase();
   await prisma.$disconnect();
   database.remove();

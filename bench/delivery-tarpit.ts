@@ -48,10 +48,13 @@ try {
     socket.once("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => tarpit.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    tarpit.close(() => resolve());
-  }));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        tarpit.close(() => resolve());
+      }),
+  );
   const tarpitUrl = `http://127.0.0.1:${(tarpit.address() as AddressInfo).port}`;
 
   const { databaseUrl } = await benchDatabases("embedded", cleanups);
@@ -79,7 +82,12 @@ try {
     const dueAt = (i: number) => new Date(start + (i * 1000) / rate);
     const ids = await seedDueDeliveries(prisma, healthyShop, seeded, events, dueAt);
     seeded += events;
-    await until("the healthy shop's deliveries", async () => (await prisma.delivery.count({ where: { eventId: { in: ids }, status: "succeeded" } })) === ids.length, 10 * 60_000, 250);
+    await until(
+      "the healthy shop's deliveries",
+      async () => (await prisma.delivery.count({ where: { eventId: { in: ids }, status: "succeeded" } })) === ids.length,
+      10 * 60_000,
+      250,
+    );
     const rows = await prisma.delivery.findMany({ where: { eventId: { in: ids } }, select: { eventId: true, firstSuccessAt: true } });
     const due = new Map(ids.map((id, i) => [id, dueAt(i).getTime()]));
     return rows.map((row) => row.firstSuccessAt!.getTime() - due.get(row.eventId)!).sort((a, b) => a - b);
@@ -95,15 +103,31 @@ try {
   const beside = await healthyLatencies();
   const loadBeside = loadNow();
 
-  process.stdout.write(table(
-    ["healthy shop", "latency p50", "latency p99", "max", "load after"],
-    [
-      ["alone", ms(percentile(alone, 50)), ms(percentile(alone, 99)), ms(alone[alone.length - 1]), loadAlone],
-      [`beside ${values.hanging} hanging endpoints (${hanging} requests hanging)`, ms(percentile(beside, 50)), ms(percentile(beside, 99)), ms(beside[beside.length - 1]), loadBeside],
-      ["ratio beside / alone", (percentile(beside, 50) / percentile(alone, 50)).toFixed(2), (percentile(beside, 99) / percentile(alone, 99)).toFixed(2), "", ""],
-    ],
-  ));
-  process.stdout.write(`\n\n${events} healthy deliveries due at ${rate}/s each time; ${values.hanging} x ${values["per-endpoint"]} tarpit deliveries due at once; one worker, default lanes and caps\n`);
+  process.stdout.write(
+    table(
+      ["healthy shop", "latency p50", "latency p99", "max", "load after"],
+      [
+        ["alone", ms(percentile(alone, 50)), ms(percentile(alone, 99)), ms(alone[alone.length - 1]), loadAlone],
+        [
+          `beside ${values.hanging} hanging endpoints (${hanging} requests hanging)`,
+          ms(percentile(beside, 50)),
+          ms(percentile(beside, 99)),
+          ms(beside[beside.length - 1]),
+          loadBeside,
+        ],
+        [
+          "ratio beside / alone",
+          (percentile(beside, 50) / percentile(alone, 50)).toFixed(2),
+          (percentile(beside, 99) / percentile(alone, 99)).toFixed(2),
+          "",
+          "",
+        ],
+      ],
+    ),
+  );
+  process.stdout.write(
+    `\n\n${events} healthy deliveries due at ${rate}/s each time; ${values.hanging} x ${values["per-endpoint"]} tarpit deliveries due at once; one worker, default lanes and caps\n`,
+  );
 } finally {
   for (const cleanup of cleanups) await cleanup();
 }

@@ -87,10 +87,12 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
     async function attemptsOf(eventIds: string[]) {
       const rows: { eventId: string; firstSuccessAt: Date | null; attempts: { startedAt: Date }[] }[] = [];
       for (let i = 0; i < eventIds.length; i += 1000) {
-        rows.push(...(await prisma.delivery.findMany({
-          where: { eventId: { in: eventIds.slice(i, i + 1000) } },
-          select: { eventId: true, firstSuccessAt: true, attempts: { where: { number: 1 }, select: { startedAt: true } } },
-        })));
+        rows.push(
+          ...(await prisma.delivery.findMany({
+            where: { eventId: { in: eventIds.slice(i, i + 1000) } },
+            select: { eventId: true, firstSuccessAt: true, attempts: { where: { number: 1 }, select: { startedAt: true } } },
+          })),
+        );
       }
       return rows.map((row) => ({ late: row.attempts[0].startedAt.getTime() - due.get(row.eventId)!, succeededAt: row.firstSuccessAt!.getTime() }));
     }
@@ -119,8 +121,12 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
       workers: workerCount,
       concurrency,
       burst: {
-        events: burstEvents, seconds: burstSeconds, perSecond: burstEvents / burstSeconds,
-        p50: percentile(burstLate, 50), p99: percentile(burstLate, 99), cpuUsPerEvent: (cpuUsed * 1e6) / burstEvents,
+        events: burstEvents,
+        seconds: burstSeconds,
+        perSecond: burstEvents / burstSeconds,
+        p50: percentile(burstLate, 50),
+        p99: percentile(burstLate, 99),
+        cpuUsPerEvent: (cpuUsed * 1e6) / burstEvents,
       },
       paced: { events: pacedEvents, rate, p50: percentile(paced, 50), p99: percentile(paced, 99), max: paced[paced.length - 1] },
       sampleBody: sample.body,
@@ -139,15 +145,22 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
 async function rawPostLoop(url: string, body: string, count: number, connections: number): Promise<number> {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections, pipelining: 1 });
-  const headers = { "content-type": "application/json", "x-webhook-topic": "abandonedCheckout", "x-idempotency-key": randomUUID(), "x-webhook-signature": "x".repeat(44) };
+  const headers = {
+    "content-type": "application/json",
+    "x-webhook-topic": "abandonedCheckout",
+    "x-idempotency-key": randomUUID(),
+    "x-webhook-signature": "x".repeat(44),
+  };
   const loop = async (total: number) => {
     let next = 0;
-    await Promise.all(Array.from({ length: connections }, async () => {
-      while (next++ < total) {
-        const response = await pool.request({ method: "POST", path: target.pathname, headers, body });
-        await response.body.dump();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next++ < total) {
+          const response = await pool.request({ method: "POST", path: target.pathname, headers, body });
+          await response.body.dump();
+        }
+      }),
+    );
   };
   await loop(count);
   const started = performance.now();
@@ -171,9 +184,14 @@ await until("the receiver", async () => (await fetch(receiverUrl).catch(() => nu
 const results: ModeResult[] = [];
 try {
   for (const mode of values.modes.split(",")) {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events, "--paced", values.paced], {
-      cwd: ROOT, stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events, "--paced", values.paced],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -195,11 +213,24 @@ try {
       result.load,
     ]);
   }
-  process.stdout.write(table(
-    ["mode", "events/s due to 2xx", "raw undici POST/s (warm, same connections)", "ratio", "worker CPU µs/event", "burst lateness p50, p99", "paced lateness p50, p99", "load after"],
-    rows,
-  ));
-  process.stdout.write(`\n\n${values.events} deliveries due at once, then ${values.paced} due one by one; body ${results[0]?.sampleBody.length ?? 0} bytes; receiver, workers, databases and this script share the CPUs\n`);
+  process.stdout.write(
+    table(
+      [
+        "mode",
+        "events/s due to 2xx",
+        "raw undici POST/s (warm, same connections)",
+        "ratio",
+        "worker CPU µs/event",
+        "burst lateness p50, p99",
+        "paced lateness p50, p99",
+        "load after",
+      ],
+      rows,
+    ),
+  );
+  process.stdout.write(
+    `\n\n${values.events} deliveries due at once, then ${values.paced} due one by one; body ${results[0]?.sampleBody.length ?? 0} bytes; receiver, workers, databases and this script share the CPUs\n`,
+  );
 } finally {
   await receiver.stop();
 }

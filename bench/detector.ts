@@ -38,7 +38,11 @@ const { values } = parseArgs({
   },
 });
 
-interface Timing { median: number; max: number; cpuPerDueUs: number }
+interface Timing {
+  median: number;
+  max: number;
+  cpuPerDueUs: number;
+}
 interface SizeResult {
   open: number;
   after: Timing;
@@ -71,12 +75,15 @@ function sqliteFiller(file: string): Filler {
       if (count <= 0) return;
       for (let start = 0; start < count; start += 100_000) {
         const batch = Math.min(100_000, count - start);
-        db.transaction(() => insert.run(batch, shops, BigInt(from + start), BigInt(shopIds.length), BigInt(from + start), BigInt(from + start), BigInt(from + start)))();
+        db.transaction(() =>
+          insert.run(batch, shops, BigInt(from + start), BigInt(shopIds.length), BigInt(from + start), BigInt(from + start), BigInt(from + start)),
+        )();
       }
       db.exec("ANALYZE");
     },
     async due(prefix, count, shopId) {
-      const insert = db.prepare(`INSERT INTO "Checkout" ("shopId", "token", "status", "email", "emailNormalized", "sources", "trustedSeen", "lastActivityAt", "abandonDueAt", "createdAt", "updatedAt")
+      const insert =
+        db.prepare(`INSERT INTO "Checkout" ("shopId", "token", "status", "email", "emailNormalized", "sources", "trustedSeen", "lastActivityAt", "abandonDueAt", "createdAt", "updatedAt")
         VALUES (?, ?, 'open', ?, ?, 'extension', 1, strftime('${ISO}', 'now', '-11 minutes'), strftime('${ISO}', 'now', '-1 second'), strftime('${ISO}', 'now'), strftime('${ISO}', 'now'))`);
       db.transaction(() => {
         for (let i = 0; i < count; i++) insert.run(shopId, `${prefix}-${i}`, `${prefix}-${i}@example.com`, `${prefix}-${i}@example.com`);
@@ -96,18 +103,24 @@ async function postgresFiller(url: string): Promise<Filler> {
       if (count <= 0) return;
       for (let start = 0; start < count; start += 100_000) {
         const batch = Math.min(100_000, count - start);
-        await client.query(`INSERT INTO "Checkout" ("shopId", "token", "status", "email", "emailNormalized", "sources", "trustedSeen", "lastActivityAt", "abandonDueAt", "createdAt", "updatedAt")
+        await client.query(
+          `INSERT INTO "Checkout" ("shopId", "token", "status", "email", "emailNormalized", "sources", "trustedSeen", "lastActivityAt", "abandonDueAt", "createdAt", "updatedAt")
           SELECT ($1::text[])[1 + (n % $2)], 'open-' || n, 'open', 'buyer' || n || '@example.com', 'buyer' || n || '@example.com', 'extension', true,
             now(), now() + interval '1 day', now() - interval '100 days', now()
-          FROM generate_series($3::int, $4::int) AS n`, [shopIds, shopIds.length, from + start, from + start + batch - 1]);
+          FROM generate_series($3::int, $4::int) AS n`,
+          [shopIds, shopIds.length, from + start, from + start + batch - 1],
+        );
       }
       await client.query('ANALYZE "Checkout"');
     },
     async due(prefix, count, shopId) {
-      await client.query(`INSERT INTO "Checkout" ("shopId", "token", "status", "email", "emailNormalized", "sources", "trustedSeen", "lastActivityAt", "abandonDueAt", "createdAt", "updatedAt")
+      await client.query(
+        `INSERT INTO "Checkout" ("shopId", "token", "status", "email", "emailNormalized", "sources", "trustedSeen", "lastActivityAt", "abandonDueAt", "createdAt", "updatedAt")
         SELECT $1, $2 || '-' || n, 'open', $2 || '-' || n || '@example.com', $2 || '-' || n || '@example.com', 'extension', true,
           now() - interval '11 minutes', now() - interval '1 second', now(), now()
-        FROM generate_series(0, $3::int - 1) AS n`, [shopId, prefix, count]);
+        FROM generate_series(0, $3::int - 1) AS n`,
+        [shopId, prefix, count],
+      );
     },
     close: () => client.end(),
   };
@@ -124,22 +137,54 @@ async function seedDashboardCohort(shopId: string, endpointId: string, count: nu
     const abandoned = i % 5 !== 0;
     const recovered = abandoned && i % 7 === 0;
     return {
-      shopId, token: `dash-${i}`, status: recovered ? "recovered" : abandoned ? "abandoned" : "open",
-      emailNormalized: `dash${i}@example.com`, phoneE164: i % 3 === 0 ? null : `+9198${String(i).padStart(8, "0")}`,
-      whatsappOptIn: codec.bool(i % 2 === 0), smsMarketing: codec.bool(i % 4 === 0), emailMarketing: codec.bool(i % 3 === 0),
-      orderTotal: recovered ? codec.decimal("1800.00") : null, orderCurrency: recovered ? "INR" : null,
-      lastActivityAt: codec.date(createdAt), abandonedAt: abandoned ? codec.date(new Date(createdAt.getTime() + 600_000)) : null,
-      createdAt: codec.date(createdAt), updatedAt: codec.date(createdAt),
+      shopId,
+      token: `dash-${i}`,
+      status: recovered ? "recovered" : abandoned ? "abandoned" : "open",
+      emailNormalized: `dash${i}@example.com`,
+      phoneE164: i % 3 === 0 ? null : `+9198${String(i).padStart(8, "0")}`,
+      whatsappOptIn: codec.bool(i % 2 === 0),
+      smsMarketing: codec.bool(i % 4 === 0),
+      emailMarketing: codec.bool(i % 3 === 0),
+      orderTotal: recovered ? codec.decimal("1800.00") : null,
+      orderCurrency: recovered ? "INR" : null,
+      lastActivityAt: codec.date(createdAt),
+      abandonedAt: abandoned ? codec.date(new Date(createdAt.getTime() + 600_000)) : null,
+      createdAt: codec.date(createdAt),
+      updatedAt: codec.date(createdAt),
     };
   });
   for (let start = 0; start < rows.length; start += 500) {
-    const inserted = await db.insertInto("Checkout").values(rows.slice(start, start + 500)).returning(["id", "abandonedAt"]).execute();
-    await db.transaction().execute((tx) => recordEvents(tx, inserted.filter((row) => row.abandonedAt !== null).map((row) => {
-      const at = new Date(row.abandonedAt!);
-      return { eventId: randomUUID(), shopId, checkoutId: row.id, topic: "abandonedCheckout", payload: {}, createdAt: at, expiresAt: at, endpoints: [{ id: endpointId, dropFields: null, maskFields: null }] };
-    })));
+    const inserted = await db
+      .insertInto("Checkout")
+      .values(rows.slice(start, start + 500))
+      .returning(["id", "abandonedAt"])
+      .execute();
+    await db.transaction().execute((tx) =>
+      recordEvents(
+        tx,
+        inserted
+          .filter((row) => row.abandonedAt !== null)
+          .map((row) => {
+            const at = new Date(row.abandonedAt!);
+            return {
+              eventId: randomUUID(),
+              shopId,
+              checkoutId: row.id,
+              topic: "abandonedCheckout",
+              payload: {},
+              createdAt: at,
+              expiresAt: at,
+              endpoints: [{ id: endpointId, dropFields: null, maskFields: null }],
+            };
+          }),
+      ),
+    );
   }
-  await db.updateTable("Delivery").set((eb) => ({ status: "succeeded", attemptCount: 1, firstSuccessAt: eb.ref("createdAt") })).where("shopId", "=", shopId).execute();
+  await db
+    .updateTable("Delivery")
+    .set((eb) => ({ status: "succeeded", attemptCount: 1, firstSuccessAt: eb.ref("createdAt") }))
+    .where("shopId", "=", shopId)
+    .execute();
   await sql`INSERT INTO "Attempt" ("id", "deliveryId", "number", "requestId", "startedAt", "statusCode")
     SELECT 'a' || "id", "id", 1, "id", "createdAt", 200 FROM "Delivery" WHERE "shopId" = ${shopId}`.execute(db);
 }
@@ -151,7 +196,10 @@ async function timed(run: () => Promise<unknown>, times: number): Promise<number
     await run();
     samples.push(performance.now() - started);
   }
-  return percentile(samples.sort((a, b) => a - b), 50);
+  return percentile(
+    samples.sort((a, b) => a - b),
+    50,
+  );
 }
 
 async function runDatabase(kind: string, sizes: number[], dueCount: number, sweeps: number, cohort: number): Promise<SizeResult[]> {
@@ -188,17 +236,35 @@ async function runDatabase(kind: string, sizes: number[], dueCount: number, swee
     const { loadDashboard } = await import("../app/metrics/dashboard.server");
     const { resolveRange } = await import("../app/metrics/date-range");
     const { closeSqlDatabase } = await import("../app/db/sql.server");
-    cleanups.unshift(() => prisma.$disconnect(), () => closeSqlDatabase());
+    cleanups.unshift(
+      () => prisma.$disconnect(),
+      () => closeSqlDatabase(),
+    );
 
-    const shops = await Promise.all(Array.from({ length: 100 }, (_, i) =>
-      prisma.shop.create({ data: { domain: `open-${i}.myshopify.com`, pixelKey: randomUUID() } })));
+    const shops = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => prisma.shop.create({ data: { domain: `open-${i}.myshopify.com`, pixelKey: randomUUID() } })),
+    );
     const shop = await prisma.shop.create({ data: { domain: "due-shop.myshopify.com", pixelKey: randomUUID(), countryCode: "IN" } });
     await prisma.endpoint.create({
-      data: { shopId: shop.id, name: "Bench BSP", url: "https://bsp.example/hooks", topics: ["abandonedCheckout"], secretCiphertext: "unused: nothing is sent" },
+      data: {
+        shopId: shop.id,
+        name: "Bench BSP",
+        url: "https://bsp.example/hooks",
+        topics: ["abandonedCheckout"],
+        secretCiphertext: "unused: nothing is sent",
+      },
     });
-    const dashboardShop = await prisma.shop.create({ data: { domain: "dashboard-shop.myshopify.com", pixelKey: randomUUID(), currency: "INR", timezone: "UTC" } });
+    const dashboardShop = await prisma.shop.create({
+      data: { domain: "dashboard-shop.myshopify.com", pixelKey: randomUUID(), currency: "INR", timezone: "UTC" },
+    });
     const dashboardEndpoint = await prisma.endpoint.create({
-      data: { shopId: dashboardShop.id, name: "Bench BSP", url: "https://bsp.example/hooks", topics: ["abandonedCheckout"], secretCiphertext: "unused: nothing is sent" },
+      data: {
+        shopId: dashboardShop.id,
+        name: "Bench BSP",
+        url: "https://bsp.example/hooks",
+        topics: ["abandonedCheckout"],
+        secretCiphertext: "unused: nothing is sent",
+      },
     });
     await seedDashboardCohort(dashboardShop.id, dashboardEndpoint.id, cohort);
     const range = resolveRange({ range: "30d" }, new Date(), "UTC");
@@ -241,7 +307,11 @@ async function runDatabase(kind: string, sizes: number[], dueCount: number, swee
     let open = 0;
     for (const size of [0, ...sizes]) {
       const fillStarted = performance.now();
-      await filler.fill(open, size - open, shops.map((s) => s.id));
+      await filler.fill(
+        open,
+        size - open,
+        shops.map((s) => s.id),
+      );
       const fillSeconds = (performance.now() - fillStarted) / 1000;
       open = size;
       const after = await measureSweeps("after", `due-${size}`);
@@ -264,9 +334,28 @@ if (values.run) {
 
 process.stdout.write(`# Detector benchmark\n${machine()}\n\n`);
 for (const database of values.databases.split(",")) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "detector.ts"), "--run", database, "--sizes", values.sizes, "--due", values.due, "--sweeps", values.sweeps, "--cohort", values.cohort], {
-    cwd: ROOT, stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join("bench", "detector.ts"),
+      "--run",
+      database,
+      "--sizes",
+      values.sizes,
+      "--due",
+      values.due,
+      "--sweeps",
+      values.sweeps,
+      "--cohort",
+      values.cohort,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -275,20 +364,48 @@ for (const database of values.databases.split(",")) {
   const results = JSON.parse(line.slice("RESULT ".length)) as SizeResult[];
   const base = results[0];
   const size = (r: SizeResult) => (r.open === 0 ? "0 (baseline)" : r.open.toLocaleString("en"));
-  process.stdout.write(`\n## ${database}: detector\n\n${table(
-    ["stored checkouts (not due)", `sweep of ${values.due} due: median`, "per due checkout", "vs baseline", "CPU per event", "one at a time: per due", "CPU per event", "set-based vs one at a time (time, CPU)", "bulk fill (s)", "load after"],
-    results.map((r) => [
-      size(r), ms(r.after.median), ms(r.after.median / Number(values.due)), `${(r.after.median / base.after.median).toFixed(2)}x`, `${r.after.cpuPerDueUs.toFixed(0)} µs`,
-      ms(r.before.median / Number(values.due)), `${r.before.cpuPerDueUs.toFixed(0)} µs`,
-      `${(r.after.median / r.before.median).toFixed(3)}x, ${(r.after.cpuPerDueUs / r.before.cpuPerDueUs).toFixed(3)}x`, r.fillSeconds.toFixed(1), r.load,
-    ]),
-  )}\n`);
-  process.stdout.write(`\n## ${database}: dashboard (30 days, ${Number(values.cohort).toLocaleString("en")} checkouts in range)\n\n${table(
-    ["stored checkouts", "in SQL: median", "vs baseline", "rows loaded into memory (before): median", "vs baseline", "SQL vs rows"],
-    results.map((r) => [
-      size(r), ms(r.dashboard.sql), `${(r.dashboard.sql / base.dashboard.sql).toFixed(2)}x`, ms(r.dashboard.rows), `${(r.dashboard.rows / base.dashboard.rows).toFixed(2)}x`,
-      `${(r.dashboard.sql / r.dashboard.rows).toFixed(3)}x`,
-    ]),
-  )}\n`);
+  process.stdout.write(
+    `\n## ${database}: detector\n\n${table(
+      [
+        "stored checkouts (not due)",
+        `sweep of ${values.due} due: median`,
+        "per due checkout",
+        "vs baseline",
+        "CPU per event",
+        "one at a time: per due",
+        "CPU per event",
+        "set-based vs one at a time (time, CPU)",
+        "bulk fill (s)",
+        "load after",
+      ],
+      results.map((r) => [
+        size(r),
+        ms(r.after.median),
+        ms(r.after.median / Number(values.due)),
+        `${(r.after.median / base.after.median).toFixed(2)}x`,
+        `${r.after.cpuPerDueUs.toFixed(0)} µs`,
+        ms(r.before.median / Number(values.due)),
+        `${r.before.cpuPerDueUs.toFixed(0)} µs`,
+        `${(r.after.median / r.before.median).toFixed(3)}x, ${(r.after.cpuPerDueUs / r.before.cpuPerDueUs).toFixed(3)}x`,
+        r.fillSeconds.toFixed(1),
+        r.load,
+      ]),
+    )}\n`,
+  );
+  process.stdout.write(
+    `\n## ${database}: dashboard (30 days, ${Number(values.cohort).toLocaleString("en")} checkouts in range)\n\n${table(
+      ["stored checkouts", "in SQL: median", "vs baseline", "rows loaded into memory (before): median", "vs baseline", "SQL vs rows"],
+      results.map((r) => [
+        size(r),
+        ms(r.dashboard.sql),
+        `${(r.dashboard.sql / base.dashboard.sql).toFixed(2)}x`,
+        ms(r.dashboard.rows),
+        `${(r.dashboard.rows / base.dashboard.rows).toFixed(2)}x`,
+        `${(r.dashboard.sql / r.dashboard.rows).toFixed(3)}x`,
+      ]),
+    )}\n`,
+  );
 }
-process.stdout.write(`\n${values.sweeps} sweeps per size and detector; each sweep abandons ${values.due} checkouts (dedupe lookup, payload, event and delivery)\n`);
+process.stdout.write(
+  `\n${values.sweeps} sweeps per size and detector; each sweep abandons ${values.due} checkouts (dedupe lookup, payload, event and delivery)\n`,
+);

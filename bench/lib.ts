@@ -17,7 +17,9 @@ export function machine(): string {
     `cpus: ${cores.length} x ${cores[0]?.model.trim() ?? "unknown"}`,
     `memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `node ${process.version}, ${process.platform}/${process.arch}`,
-    `load average (1, 5, 15 min): ${loadavg().map((l) => l.toFixed(2)).join(", ")}`,
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`,
     `date: ${new Date().toISOString()}`,
   ].join("\n");
 }
@@ -62,27 +64,32 @@ function summarize(latencies: number[], errors: number, seconds: number): LoadRe
 }
 
 /** Closed loop: `concurrency` clients, each sending its next request when the last one answered. */
-export async function closedLoop(target: Target, { concurrency, seconds, startAt = 0 }: { concurrency: number; seconds: number; startAt?: number }): Promise<LoadResult> {
+export async function closedLoop(
+  target: Target,
+  { concurrency, seconds, startAt = 0 }: { concurrency: number; seconds: number; startAt?: number },
+): Promise<LoadResult> {
   const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
   let next = startAt;
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      const i = next++;
-      const t0 = performance.now();
-      try {
-        const response = await pool.request({ method: "POST", path: target.path, headers: target.headers(i), body: target.body(i) });
-        await response.body.dump();
-        if (response.statusCode === 200) latencies.push(performance.now() - t0);
-        else errors++;
-      } catch {
-        errors++;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          const response = await pool.request({ method: "POST", path: target.path, headers: target.headers(i), body: target.body(i) });
+          await response.body.dump();
+          if (response.statusCode === 200) latencies.push(performance.now() - t0);
+          else errors++;
+        } catch {
+          errors++;
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   await pool.close();
   return summarize(latencies, errors, elapsed);
@@ -93,7 +100,10 @@ export async function closedLoop(target: Target, { concurrency, seconds, startAt
  * so latency includes queueing when the server (or this generator) falls
  * behind. Latency counts from the scheduled start.
  */
-export async function openLoop(target: Target, { rps, seconds, startAt = 0, maxConnections = 256 }: { rps: number; seconds: number; startAt?: number; maxConnections?: number }): Promise<LoadResult> {
+export async function openLoop(
+  target: Target,
+  { rps, seconds, startAt = 0, maxConnections = 256 }: { rps: number; seconds: number; startAt?: number; maxConnections?: number },
+): Promise<LoadResult> {
   const pool = new Pool(target.origin, { connections: maxConnections, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -147,7 +157,11 @@ export function sqliteDatabase(): { url: string; file: string; remove: () => voi
   const dir = mkdtempSync(path.join(tmpdir(), "cart-relay-bench-"));
   const file = path.join(dir, "bench.sqlite");
   const url = `file:${file}`;
-  execFileSync(path.join(ROOT, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
+  execFileSync(path.join(ROOT, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "pipe",
+  });
   return { url, file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -160,17 +174,20 @@ export interface Child {
 export function startChild(args: string[], env: NodeJS.ProcessEnv): Child {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
-  const append = (chunk: Buffer) => { log = (log + chunk.toString()).slice(-20_000); };
+  const append = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
   child.stdout.on("data", append);
   child.stderr.on("data", append);
   return {
     child,
     output: () => log,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
   };
 }
 

@@ -41,10 +41,23 @@ export async function seedDueCheckouts(prisma: PrismaClient, shopId: string, fro
         const n = from + start + k;
         const due = dueAt(start + k);
         return {
-          shopId, token: `bench-${n}`, status: "open", email: `buyer${n}@example.com`, emailNormalized: `buyer${n}@example.com`,
-          firstName: "Asha", lastName: "Rao", countryCode: "IN", currency: "INR", subtotal: 1100, total: 1100, totalDiscount: 0,
+          shopId,
+          token: `bench-${n}`,
+          status: "open",
+          email: `buyer${n}@example.com`,
+          emailNormalized: `buyer${n}@example.com`,
+          firstName: "Asha",
+          lastName: "Rao",
+          countryCode: "IN",
+          currency: "INR",
+          subtotal: 1100,
+          total: 1100,
+          totalDiscount: 0,
           lines: [{ variantId: "45515259445425", productId: "8181897822385", title: "Jordans", quantity: 2, unitPrice: 500, linePrice: 1000 }],
-          sources: "extension", trustedSeen: true, lastActivityAt: new Date(due.getTime() - 10 * 60_000), abandonDueAt: due,
+          sources: "extension",
+          trustedSeen: true,
+          lastActivityAt: new Date(due.getTime() - 10 * 60_000),
+          abandonDueAt: due,
         };
       }),
     });

@@ -26,7 +26,12 @@ const { values } = parseArgs({
   },
 });
 
-interface Sample { events: number; rssMiB: number; seconds: number; load: string }
+interface Sample {
+  events: number;
+  rssMiB: number;
+  seconds: number;
+  load: string;
+}
 
 async function runMode(mode: string, receiverUrl: string, rounds: number, perRound: number): Promise<Sample[]> {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -69,9 +74,26 @@ const receiverUrl = `http://127.0.0.1:${port}/hooks/cart-relay`;
 await until("the receiver", async () => (await fetch(receiverUrl).catch(() => null))?.ok === true, 10_000);
 try {
   for (const mode of values.modes.split(",")) {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "worker-memory.ts"), "--run", mode, "--receiver", receiverUrl, "--rounds", values.rounds, "--events", values.events], {
-      cwd: ROOT, stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join("bench", "worker-memory.ts"),
+        "--run",
+        mode,
+        "--receiver",
+        receiverUrl,
+        "--rounds",
+        values.rounds,
+        "--events",
+        values.events,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -79,13 +101,23 @@ try {
     if (code !== 0 || !line) throw new Error(`${mode} run failed (${code}):\n${out}`);
     const samples = JSON.parse(line.slice("RESULT ".length)) as Sample[];
     const idle = samples[0].rssMiB;
-    process.stdout.write(`\n## ${mode}\n\n${table(
-      ["events delivered", "worker RSS (MiB)", "vs idle baseline", "elapsed (s)", "load"],
-      samples.map((s) => [s.events === 0 ? "0 (idle baseline)" : s.events.toLocaleString("en"), s.rssMiB.toFixed(1), `${s.rssMiB - idle >= 0 ? "+" : ""}${(s.rssMiB - idle).toFixed(1)}`, s.seconds.toFixed(0), s.load]),
-    )}\n`);
+    process.stdout.write(
+      `\n## ${mode}\n\n${table(
+        ["events delivered", "worker RSS (MiB)", "vs idle baseline", "elapsed (s)", "load"],
+        samples.map((s) => [
+          s.events === 0 ? "0 (idle baseline)" : s.events.toLocaleString("en"),
+          s.rssMiB.toFixed(1),
+          `${s.rssMiB - idle >= 0 ? "+" : ""}${(s.rssMiB - idle).toFixed(1)}`,
+          s.seconds.toFixed(0),
+          s.load,
+        ]),
+      )}\n`,
+    );
     const half = samples[Math.floor(samples.length / 2)];
     const last = samples[samples.length - 1];
-    process.stdout.write(`\nsecond half of the run: ${(((last.rssMiB - half.rssMiB) * 1024) / ((last.events - half.events) / 1000)).toFixed(1)} KiB per 1,000 events\n`);
+    process.stdout.write(
+      `\nsecond half of the run: ${(((last.rssMiB - half.rssMiB) * 1024) / ((last.events - half.events) / 1000)).toFixed(1)} KiB per 1,000 events\n`,
+    );
   }
 } finally {
   await receiver.stop();

@@ -80,26 +80,23 @@ function handle(request: IncomingMessage, response: ServerResponse, upstream: UR
   // The Host header stays the front door's: Remix checks it against Origin on actions.
   const headers = { ...request.headers };
   if (isbot(headers["user-agent"] ?? "")) headers["user-agent"] = BROWSER_USER_AGENT;
-  const forward = httpRequest(
-    { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
-    (answer) => {
-      // The library also preloads App Bridge with a Link header on document responses.
-      if (typeof answer.headers.link === "string") answer.headers.link = answer.headers.link.replaceAll(APP_BRIDGE_URL, STAND_IN_PATH);
-      const type = answer.headers["content-type"] ?? "";
-      if (!type.startsWith("text/html")) {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-      answer.on("end", () => {
-        const html = Buffer.from(Buffer.concat(chunks).toString("utf8").replaceAll(APP_BRIDGE_URL, STAND_IN_PATH));
-        const { "content-length": _length, "transfer-encoding": _encoding, ...rest } = answer.headers;
-        response.writeHead(answer.statusCode ?? 502, { ...rest, "content-length": html.length }).end(html);
-      });
-    },
-  );
+  const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers }, (answer) => {
+    // The library also preloads App Bridge with a Link header on document responses.
+    if (typeof answer.headers.link === "string") answer.headers.link = answer.headers.link.replaceAll(APP_BRIDGE_URL, STAND_IN_PATH);
+    const type = answer.headers["content-type"] ?? "";
+    if (!type.startsWith("text/html")) {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+    answer.on("end", () => {
+      const html = Buffer.from(Buffer.concat(chunks).toString("utf8").replaceAll(APP_BRIDGE_URL, STAND_IN_PATH));
+      const { "content-length": _length, "transfer-encoding": _encoding, ...rest } = answer.headers;
+      response.writeHead(answer.statusCode ?? 502, { ...rest, "content-length": html.length }).end(html);
+    });
+  });
   forward.on("error", (error) => {
     if (!response.headersSent) response.writeHead(502, { "content-type": "text/plain" });
     response.end(`The demo's app server did not answer: ${error.message}\n`);

@@ -26,7 +26,7 @@ export interface InboxOptions {
 
 function header(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
-  return Array.isArray(value) ? value[0] ?? "" : value ?? "";
+  return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
 }
 
 function constantTimeEqual(a: Buffer, b: Buffer): boolean {
@@ -38,7 +38,9 @@ export function verifyCartRelaySignature(secret: string, headers: IncomingHttpHe
   const timestamp = header(headers, "x-webhook-timestamp");
   if (!/^\d+$/.test(timestamp)) return "missing timestamp";
   if (Math.abs(nowMs - Number(timestamp)) > TOLERANCE_MS) return "stale timestamp";
-  const expected = createHmac("sha256", secret).update(timestamp + rawBody).digest();
+  const expected = createHmac("sha256", secret)
+    .update(timestamp + rawBody)
+    .digest();
   return constantTimeEqual(Buffer.from(header(headers, "x-webhook-signature"), "base64"), expected) ? null : "bad signature";
 }
 
@@ -48,7 +50,9 @@ export function verifyStandardWebhook(secret: string, headers: IncomingHttpHeade
   const timestamp = header(headers, "webhook-timestamp");
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
   const expected = createHmac("sha256", key).update(`${id}.${timestamp}.${rawBody}`).digest();
-  const signatures = header(headers, "webhook-signature").split(" ").map((s) => s.replace(/^v1,/, ""));
+  const signatures = header(headers, "webhook-signature")
+    .split(" ")
+    .map((s) => s.replace(/^v1,/, ""));
   return signatures.some((s) => constantTimeEqual(Buffer.from(s, "base64"), expected)) ? null : "bad standard webhooks signature";
 }
 

@@ -66,10 +66,20 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      checkouts: { type: "string" }, "abandon-after": { type: "string" }, "failure-rate": { type: "string" },
-      endpoint: { type: "string" }, secret: { type: "string" }, "standard-webhooks": { type: "boolean" },
-      port: { type: "string" }, seed: { type: "string" }, exit: { type: "boolean" }, quiet: { type: "boolean" }, help: { type: "boolean" },
-      database: { type: "string" }, json: { type: "boolean" }, build: { type: "boolean" },
+      checkouts: { type: "string" },
+      "abandon-after": { type: "string" },
+      "failure-rate": { type: "string" },
+      endpoint: { type: "string" },
+      secret: { type: "string" },
+      "standard-webhooks": { type: "boolean" },
+      port: { type: "string" },
+      seed: { type: "string" },
+      exit: { type: "boolean" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean" },
+      database: { type: "string" },
+      json: { type: "boolean" },
+      build: { type: "boolean" },
     },
   });
   if (values.help) throw new UsageError("");
@@ -170,7 +180,11 @@ function prepareDatabase(env: Record<string, string>, root: string) {
 
 async function startServer(env: Record<string, string>, root: string, serverUrl: string): Promise<ChildProcess> {
   if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("build/ is missing: run `npm run build` (npm run demo does)");
-  const child = spawn(process.execPath, [path.join(root, "server.mjs")], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [path.join(root, "server.mjs")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const url = `${serverUrl}/healthz`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`the app server exited with ${child.exitCode} (is port ${env.PORT} free? try --port)`);
@@ -311,34 +325,40 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
     const returned = new Set<string>();
     const waitsForMessage = (b: Buyer) => b.outcome === "leaves" || b.outcome === "returns" || b.outcome === "phone-only";
     const timeoutMs = 60_000 + options.abandonAfterSeconds * 2000;
-    await waitFor(async () => {
-      // Read "unsettled" first: a delivery that succeeds after this count keeps the loop going.
-      const unsettled = await prisma.delivery.count({ where: { shopId: shop.id, status: { in: ["pending", "in_flight"] } } });
-      const abandoned = new Set(
-        (await prisma.checkout.findMany({ where: { shopId: shop.id, abandonedAt: { not: null } }, select: { token: true } })).map((c) => c.token),
-      );
-      const delivered = await prisma.delivery.findMany({
-        where: { shopId: shop.id, topic: "abandonedCheckout", status: "succeeded" },
-        select: { body: true, event: { select: { checkout: { select: { token: true } } } } },
-      });
-      let placed = 0;
-      for (const delivery of delivered) {
-        const buyer = tokenOf.get(delivery.event.checkout?.token ?? "");
-        if (buyer?.outcome !== "returns" || returned.has(buyer.token)) continue;
-        returned.add(buyer.token);
-        // The buyer taps the link in their WhatsApp message and pays.
-        await store.placeOrder(buyer, ++orders, JSON.parse(delivery.body).abandonedCheckoutUrl);
-        placed++;
-      }
-      return placed === 0 && unsettled === 0 && buyers.filter(waitsForMessage).every((b) => abandoned.has(b.token));
-    }, timeoutMs, "the pipe to settle");
+    await waitFor(
+      async () => {
+        // Read "unsettled" first: a delivery that succeeds after this count keeps the loop going.
+        const unsettled = await prisma.delivery.count({ where: { shopId: shop.id, status: { in: ["pending", "in_flight"] } } });
+        const abandoned = new Set(
+          (await prisma.checkout.findMany({ where: { shopId: shop.id, abandonedAt: { not: null } }, select: { token: true } })).map((c) => c.token),
+        );
+        const delivered = await prisma.delivery.findMany({
+          where: { shopId: shop.id, topic: "abandonedCheckout", status: "succeeded" },
+          select: { body: true, event: { select: { checkout: { select: { token: true } } } } },
+        });
+        let placed = 0;
+        for (const delivery of delivered) {
+          const buyer = tokenOf.get(delivery.event.checkout?.token ?? "");
+          if (buyer?.outcome !== "returns" || returned.has(buyer.token)) continue;
+          returned.add(buyer.token);
+          // The buyer taps the link in their WhatsApp message and pays.
+          await store.placeOrder(buyer, ++orders, JSON.parse(delivery.body).abandonedCheckoutUrl);
+          placed++;
+        }
+        return placed === 0 && unsettled === 0 && buyers.filter(waitsForMessage).every((b) => abandoned.has(b.token));
+      },
+      timeoutMs,
+      "the pipe to settle",
+    );
 
     const summary = await readSummary(shop.id, inbox);
     print(formatSummary(summary));
     const sessionExpiresAt = new Date(Date.now() + ADMIN_SESSION_SECONDS * 1000);
     let dashboardUrl: string | null = null;
     if (!options.exit) {
-      const token = await adminSessionToken({ apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }, shopDomain, { expiresIn: ADMIN_SESSION_SECONDS });
+      const token = await adminSessionToken({ apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }, shopDomain, {
+        expiresIn: ADMIN_SESSION_SECONDS,
+      });
       dashboardUrl = `${door.url}/app?embedded=1&shop=${shopDomain}&host=${adminHost(shopDomain)}&id_token=${token}`;
       const until = sessionExpiresAt.toTimeString().slice(0, 5);
       print(

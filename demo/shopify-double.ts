@@ -7,8 +7,7 @@ import { SignJWT } from "jose";
 export const SHOPIFY_API_VERSION = "2026-10";
 
 // shopify-app-remix answers 410 to user agents that look like bots (isbot).
-export const BROWSER_USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+export const BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 export interface AppCredentials {
   apiKey: string;
@@ -26,7 +25,10 @@ export function checkoutSessionToken(
   { expiresIn = 300, claims = {} }: { expiresIn?: number; claims?: Record<string, unknown> } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return sign({ iss: `https://${shop}`, dest: shop, aud: app.apiKey, iat: now, nbf: now - 5, exp: now + expiresIn, jti: randomUUID(), ...claims }, app.apiSecret);
+  return sign(
+    { iss: `https://${shop}`, dest: shop, aud: app.apiKey, iat: now, nbf: now - 5, exp: now + expiresIn, jti: randomUUID(), ...claims },
+    app.apiSecret,
+  );
 }
 
 /** The session token Shopify's admin gives an embedded app (App Bridge `idToken()`). */
@@ -37,7 +39,18 @@ export function adminSessionToken(
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sign(
-    { iss: `https://${shop}/admin`, dest: `https://${shop}`, aud: app.apiKey, sub: userId, iat: now, nbf: now - 5, exp: now + expiresIn, jti: randomUUID(), sid: randomUUID(), ...claims },
+    {
+      iss: `https://${shop}/admin`,
+      dest: `https://${shop}`,
+      aud: app.apiKey,
+      sub: userId,
+      iat: now,
+      nbf: now - 5,
+      exp: now + expiresIn,
+      jti: randomUUID(),
+      sid: randomUUID(),
+      ...claims,
+    },
     app.apiSecret,
   );
 }

@@ -24,7 +24,16 @@ const CATALOG = [
   { variantId: "45538243870898", productId: "8352793428146", title: "Steel bottle", variantTitle: "1 L", sku: "BTL-1L", unitPrice: 699 },
   { variantId: "45538243870899", productId: "8352793428147", title: "Cotton saree", variantTitle: "Red", sku: "SAR-RED", unitPrice: 2599 },
 ];
-const NAMES = [["Asha", "Rao"], ["Darpan", "Deka"], ["Meera", "Iyer"], ["Kabir", "Singh"], ["Zoya", "Khan"], ["Arjun", "Nair"], ["Ishita", "Bose"], ["Rohan", "Mehta"]];
+const NAMES = [
+  ["Asha", "Rao"],
+  ["Darpan", "Deka"],
+  ["Meera", "Iyer"],
+  ["Kabir", "Singh"],
+  ["Zoya", "Khan"],
+  ["Arjun", "Nair"],
+  ["Ishita", "Bose"],
+  ["Rohan", "Mehta"],
+];
 
 /** Seeded so a run can be repeated: mulberry32. */
 export function seededRandom(seed: number): () => number {
@@ -115,24 +124,58 @@ export class StoreSimulator {
       landing_site: "/collections/all?utm_source=instagram&utm_medium=social&utm_campaign=diwali",
       created_at: new Date().toISOString(),
       updated_at: new Date().toISOString(),
-      shipping_address: { first_name: buyer.firstName, last_name: buyer.lastName, address1: "12 MG Road", city: "Pune", province: "Maharashtra", province_code: "MH", zip: "411001", country: "India", country_code: "IN", phone: buyer.phone },
+      shipping_address: {
+        first_name: buyer.firstName,
+        last_name: buyer.lastName,
+        address1: "12 MG Road",
+        city: "Pune",
+        province: "Maharashtra",
+        province_code: "MH",
+        zip: "411001",
+        country: "India",
+        country_code: "IN",
+        phone: buyer.phone,
+      },
       line_items: buyer.lines.map((line) => ({
-        variant_id: Number(line.variantId), product_id: Number(line.productId), title: line.title, variant_title: line.variantTitle,
-        sku: line.sku, quantity: line.quantity, price: line.unitPrice.toFixed(2), line_price: (line.unitPrice * line.quantity).toFixed(2),
+        variant_id: Number(line.variantId),
+        product_id: Number(line.productId),
+        title: line.title,
+        variant_title: line.variantTitle,
+        sku: line.sku,
+        quantity: line.quantity,
+        price: line.unitPrice.toFixed(2),
+        line_price: (line.unitPrice * line.quantity).toFixed(2),
       })),
     };
   }
 
   private captureBody(buyer: Buyer, step: 1 | 2 | 3): Record<string, unknown> {
-    const lines = buyer.lines.map((line) => ({ ...line, linePrice: line.unitPrice * line.quantity, originalLinePrice: line.unitPrice * line.quantity, discounts: [] }));
+    const lines = buyer.lines.map((line) => ({
+      ...line,
+      linePrice: line.unitPrice * line.quantity,
+      originalLinePrice: line.unitPrice * line.quantity,
+      discounts: [],
+    }));
     if (buyer.outcome === "zip-only") return { checkoutToken: buyer.token, shippingAddress: { zip: "560001", countryCode: "IN" }, lines, currency: "INR" };
     return {
       checkoutToken: buyer.token,
       occurredAt: new Date().toISOString(),
       email: buyer.email,
       phone: buyer.phone,
-      ...(step >= 2 ? { shippingAddress: { firstName: buyer.firstName, lastName: buyer.lastName, city: "Pune", zip: "411001", countryCode: "IN", phone: buyer.phone } } : {}),
-      ...(step >= 3 ? { whatsappOptIn: buyer.whatsappOptIn, lines, currency: "INR", subtotal: subtotal(buyer), total: subtotal(buyer), totalDiscount: 0, utm: { utm_source: "instagram", utm_campaign: "diwali" } } : {}),
+      ...(step >= 2
+        ? { shippingAddress: { firstName: buyer.firstName, lastName: buyer.lastName, city: "Pune", zip: "411001", countryCode: "IN", phone: buyer.phone } }
+        : {}),
+      ...(step >= 3
+        ? {
+            whatsappOptIn: buyer.whatsappOptIn,
+            lines,
+            currency: "INR",
+            subtotal: subtotal(buyer),
+            total: subtotal(buyer),
+            totalDiscount: 0,
+            utm: { utm_source: "instagram", utm_campaign: "diwali" },
+          }
+        : {}),
     };
   }
 

@@ -54,7 +54,8 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
     recoveryNotices: topics.checkoutRecovered.delivered,
     recoveredRevenue: revenue.toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     currency: shop.currency,
-    lastFailure: failure && [failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean).join(": "),
+    lastFailure:
+      failure && [failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean).join(": "),
     policyMinuteSeconds: 60 / env.CART_RELAY_TIME_SCALE,
     inbox: inbox && {
       abandonedCheckout: inbox.distinct("abandonedCheckout").length,

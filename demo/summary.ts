@@ -55,7 +55,9 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const SOURCE_LABELS: Record<string, string> = { extension: "checkout block", webhook: "Shopify webhooks", pixel: "web pixel" };
 
 export function formatSummary(s: DemoSummary): string {
-  const sources = Object.entries(s.bySource).map(([source, n]) => `${SOURCE_LABELS[source] ?? source} ${n}`).join(", ");
+  const sources = Object.entries(s.bySource)
+    .map(([source, n]) => `${SOURCE_LABELS[source] ?? source} ${n}`)
+    .join(", ");
   const topic = (name: (typeof DEMO_TOPICS)[number]) => {
     const t = s.topics[name];
     return `  ${name.padEnd(22)} ${plural(t.events, "event")}, ${t.delivered} delivered, in ${plural(t.attempts, "attempt")} (${t.failedAttempts} failed)`;
@@ -76,7 +78,9 @@ export function formatSummary(s: DemoSummary): string {
   if (s.lastFailure) lines.push(`  last failed attempt    ${s.lastFailure}`);
   if (s.inbox) {
     const failedInDb = DEMO_TOPICS.reduce((sum, name) => sum + s.topics[name].failedAttempts, 0);
-    const byTopic = Object.entries(s.inbox.failedOnPurposeByTopic).map(([name, n]) => `${name} ${n}`).join(", ");
+    const byTopic = Object.entries(s.inbox.failedOnPurposeByTopic)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(", ");
     const check = (inbox: number, db: number) => (inbox === db ? "matches the database" : `DOES NOT MATCH the database (${db})`);
     lines.push(
       "Inbox (verified with its own code)",
@@ -87,9 +91,9 @@ export function formatSummary(s: DemoSummary): string {
     );
   }
   lines.push(
-    "The dashboard counts the checkouts captured in its date range: its \"Events sent\" and \"Delivered\" add up",
-    "abandonedCheckout and checkoutRecovered (integrationStatus is not about a checkout), and \"Failures by reason\"",
-    "counts their failed attempts. Settings shows the pixel \"Not registered with Shopify\": the demo has no Shopify to",
+    'The dashboard counts the checkouts captured in its date range: its "Events sent" and "Delivered" add up',
+    'abandonedCheckout and checkoutRecovered (integrationStatus is not about a checkout), and "Failures by reason"',
+    'counts their failed attempts. Settings shows the pixel "Not registered with Shopify": the demo has no Shopify to',
     "register it with, so the store posts the pixel's captures itself, with the shop's pixel key.",
   );
   return lines.join("\n");

@@ -13,7 +13,8 @@ if (!isPostgresUrl(url)) {
 }
 try {
   const { connectionString, schema } = postgresConnection(url);
-  if (schema && schema !== "public") throw new Error(`DATABASE_URL schema=${schema}: the generated SQL targets the public schema; use a separate database instead`);
+  if (schema && schema !== "public")
+    throw new Error(`DATABASE_URL schema=${schema}: the generated SQL targets the public schema; use a separate database instead`);
   const applied = await applyPostgresMigrations(connectionString);
   process.stdout.write(applied.length > 0 ? `applied: ${applied.join(", ")}\n` : "the database is up to date\n");
 } catch (error) {

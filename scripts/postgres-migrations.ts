@@ -26,7 +26,11 @@ export class MigrationError extends Error {
 
 export function migrationNames(dir = POSTGRES_MIGRATIONS_DIR): string[] {
   if (!existsSync(dir)) return [];
-  return migrationOrder(readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name));
+  return migrationOrder(
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name),
+  );
 }
 
 export function migrationChecksum(sql: string): string {

@@ -23,9 +23,20 @@ function replaceOnce(text: string, pattern: RegExp, replacement: (match: string,
  * SQLite client lives), and JSON columns stored as `json`, not `jsonb`.
  */
 export function derivePostgresSchema(source: string): string {
-  let text = replaceOnce(source, /(datasource\s+db\s*\{[^}]*?provider\s*=\s*)"sqlite"/, (_m, head) => `${head}"postgresql"`, 'datasource with provider = "sqlite"');
-  if (/generator\s+client\s*\{[^}]*\boutput\s*=/.test(text)) throw new SchemaTextError("the source generator must not set output (the Postgres client's output is set here)");
-  text = replaceOnce(text, /(generator\s+client\s*\{[^}]*?)(\n\})/, (_m, body, close) => `${body}\n  output     = "./client"${close}`, "generator client block");
+  let text = replaceOnce(
+    source,
+    /(datasource\s+db\s*\{[^}]*?provider\s*=\s*)"sqlite"/,
+    (_m, head) => `${head}"postgresql"`,
+    'datasource with provider = "sqlite"',
+  );
+  if (/generator\s+client\s*\{[^}]*\boutput\s*=/.test(text))
+    throw new SchemaTextError("the source generator must not set output (the Postgres client's output is set here)");
+  text = replaceOnce(
+    text,
+    /(generator\s+client\s*\{[^}]*?)(\n\})/,
+    (_m, body, close) => `${body}\n  output     = "./client"${close}`,
+    "generator client block",
+  );
   // SQLite keeps JSON as the text written; Postgres' default jsonb would reorder keys (an endpoint's
   // custom headers, for one). json keeps the text as SQLite does.
   text = text.replace(/^(\s+\w+\s+Json\??)(?=[ \t]|$)(?![^\n]*@db\.)/gm, "$1 @db.Json");
@@ -51,7 +62,13 @@ export function pairMigrations(sqlite: string[], postgres: string[]): MigrationP
 
 /** Text equality for generated SQL, ignoring trailing whitespace and line endings. */
 export function sameSql(a: string, b: string): boolean {
-  const normal = (sql: string) => sql.replace(/\r\n/g, "\n").split("\n").map((line) => line.trimEnd()).join("\n").trim();
+  const normal = (sql: string) =>
+    sql
+      .replace(/\r\n/g, "\n")
+      .split("\n")
+      .map((line) => line.trimEnd())
+      .join("\n")
+      .trim();
   return normal(a) === normal(b);
 }
 

@@ -21,7 +21,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { applyPostgresMigrations, createDatabase, describeSchema, dropDatabases, executeSql, migrationNames, POSTGRES_MIGRATIONS_DIR } from "./postgres-migrations";
+import {
+  applyPostgresMigrations,
+  createDatabase,
+  describeSchema,
+  dropDatabases,
+  executeSql,
+  migrationNames,
+  POSTGRES_MIGRATIONS_DIR,
+} from "./postgres-migrations";
 import { derivePostgresSchema, migrationHeader, migrationOrder, pairMigrations, sameSql, sha256, twinChecksum } from "./postgres-schema-text";
 import { generatePostgresClient } from "./postgres-client";
 import { startPostgres } from "./throwaway-servers";
@@ -60,7 +68,9 @@ function sqlBetween(fromText: string, toFile: string, url: string): string {
 }
 
 function sqliteMigrationNames(): string[] {
-  return readdirSync(SQLITE_MIGRATIONS_DIR, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  return readdirSync(SQLITE_MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
 }
 
 async function withPostgres<T>(run: (adminUrl: string) => Promise<T>): Promise<T> {
@@ -80,7 +90,9 @@ const sqliteMigrationSql = (name: string) => readFileSync(path.join(SQLITE_MIGRA
 
 /** Postgres migrations whose SQLite twin changed since they were generated (edited in place before a release). */
 function staleTwins(names: string[], sqliteNames: string[]): string[] {
-  return names.filter((name) => sqliteNames.includes(name) && twinChecksum(readFileSync(postgresMigrationFile(name), "utf8")) !== sha256(sqliteMigrationSql(name)));
+  return names.filter(
+    (name) => sqliteNames.includes(name) && twinChecksum(readFileSync(postgresMigrationFile(name), "utf8")) !== sha256(sqliteMigrationSql(name)),
+  );
 }
 
 async function generate(adminUrl: string, { regenerateNewest = false } = {}): Promise<string[]> {
@@ -88,7 +100,8 @@ async function generate(adminUrl: string, { regenerateNewest = false } = {}): Pr
   const current = existsSync(POSTGRES_SCHEMA) ? readFileSync(POSTGRES_SCHEMA, "utf8") : null;
   const sqliteNames = migrationOrder(sqliteMigrationNames());
   const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteNames, migrationNames());
-  if (extraInPostgres.length > 0) throw new Error(`Postgres migrations without a SQLite twin: ${extraInPostgres.join(", ")}; remove them or restore the SQLite ones`);
+  if (extraInPostgres.length > 0)
+    throw new Error(`Postgres migrations without a SQLite twin: ${extraInPostgres.join(", ")}; remove them or restore the SQLite ones`);
   const stale = staleTwins(migrationNames(), sqliteNames);
   const newest = sqliteNames[sqliteNames.length - 1];
   let target: string | null = null;
@@ -100,12 +113,15 @@ async function generate(adminUrl: string, { regenerateNewest = false } = {}): Pr
     target = newest;
   } else if (stale.length > 0) {
     // Editing the newest migration in place is how unreleased schema work goes; older ones are history.
-    if (stale.length > 1 || stale[0] !== newest) throw new Error(`SQLite migrations other than the newest changed after their Postgres twin was made: ${stale.join(", ")}; add a new migration instead`);
+    if (stale.length > 1 || stale[0] !== newest)
+      throw new Error(`SQLite migrations other than the newest changed after their Postgres twin was made: ${stale.join(", ")}; add a new migration instead`);
     target = newest;
   } else if (regenerateNewest && newest) {
     target = newest;
   } else if (current !== derived) {
-    throw new Error("prisma/schema.prisma changed but prisma/migrations has no new or changed migration: create the SQLite migration first (see docs/decisions/001), then generate");
+    throw new Error(
+      "prisma/schema.prisma changed but prisma/migrations has no new or changed migration: create the SQLite migration first (see docs/decisions/001), then generate",
+    );
   }
 
   const written: string[] = [];
@@ -134,7 +150,8 @@ async function check(adminUrl: string): Promise<string[]> {
   const problems: string[] = [];
   const derived = derivePostgresSchema(readFileSync(SOURCE_SCHEMA, "utf8"));
   if (!existsSync(POSTGRES_SCHEMA)) problems.push("prisma/postgres/schema.prisma is missing");
-  else if (readFileSync(POSTGRES_SCHEMA, "utf8") !== derived) problems.push("prisma/postgres/schema.prisma differs from the one derived from prisma/schema.prisma");
+  else if (readFileSync(POSTGRES_SCHEMA, "utf8") !== derived)
+    problems.push("prisma/postgres/schema.prisma differs from the one derived from prisma/schema.prisma");
   const sqliteNames = migrationOrder(sqliteMigrationNames());
   const postgresNames = migrationNames();
   const { missingInPostgres, extraInPostgres } = pairMigrations(sqliteNames, postgresNames);
@@ -146,12 +163,14 @@ async function check(adminUrl: string): Promise<string[]> {
   if (newest && (!existsSync(snapshotFile(newest)) || readFileSync(snapshotFile(newest), "utf8") !== derived)) {
     problems.push(`prisma/postgres/migrations/${newest}/schema.prisma.snapshot is not the current Postgres schema`);
   }
-  if (!existsSync(LOCK_FILE) || readFileSync(LOCK_FILE, "utf8") !== LOCK_TEXT) problems.push("prisma/postgres/migrations/migration_lock.toml is missing or not postgresql");
+  if (!existsSync(LOCK_FILE) || readFileSync(LOCK_FILE, "utf8") !== LOCK_TEXT)
+    problems.push("prisma/postgres/migrations/migration_lock.toml is missing or not postgresql");
   if (!existsSync(POSTGRES_SQL)) problems.push("prisma/postgres/schema.sql is missing");
   if (problems.length > 0) return problems;
 
   const schemaSql = readFileSync(POSTGRES_SQL, "utf8");
-  if (!sameSql(sqlFromEmpty(POSTGRES_SCHEMA, adminUrl), schemaSql)) problems.push("prisma/postgres/schema.sql is not what Prisma generates from prisma/postgres/schema.prisma");
+  if (!sameSql(sqlFromEmpty(POSTGRES_SCHEMA, adminUrl), schemaSql))
+    problems.push("prisma/postgres/schema.sql is not what Prisma generates from prisma/postgres/schema.prisma");
 
   const prefix = `cart_relay_check_${process.pid}_`;
   try {

@@ -45,7 +45,10 @@ export async function freeLoopbackPort(): Promise<number> {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once("error", () => resolve(false));
   });
 }
@@ -70,7 +73,9 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 
 function collect(child: ChildProcess): () => string {
   let log = "";
-  const append = (chunk: Buffer) => { log = (log + chunk.toString()).slice(-8000); };
+  const append = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-8000);
+  };
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
   return () => log;
@@ -106,12 +111,28 @@ export async function startPostgres({ maxConnections = 300 }: { maxConnections?:
     throw new ServerStartError("init_failed", `initdb failed: ${init.stderr || init.stdout}`);
   }
   const port = await freeLoopbackPort();
-  const child = spawn(path.join(POSTGRES_BIN, "postgres"), [
-    "-D", dataDir, "-p", String(port), "-k", dir,
-    "-c", "listen_addresses=127.0.0.1",
-    "-c", `max_connections=${maxConnections}`,
-    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-  ], { stdio: ["ignore", "pipe", "pipe"], ...(identity ?? {}) });
+  const child = spawn(
+    path.join(POSTGRES_BIN, "postgres"),
+    [
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `max_connections=${maxConnections}`,
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], ...(identity ?? {}) },
+  );
   const output = collect(child);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const stop = async () => {
@@ -119,10 +140,15 @@ export async function startPostgres({ maxConnections = 300 }: { maxConnections?:
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntil(async () => {
-      const ready = spawnSync(path.join(POSTGRES_BIN, "pg_isready"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres"]);
-      return ready.status === 0;
-    }, "postgres", child, output);
+    await waitUntil(
+      async () => {
+        const ready = spawnSync(path.join(POSTGRES_BIN, "pg_isready"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres"]);
+        return ready.status === 0;
+      },
+      "postgres",
+      child,
+      output,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -140,12 +166,25 @@ export async function startRedis(): Promise<ThrowawayRedis> {
   let child: ChildProcess;
   let output: () => string;
   const launch = async () => {
-    child = spawn(binary, [
-      "--port", String(port), "--bind", "127.0.0.1", "--dir", dir,
-      "--save", "", "--appendonly", "no",
-      // BullMQ requires that Redis never evicts its keys.
-      "--maxmemory-policy", "noeviction",
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(
+      binary,
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        // BullMQ requires that Redis never evicts its keys.
+        "--maxmemory-policy",
+        "noeviction",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     output = collect(child);
     await waitUntil(() => canConnect(port), "redis-server", child, output);
   };

@@ -31,7 +31,14 @@ beforeAll(async () => {
   await prisma.checkout.updateMany({ where: { token: "co-open" }, data: { abandonDueAt: null } });
   await sweep(clock);
   await runWorker(clock);
-  await placeOrder(SHOP, { id: 5550001, name: "#1042", checkout_token: recovered.token, total_price: "1800.00", currency: "INR", created_at: new Date(Date.now() + 30 * MINUTE).toISOString() });
+  await placeOrder(SHOP, {
+    id: 5550001,
+    name: "#1042",
+    checkout_token: recovered.token,
+    total_price: "1800.00",
+    currency: "INR",
+    created_at: new Date(Date.now() + 30 * MINUTE).toISOString(),
+  });
 });
 afterAll(async () => {
   await receiver?.close();

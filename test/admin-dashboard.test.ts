@@ -41,7 +41,9 @@ describe("authentication", () => {
     const request = new Request(await adminDocumentUrl(SHOP, "/app"), { headers: { "user-agent": BROWSER_USER_AGENT } });
     const layout = await read(await callRoute(appLoader, { request }));
     expect(layout).toEqual({ status: 200, body: { apiKey: "test-api-key" } });
-    const { status, body } = await read(await callRoute(loader, { request: new Request(await adminDocumentUrl(SHOP, "/app"), { headers: { "user-agent": BROWSER_USER_AGENT } }) }));
+    const { status, body } = await read(
+      await callRoute(loader, { request: new Request(await adminDocumentUrl(SHOP, "/app"), { headers: { "user-agent": BROWSER_USER_AGENT } }) }),
+    );
     expect(status).toBe(200);
     expect(body.metrics.range.timeZone).toBe("Asia/Kolkata");
   });
@@ -70,7 +72,11 @@ describe("dashboard numbers from stored rows", () => {
       timeToFirstSuccess: { deliveries: 4, p50Ms: 5_000, p95Ms: 130_000 },
     });
     expect(body.metrics.deliveries.failuresByReason.map((f: { reason: string; attempts: number }) => [f.reason, f.attempts])).toEqual([
-      ["http_500", 3], ["http_404", 1], ["http_503", 1], ["network", 1], ["timeout", 1],
+      ["http_500", 3],
+      ["http_404", 1],
+      ["http_503", 1],
+      ["network", 1],
+      ["timeout", 1],
     ]);
     expect(body.metrics.recovery).toEqual({
       base: 5,
@@ -114,7 +120,10 @@ describe("dashboard numbers from stored rows", () => {
     // The fixture holds a succeeded test delivery and active endpoints, nothing from the extension, no pixel.
     expect(body.onboarding).toMatchObject({ done: 2, complete: false, isNewShop: false });
     expect(body.onboarding.steps.map((s: { id: string; done: boolean }) => [s.id, s.done])).toEqual([
-      ["extension", false], ["pixel", false], ["endpoint", true], ["test", true],
+      ["extension", false],
+      ["pixel", false],
+      ["endpoint", true],
+      ["test", true],
     ]);
     await prisma.checkout.updateMany({ where: { shopId: shop.id, id: seeded.checkoutIds.get(1) }, data: { sources: "extension,webhook" } });
     await prisma.shop.update({ where: { id: shop.id }, data: { webPixelId: "gid://shopify/WebPixel/1" } });

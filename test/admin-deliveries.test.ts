@@ -101,7 +101,9 @@ describe("the log", () => {
 describe("one delivery", () => {
   it("shows every attempt's headers, status, duration, error and response, with buyer data masked", async () => {
     const { delivery } = await failedCartMessage("log-detail", 2);
-    const { status, body } = await read(await callRoute(detailLoader, { request: await adminRequest(SHOP, `/app/deliveries/${delivery.id}`), params: { id: delivery.id } }));
+    const { status, body } = await read(
+      await callRoute(detailLoader, { request: await adminRequest(SHOP, `/app/deliveries/${delivery.id}`), params: { id: delivery.id } }),
+    );
     expect(status).toBe(200);
     expect(body.resendable).toBe(true);
     const [attempt] = body.delivery.attempts;
@@ -125,7 +127,12 @@ describe("one delivery", () => {
   it("resends a failed delivery with the same event id and body, attempt numbers continuing", async () => {
     const { delivery } = await failedCartMessage("log-resend", 2);
     const before = receiver.received.length;
-    const response = await read(await callRoute(detailAction, { request: await adminRequest(SHOP, `/app/deliveries/${delivery.id}`, { json: { intent: "resend" } }), params: { id: delivery.id } }));
+    const response = await read(
+      await callRoute(detailAction, {
+        request: await adminRequest(SHOP, `/app/deliveries/${delivery.id}`, { json: { intent: "resend" } }),
+        params: { id: delivery.id },
+      }),
+    );
     expect(response).toEqual({ status: 200, body: { ok: true, error: null } });
     const pending = await prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id }, include: { event: true } });
     expect(pending.status).toBe("pending");
@@ -184,7 +191,10 @@ describe("resend every failed delivery of an endpoint since a time", () => {
     const make = async (token: string, daysAgo: number) => {
       const checkout = await captureCheckout(SHOP, { checkoutToken: token, ...buyer() });
       const idleSince = new Date(Date.now() - daysAgo * DAY);
-      await prisma.checkout.update({ where: { id: checkout.id }, data: { lastActivityAt: idleSince, abandonDueAt: new Date(idleSince.getTime() + 10 * MINUTE) } });
+      await prisma.checkout.update({
+        where: { id: checkout.id },
+        data: { lastActivityAt: idleSince, abandonDueAt: new Date(idleSince.getTime() + 10 * MINUTE) },
+      });
       const clock = new TestClock(new Date(idleSince.getTime() + 11 * MINUTE));
       await sweep(clock);
       own.receiver.respondWith(500);
@@ -222,7 +232,10 @@ describe("resend every failed delivery of an endpoint since a time", () => {
       status: 400,
       body: { error: "since must be a date and time such as 2026-03-01T09:00" },
     });
-    expect(await listAct({ intent: "resendFailed", endpointId, since: "2026-01-01T00:00" }, OTHER)).toEqual({ status: 404, body: { error: "endpoint not found" } });
+    expect(await listAct({ intent: "resendFailed", endpointId, since: "2026-01-01T00:00" }, OTHER)).toEqual({
+      status: 404,
+      body: { error: "endpoint not found" },
+    });
     expect(await listAct({ intent: "resendEverything" })).toEqual({ status: 400, body: { ok: false, error: "intent must be resend or resendFailed" } });
   });
 });
@@ -230,10 +243,17 @@ describe("resend every failed delivery of an endpoint since a time", () => {
 describe("another shop's delivery", () => {
   it("is a 404 for the page, the resend and the list's resend, and nothing changes", async () => {
     const { delivery } = await failedCartMessage("log-cross", 2);
-    const page = await read(await callRoute(detailLoader, { request: await adminRequest(OTHER, `/app/deliveries/${delivery.id}`), params: { id: delivery.id } }));
+    const page = await read(
+      await callRoute(detailLoader, { request: await adminRequest(OTHER, `/app/deliveries/${delivery.id}`), params: { id: delivery.id } }),
+    );
     expect(page).toEqual({ status: 404, body: { error: "delivery not found" } });
     const before = await snapshot();
-    const resend = await read(await callRoute(detailAction, { request: await adminRequest(OTHER, `/app/deliveries/${delivery.id}`, { json: { intent: "resend" } }), params: { id: delivery.id } }));
+    const resend = await read(
+      await callRoute(detailAction, {
+        request: await adminRequest(OTHER, `/app/deliveries/${delivery.id}`, { json: { intent: "resend" } }),
+        params: { id: delivery.id },
+      }),
+    );
     expect(resend).toEqual({ status: 404, body: { error: "delivery not found" } });
     expect(await listAct({ intent: "resend", deliveryId: delivery.id }, OTHER)).toEqual({ status: 404, body: { error: "delivery not found" } });
     expect(await snapshot()).toEqual(before);

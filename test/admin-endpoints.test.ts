@@ -57,7 +57,15 @@ describe("create", () => {
     const { status, body } = await read(await callRoute(newLoader, { request: await adminRequest(SHOP, "/app/endpoints/new") }));
     expect(status).toBe(200);
     expect(body.options.presets.map((p: { label: string }) => p.label)).toEqual([
-      "Spur", "LimeChat", "Gupshup", "Wati", "Interakt", "BiteSpeed", "AiSensy", "Whitespeed", "Custom",
+      "Spur",
+      "LimeChat",
+      "Gupshup",
+      "Wati",
+      "Interakt",
+      "BiteSpeed",
+      "AiSensy",
+      "Whitespeed",
+      "Custom",
     ]);
     expect(body.options.topics).toEqual(["abandonedCheckout", "checkoutRecovered", "integrationStatus"]);
     expect(body.options.formats).toEqual(["cashfree-2025-01-01", "ecom360-v1"]);
@@ -89,15 +97,32 @@ describe("create", () => {
     expect(body.created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const row = await prisma.endpoint.findUniqueOrThrow({ where: { id: body.created.id } });
     expect(row).toMatchObject({
-      shopId: shop.id, name: "Spur", preset: "spur", method: "PUT", format: "ecom360-v1", topics: ["abandonedCheckout"],
-      consentOnly: true, maskFields: ["phone"], dropFields: ["customer.lastName"], standardWebhooks: true,
-      retryMode: "exponential", retryIntervals: [5], maxRetries: 6,
+      shopId: shop.id,
+      name: "Spur",
+      preset: "spur",
+      method: "PUT",
+      format: "ecom360-v1",
+      topics: ["abandonedCheckout"],
+      consentOnly: true,
+      maskFields: ["phone"],
+      dropFields: ["customer.lastName"],
+      standardWebhooks: true,
+      retryMode: "exponential",
+      retryIntervals: [5],
+      maxRetries: 6,
       customHeaders: { Authorization: "Bearer spur-key", "X-Store": "demo" },
-      quietHoursStart: 1350, quietHoursEnd: 480, quietHoursTimezone: "Asia/Kolkata", disableAfterFailingHours: 48,
+      quietHoursStart: 1350,
+      quietHoursEnd: 480,
+      quietHoursTimezone: "Asia/Kolkata",
+      disableAfterFailingHours: 48,
     });
     expect(openWithAppKey(row.secretCiphertext)).toBe(body.created.secret);
     // The form shows the stored endpoint as it was entered.
-    expect(endpointFormValues(row, "UTC")).toMatchObject({ customHeaders: "Authorization: Bearer spur-key\nX-Store: demo", quietStart: "22:30", retryIntervals: "5" });
+    expect(endpointFormValues(row, "UTC")).toMatchObject({
+      customHeaders: "Authorization: Bearer spur-key\nX-Store: demo",
+      quietStart: "22:30",
+      retryIntervals: "5",
+    });
     // Loading the endpoint never shows the secret again.
     const page = await read(await callRoute(endpointLoader, { request: await adminRequest(SHOP, `/app/endpoints/${row.id}`), params: { id: row.id } }));
     expect(JSON.stringify(page.body)).not.toContain(body.created.secret.slice(6));
@@ -176,7 +201,9 @@ describe("list", () => {
     expect(names).toContain("Broken");
     expect(names).not.toContain("Not mine");
     expect(body.endpoints.find((e: { id: string }) => e.id === broken.id)).toMatchObject({
-      status: "disabled", disabledReason: "the endpoint answered 410 Gone", lastDelivery: null,
+      status: "disabled",
+      disabledReason: "the endpoint answered 410 Gone",
+      lastDelivery: null,
     });
   });
 });
@@ -280,7 +307,10 @@ describe("one endpoint", () => {
 
   it("deletes and goes back to the list", async () => {
     const { id } = await createdEndpoint();
-    const response = await callRoute(endpointAction, { request: await adminRequest(SHOP, `/app/endpoints/${id}`, { json: { intent: "delete" } }), params: { id } });
+    const response = await callRoute(endpointAction, {
+      request: await adminRequest(SHOP, `/app/endpoints/${id}`, { json: { intent: "delete" } }),
+      params: { id },
+    });
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/app/endpoints");
     expect(await prisma.endpoint.findUnique({ where: { id } })).toBeNull();

@@ -49,11 +49,16 @@ describe("settings form", () => {
   });
 
   it("saves valid settings for this shop only", async () => {
-    const { status, body } = await save(values({ dedupeWindowHours: "48", attributionWindowDays: "14", retentionDays: "30", optInText: "  WhatsApp me about my order  " }));
+    const { status, body } = await save(
+      values({ dedupeWindowHours: "48", attributionWindowDays: "14", retentionDays: "30", optInText: "  WhatsApp me about my order  " }),
+    );
     expect(status).toBe(200);
     expect(body).toMatchObject({ ok: true, intent: "save", rescheduled: 0 });
     expect(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({
-      dedupeWindowHours: 48, attributionWindowDays: 14, retentionDays: 30, optInText: "WhatsApp me about my order",
+      dedupeWindowHours: 48,
+      attributionWindowDays: 14,
+      retentionDays: 30,
+      optInText: "WhatsApp me about my order",
     });
     expect(await prisma.shop.findUniqueOrThrow({ where: { domain: OTHER } })).toMatchObject({ dedupeWindowHours: 24, retentionDays: 90 });
   });
@@ -90,10 +95,27 @@ describe("changing abandonAfter", () => {
     const open = await captureCheckout(SHOP, { checkoutToken: "due-open", email: "due@example.com", phone: "+91 98765 11111" });
     const noContact = await captureCheckout(SHOP, { checkoutToken: "due-none" });
     const pixelOnly = await prisma.checkout.create({
-      data: { shopId: shop.id, token: "due-pixel", email: "pixel@example.com", emailNormalized: "pixel@example.com", trustedSeen: false, sources: "pixel", lastActivityAt: new Date() },
+      data: {
+        shopId: shop.id,
+        token: "due-pixel",
+        email: "pixel@example.com",
+        emailNormalized: "pixel@example.com",
+        trustedSeen: false,
+        sources: "pixel",
+        lastActivityAt: new Date(),
+      },
     });
     const abandoned = await prisma.checkout.create({
-      data: { shopId: shop.id, token: "due-abandoned", email: "gone@example.com", emailNormalized: "gone@example.com", trustedSeen: true, status: "abandoned", lastActivityAt: new Date(), abandonedAt: new Date() },
+      data: {
+        shopId: shop.id,
+        token: "due-abandoned",
+        email: "gone@example.com",
+        emailNormalized: "gone@example.com",
+        trustedSeen: true,
+        status: "abandoned",
+        lastActivityAt: new Date(),
+        abandonedAt: new Date(),
+      },
     });
     const theirs = await captureCheckout(OTHER, { checkoutToken: "due-theirs", email: "theirs@example.com" });
     const dueOf = async (id: number) => (await prisma.checkout.findUniqueOrThrow({ where: { id } })).abandonDueAt?.getTime() ?? null;
@@ -131,12 +153,16 @@ describe("pixel activation", () => {
     agent
       .get(`https://${SHOP}`)
       .intercept({ path: "/admin/api/2026-10/graphql.json", method: "POST" })
-      .reply(200, (request) => {
-        const body = JSON.parse(String(request.body));
-        const headers = request.headers as Record<string, string>;
-        calls.push({ ...body, token: headers["X-Shopify-Access-Token"] ?? headers["x-shopify-access-token"] });
-        return answer(body);
-      }, { headers: { "content-type": "application/json" } })
+      .reply(
+        200,
+        (request) => {
+          const body = JSON.parse(String(request.body));
+          const headers = request.headers as Record<string, string>;
+          calls.push({ ...body, token: headers["X-Shopify-Access-Token"] ?? headers["x-shopify-access-token"] });
+          return answer(body);
+        },
+        { headers: { "content-type": "application/json" } },
+      )
       .persist();
     previous = getGlobalDispatcher();
     setGlobalDispatcher(agent);
@@ -162,7 +188,9 @@ describe("pixel activation", () => {
 
   it("shows Shopify's refusal and keeps what was stored", async () => {
     shopifyAdminApi(() => ({
-      data: { webPixelUpdate: { webPixel: null, userErrors: [{ code: "INVALID_SETTINGS", field: ["webPixel", "settings"], message: "Settings are invalid" }] } },
+      data: {
+        webPixelUpdate: { webPixel: null, userErrors: [{ code: "INVALID_SETTINGS", field: ["webPixel", "settings"], message: "Settings are invalid" }] },
+      },
     }));
     const { status, body } = await read(await callRoute(action, { request: await adminRequest(SHOP, "/app/settings", { json: { intent: "activatePixel" } }) }));
     expect(status).toBe(502);
@@ -175,7 +203,9 @@ describe("pixel activation", () => {
     const calls = shopifyAdminApi((body) => ({
       data: { webPixelUpdate: { webPixel: { id: "gid://shopify/WebPixel/777", settings: body.variables!.webPixel.settings }, userErrors: [] } },
     }));
-    const { status, body } = await read(await callRoute(action, { request: await adminRequest(SHOP, "/app/settings", { json: { intent: "rotatePixelKey" } }) }));
+    const { status, body } = await read(
+      await callRoute(action, { request: await adminRequest(SHOP, "/app/settings", { json: { intent: "rotatePixelKey" } }) }),
+    );
     expect(status).toBe(200);
     expect(body).toMatchObject({ ok: true });
     const after = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });

@@ -49,7 +49,9 @@ export function cashfreeSignatureValid(secret: string, headers: IncomingHttpHead
   const timestamp = headers["x-webhook-timestamp"];
   const signature = headers["x-webhook-signature"];
   if (typeof timestamp !== "string" || typeof signature !== "string") return false;
-  const expected = createHmac("sha256", Buffer.from(secret, "utf8")).update(timestamp + body).digest();
+  const expected = createHmac("sha256", Buffer.from(secret, "utf8"))
+    .update(timestamp + body)
+    .digest();
   const given = Buffer.from(signature, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -71,7 +73,11 @@ export async function startBspReceiver(secret: string | null = null): Promise<Bs
     received,
     secret,
     respondWith: (...responders) => queue.push(...responders),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];

@@ -98,7 +98,11 @@ describe("POST /api/capture", () => {
     ["a quantity that is text", { body: JSON.stringify({ checkoutToken: "t1", lines: [{ quantity: "two" }] }) }, "lines.0.quantity must be a number"],
     ["a negative total", { body: JSON.stringify({ checkoutToken: "t1", total: -1 }) }, "total must not be negative"],
     ["a non-boolean opt-in", { body: JSON.stringify({ checkoutToken: "t1", whatsappOptIn: "yes" }) }, "whatsappOptIn must be true or false"],
-    ["a javascript: image URL", { body: JSON.stringify({ checkoutToken: "t1", lines: [{ quantity: 1, imageUrl: "javascript:alert(1)" }] }) }, "lines.0.imageUrl must be an http(s) URL"],
+    [
+      "a javascript: image URL",
+      { body: JSON.stringify({ checkoutToken: "t1", lines: [{ quantity: 1, imageUrl: "javascript:alert(1)" }] }) },
+      "lines.0.imageUrl must be an http(s) URL",
+    ],
   ])("answers 400 naming the field for %s and stores nothing", async (_case, options, message) => {
     await post(await captureRequest(SHOP, { checkoutToken: "t1", email: "keep@example.com" }));
     const before = await snapshot();
@@ -179,7 +183,9 @@ describe("POST /api/capture", () => {
   it("gives each buyer session its own budget under the shop's: one busy buyer does not refuse another", async () => {
     const shop = "busy-buyer.myshopify.com";
     const busy = await checkoutSessionToken(shop);
-    const requests = await Promise.all(Array.from({ length: 60 }, (_, i) => captureRequest(shop, { checkoutToken: "busy", shippingAddress: { zip: String(i) } }, { token: busy })));
+    const requests = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => captureRequest(shop, { checkoutToken: "busy", shippingAddress: { zip: String(i) } }, { token: busy })),
+    );
     const rejected = (await Promise.all(requests.map(post))).filter((r) => r.status === 429);
     expect(rejected.length).toBeGreaterThanOrEqual(25);
     expect(rejected[0].body.error).toBe("too many captures from this checkout; retry later");
@@ -193,7 +199,9 @@ describe("POST /api/capture", () => {
     const floodAnswers = await Promise.all(flood.map(post));
     expect(new Set(floodAnswers.map((r) => r.status))).toEqual(new Set([400]));
     const buyer = await checkoutSessionToken(shop);
-    const captures = await Promise.all(Array.from({ length: 12 }, (_, i) => captureRequest(shop, { checkoutToken: "real-buyer", shippingAddress: { zip: `4110${i}` } }, { token: buyer })));
+    const captures = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => captureRequest(shop, { checkoutToken: "real-buyer", shippingAddress: { zip: `4110${i}` } }, { token: buyer })),
+    );
     expect((await Promise.all(captures.map(post))).map((r) => r.status)).toEqual(Array(12).fill(200));
     // The flooder's own valid capture still goes through: its refused bodies cost it nothing either.
     expect((await post(await captureRequest(shop, { checkoutToken: "flooder-real" }, { token: flooder }))).status).toBe(200);

@@ -19,8 +19,11 @@ describe("the built server killed mid-burst", () => {
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
     const url = `http://127.0.0.1:${port}`;
-    for (let ready = false; !ready; ) {
-      ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    for (let ready = false; !ready;) {
+      ready = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
@@ -50,7 +53,10 @@ describe("the built server killed mid-burst", () => {
     await lanes;
 
     expect(sent).toBeGreaterThan(acknowledged.length);
-    const stored = await prisma.checkout.findMany({ where: { token: { in: acknowledged.map((a) => a.token) } }, select: { token: true, email: true, shop: { select: { domain: true } } } });
+    const stored = await prisma.checkout.findMany({
+      where: { token: { in: acknowledged.map((a) => a.token) } },
+      select: { token: true, email: true, shop: { select: { domain: true } } },
+    });
     const byToken = new Map(stored.map((row) => [row.token, row]));
     const missing = acknowledged.filter((a) => byToken.get(a.token)?.email !== a.email || byToken.get(a.token)?.shop.domain !== a.shop);
     expect(missing).toEqual([]);

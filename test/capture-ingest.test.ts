@@ -43,9 +43,13 @@ describe("group commit", () => {
     const shop = await ensureShop("group-shop.myshopify.com");
     const store = checkoutStore();
     const before = { ...store.stats };
-    const writes = Array.from({ length: 20 }, (_, i) => store.record(shop, `group-${i % 7}`, observation(`group-${i % 7}`, { shippingAddress: { zip: String(i) }, email: `g${i % 7}@example.com` })));
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      store.record(shop, `group-${i % 7}`, observation(`group-${i % 7}`, { shippingAddress: { zip: String(i) }, email: `g${i % 7}@example.com` })),
+    );
     // Each answer, the moment it arrives, is already visible to another connection.
-    const seen = await Promise.all(writes.map((write) => write.then(async (checkout) => (await prisma.checkout.findUnique({ where: { id: checkout.id } }))?.token)));
+    const seen = await Promise.all(
+      writes.map((write) => write.then(async (checkout) => (await prisma.checkout.findUnique({ where: { id: checkout.id } }))?.token)),
+    );
     expect(store.stats.commits - before.commits).toBe(1);
     expect(store.stats.observations - before.observations).toBe(20);
     expect(seen.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `group-${i % 7}`).sort());
@@ -88,16 +92,24 @@ describe("group commit", () => {
 
   it("answers a whole batch that holds the failing write with 500, in the store itself", async () => {
     if (isPostgresUrl(env.DATABASE_URL)) {
-      await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_batch() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql`);
-      await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_batch BEFORE INSERT ON "Checkout" FOR EACH ROW WHEN (NEW."token" = 'batch-poison') EXECUTE FUNCTION refuse_batch()`);
+      await prisma.$executeRawUnsafe(
+        `CREATE FUNCTION refuse_batch() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql`,
+      );
+      await prisma.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_batch BEFORE INSERT ON "Checkout" FOR EACH ROW WHEN (NEW."token" = 'batch-poison') EXECUTE FUNCTION refuse_batch()`,
+      );
     } else {
-      await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_batch BEFORE INSERT ON "Checkout" WHEN NEW."token" = 'batch-poison' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+      await prisma.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_batch BEFORE INSERT ON "Checkout" WHEN NEW."token" = 'batch-poison' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
+      );
     }
     try {
       const shop = await ensureShop("batch-shop.myshopify.com");
       const store = checkoutStore();
       const commits = store.stats.commits;
-      const writes = ["batch-a", "batch-b", "batch-poison", "batch-c"].map((token) => store.record(shop, token, observation(token, { email: "x@example.com" })));
+      const writes = ["batch-a", "batch-b", "batch-poison", "batch-c"].map((token) =>
+        store.record(shop, token, observation(token, { email: "x@example.com" })),
+      );
       const outcomes = await Promise.allSettled(writes);
       expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
       expect(store.stats.commits).toBe(commits);
@@ -214,7 +226,8 @@ describe("budgets per client", () => {
 
   it("does not let a rotating X-Forwarded-For flood refuse another client's pixel events", async () => {
     const shop = await ensureShop("pixel-flood.myshopify.com");
-    const body = (token: string) => JSON.stringify(ingestBody(checkoutEvent("checkout_contact_info_submitted", { token }, new Date().toISOString()), shop.pixelKey)!);
+    const body = (token: string) =>
+      JSON.stringify(ingestBody(checkoutEvent("checkout_contact_info_submitted", { token }, new Date().toISOString()), shop.pixelKey)!);
     const flood = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         rawPost(`${server.url}/api/pixel`, body(`flood-${i}`), { localAddress: "127.0.0.2", headers: { "x-forwarded-for": `198.18.0.${i}` } }),
@@ -228,7 +241,11 @@ describe("budgets per client", () => {
   });
 
   it("throttles made-up pixel keys per client before looking them up", async () => {
-    const body = (i: number) => JSON.stringify({ ...ingestBody(checkoutEvent("checkout_started", {}, new Date().toISOString()), "px_placeholder")!, pixelKey: `px_made-up-key-${i}-0000000000` });
+    const body = (i: number) =>
+      JSON.stringify({
+        ...ingestBody(checkoutEvent("checkout_started", {}, new Date().toISOString()), "px_placeholder")!,
+        pixelKey: `px_made-up-key-${i}-0000000000`,
+      });
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => rawPost(`${server.url}/api/pixel`, body(i), { localAddress: "127.0.0.4" })));
     const statuses = new Set(answers.map((a) => a.status));
     expect(statuses).toEqual(new Set([401, 429]));

@@ -42,8 +42,8 @@ describe("dashboard in SQL", () => {
     const shop = await newShop("America/New_York");
     const endpoints = [await storedEndpoint(shop, "One"), await storedEndpoint(shop, "Two")];
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pick = <T,>(values: readonly T[]) => values[Math.floor(random() * values.length)];
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)];
     const base = Date.parse("2026-03-05T00:00:00Z");
     const statuses = ["open", "abandoned", "recovered", "converted"] as const;
     for (let i = 0; i < 160; i++) {
@@ -53,11 +53,17 @@ describe("dashboard in SQL", () => {
       const ordered = status === "recovered" || status === "converted";
       const checkout = await prisma.checkout.create({
         data: {
-          shopId: shop.id, token: `gen-${i}`, status, createdAt, lastActivityAt: createdAt,
+          shopId: shop.id,
+          token: `gen-${i}`,
+          status,
+          createdAt,
+          lastActivityAt: createdAt,
           abandonedAt: abandoned ? new Date(createdAt.getTime() + 600_000) : null,
           phoneE164: random() < 0.7 ? `+1415555${String(1000 + i)}` : null,
           emailNormalized: random() < 0.6 ? `gen${i}@example.com` : null,
-          whatsappOptIn: pick([true, false, null]), smsMarketing: pick([true, false, null]), emailMarketing: pick([true, false, null]),
+          whatsappOptIn: pick([true, false, null]),
+          smsMarketing: pick([true, false, null]),
+          emailMarketing: pick([true, false, null]),
           orderTotal: ordered ? pick(["1800.00", "999.99", "0.01", "250.50", "12.3"]) : null,
           orderCurrency: ordered ? pick(["INR", "inr", "USD", null]) : null,
         },
@@ -65,20 +71,44 @@ describe("dashboard in SQL", () => {
       if (!abandoned) continue;
       const eventAt = new Date(createdAt.getTime() + 600_000);
       const event = await prisma.event.create({
-        data: { id: randomUUID(), shopId: shop.id, checkoutId: checkout.id, topic: pick(["abandonedCheckout", "abandonedCheckout", "checkoutRecovered"]), payload: "{}", test: random() < 0.1, createdAt: eventAt, expiresAt: eventAt },
+        data: {
+          id: randomUUID(),
+          shopId: shop.id,
+          checkoutId: checkout.id,
+          topic: pick(["abandonedCheckout", "abandonedCheckout", "checkoutRecovered"]),
+          payload: "{}",
+          test: random() < 0.1,
+          createdAt: eventAt,
+          expiresAt: eventAt,
+        },
       });
       for (const endpoint of endpoints) {
         if (random() < 0.3) continue;
         const attempts = Math.floor(random() * 4);
-        const status = attempts === 0 ? pick(["pending", "cancelled_converted", "expired", "cancelled"]) : pick(["succeeded", "failed", "pending", "in_flight"]);
+        const status =
+          attempts === 0 ? pick(["pending", "cancelled_converted", "expired", "cancelled"]) : pick(["succeeded", "failed", "pending", "in_flight"]);
         await prisma.delivery.create({
           data: {
-            shopId: shop.id, eventId: event.id, endpointId: endpoint.id, topic: event.topic, body: "{}", status, attemptCount: attempts,
-            firstSuccessAt: status === "succeeded" ? new Date(eventAt.getTime() + Math.floor(random() * 600_000)) : null, createdAt: eventAt,
+            shopId: shop.id,
+            eventId: event.id,
+            endpointId: endpoint.id,
+            topic: event.topic,
+            body: "{}",
+            status,
+            attemptCount: attempts,
+            firstSuccessAt: status === "succeeded" ? new Date(eventAt.getTime() + Math.floor(random() * 600_000)) : null,
+            createdAt: eventAt,
             attempts: {
               create: Array.from({ length: attempts }, (_, n) => ({
-                number: n + 1, requestId: randomUUID(), startedAt: eventAt,
-                ...pick([{ errorKind: null, statusCode: 200 }, { errorKind: "http", statusCode: pick([500, 503, 404]) }, { errorKind: "timeout", statusCode: null }, { errorKind: "network", statusCode: null }]),
+                number: n + 1,
+                requestId: randomUUID(),
+                startedAt: eventAt,
+                ...pick([
+                  { errorKind: null, statusCode: 200 },
+                  { errorKind: "http", statusCode: pick([500, 503, 404]) },
+                  { errorKind: "timeout", statusCode: null },
+                  { errorKind: "network", statusCode: null },
+                ]),
               })),
             },
           },
@@ -112,13 +142,17 @@ describe("dashboard in SQL", () => {
     for (const statement of statements) {
       let plan: string;
       if (sqlite) {
-        plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...(statement.parameters as unknown[])) as { detail: string }[]).map((row) => row.detail).join("\n");
+        plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...(statement.parameters as unknown[])) as { detail: string }[])
+          .map((row) => row.detail)
+          .join("\n");
       } else {
         const client = await pool!.connect();
         try {
           await client.query("BEGIN");
           await client.query("SET LOCAL enable_seqscan = off");
-          plan = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${statement.sql}`, statement.parameters as unknown[])).rows.map((row) => row["QUERY PLAN"]).join("\n");
+          plan = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${statement.sql}`, statement.parameters as unknown[])).rows
+            .map((row) => row["QUERY PLAN"])
+            .join("\n");
         } finally {
           await client.query("ROLLBACK");
           client.release();
@@ -126,7 +160,9 @@ describe("dashboard in SQL", () => {
       }
       if (sqlite) {
         expect(plan, statement.sql).toMatch(/Checkout_shopId_createdAt_idx/);
-        expect(plan, statement.sql).not.toMatch(/Delivery_shopId_createdAt_idx|Delivery_endpointId_createdAt_idx|Delivery_status_nextAttemptAt_idx|Attempt_startedAt_idx/);
+        expect(plan, statement.sql).not.toMatch(
+          /Delivery_shopId_createdAt_idx|Delivery_endpointId_createdAt_idx|Delivery_status_nextAttemptAt_idx|Attempt_startedAt_idx/,
+        );
       } else {
         // PostgreSQL weighs indexes by statistics, which a handful of rows cannot give (bench/detector.ts runs it at 1M):
         // here every table must at least be reachable through an index.

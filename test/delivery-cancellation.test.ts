@@ -119,7 +119,10 @@ describe("a cancellation during an attempt sticks", () => {
     expect(await prisma.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "cancelled", nextAttemptAt: null });
     await laterPasses(clock);
     expect(receiver.received.filter((r) => r.headers["x-webhook-topic"] === "abandonedCheckout")).toHaveLength(1);
-    expect(receiver.received.filter((r) => r.headers["x-webhook-topic"] === "integrationStatus").map((r) => r.json.data.status)).toEqual(["connected", "uninstalled"]);
+    expect(receiver.received.filter((r) => r.headers["x-webhook-topic"] === "integrationStatus").map((r) => r.json.data.status)).toEqual([
+      "connected",
+      "uninstalled",
+    ]);
     expect(bodiesPerKey(receiver)).toEqual([1]);
   });
 

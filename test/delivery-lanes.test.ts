@@ -32,7 +32,10 @@ async function startTarpit(): Promise<Tarpit> {
     const path = request.url ?? "";
     tarpit.open.set(path, (tarpit.open.get(path) ?? 0) + 1);
     tarpit.peak.set(path, Math.max(tarpit.peak.get(path) ?? 0, tarpit.open.get(path)!));
-    tarpit.peakTotal = Math.max(tarpit.peakTotal, [...tarpit.open.values()].reduce((a, b) => a + b, 0));
+    tarpit.peakTotal = Math.max(
+      tarpit.peakTotal,
+      [...tarpit.open.values()].reduce((a, b) => a + b, 0),
+    );
     request.resume();
     request.socket.once("close", () => tarpit.open.set(path, tarpit.open.get(path)! - 1));
   });
@@ -42,10 +45,11 @@ async function startTarpit(): Promise<Tarpit> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   tarpit.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  tarpit.close = () => new Promise((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  });
+  tarpit.close = () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
   return tarpit;
 }
 
@@ -68,7 +72,10 @@ async function shopWithEndpoints(domain: string, urls: string[]) {
 
 const statusOf = async (endpointIds: string[]) =>
   Object.fromEntries(
-    (await prisma.delivery.groupBy({ by: ["status"], where: { endpointId: { in: endpointIds } }, _count: { _all: true } })).map((g) => [g.status, g._count._all]),
+    (await prisma.delivery.groupBy({ by: ["status"], where: { endpointId: { in: endpointIds } }, _count: { _all: true } })).map((g) => [
+      g.status,
+      g._count._all,
+    ]),
   );
 
 describe("batched claims", () => {
@@ -103,12 +110,23 @@ describe("batched claims", () => {
     const { shop, endpoints } = await shopWithEndpoints("claim-caps.myshopify.com", [`${receiver.url}/a`, `${receiver.url}/b`, `${receiver.url}/c`]);
     const [a, b, c] = endpoints.map((e) => e.id) as [string, string, string];
     for (const id of [a, b, c]) await seedEvents(shop, id, 10, new Date(Date.now() - 1000));
-    const load = { endpoints: new Map([[a, 3], [b, 1]]), shops: new Map([[shop.id, 4]]), endpointCap: 3, shopCap: 9 };
+    const load = {
+      endpoints: new Map([
+        [a, 3],
+        [b, 1],
+      ]),
+      shops: new Map([[shop.id, 4]]),
+      endpointCap: 3,
+      shopCap: 9,
+    };
     const claimed = await claimDueBatch("capped", new Date(), 50, { load });
     const per = (id: string) => claimed.filter((row) => row.endpointId === id).length;
     // a is full, b has room for 2, and the shop for 5 more in all.
     expect([per(a), per(b), per(c), claimed.filter((row) => row.shopId === shop.id).length]).toEqual([0, 2, 3, 5]);
-    await releaseClaims("capped", claimed.map((row) => row.id));
+    await releaseClaims(
+      "capped",
+      claimed.map((row) => row.id),
+    );
   });
 });
 
@@ -118,7 +136,10 @@ describe("fair lanes", () => {
     cleanups.push(() => tarpit.close());
     const healthy = await startBspReceiver();
     cleanups.push(() => healthy.close());
-    const slow = await shopWithEndpoints("tarpit-shop.myshopify.com", [1, 2, 3].map((i) => `${tarpit.url}/endpoint-${i}`));
+    const slow = await shopWithEndpoints(
+      "tarpit-shop.myshopify.com",
+      [1, 2, 3].map((i) => `${tarpit.url}/endpoint-${i}`),
+    );
     const fine = await shopWithEndpoints("healthy-shop.myshopify.com", [healthy.url]);
     const slowIds = slow.endpoints.map((e) => e.id);
     // The tarpit's deliveries come due first, so a first-come queue would give them every slot.
@@ -128,10 +149,15 @@ describe("fair lanes", () => {
     const lanes = createDeliveryLanes({ workerId: "fair", concurrency: 8, endpointCap: 2, shopCap: 4, pollIntervalMs: 20, timeoutMs: 120_000 });
     lanes.start();
     cleanups.push(() => lanes.stop());
-    await waitFor("the healthy shop's deliveries", async () => {
-      const counts = await statusOf([fine.endpoints[0].id]);
-      return counts.succeeded === 30 || JSON.stringify(counts);
-    }, 15_000, 20);
+    await waitFor(
+      "the healthy shop's deliveries",
+      async () => {
+        const counts = await statusOf([fine.endpoints[0].id]);
+        return counts.succeeded === 30 || JSON.stringify(counts);
+      },
+      15_000,
+      20,
+    );
 
     // Every tarpit attempt is still unanswered: the healthy shop never waited for one to time out.
     expect(tarpit.answered).toBe(0);

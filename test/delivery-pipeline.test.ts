@@ -41,8 +41,19 @@ describe("the pipe, from capture to a BSP on loopback", () => {
     const { checkout, receiver, endpointId, secret } = await abandonedCheckoutSetup(shop, { standardWebhooks: true });
     // Real time here: the standardwebhooks library checks timestamps against the wall clock.
     const clock = new TestClock(new Date());
-    await prisma.checkout.update({ where: { id: checkout.id }, data: { lastActivityAt: new Date(Date.now() - 11 * MINUTE), abandonDueAt: new Date(Date.now() - MINUTE) } });
-    await checkoutsUpdate({ request: webhookRequest("checkouts/update", shop, checkoutWebhookPayload({ token: checkout.token, email: "asha@example.com", updated_at: new Date(Date.now() - 11 * MINUTE).toISOString() })), params: {}, context: {} });
+    await prisma.checkout.update({
+      where: { id: checkout.id },
+      data: { lastActivityAt: new Date(Date.now() - 11 * MINUTE), abandonDueAt: new Date(Date.now() - MINUTE) },
+    });
+    await checkoutsUpdate({
+      request: webhookRequest(
+        "checkouts/update",
+        shop,
+        checkoutWebhookPayload({ token: checkout.token, email: "asha@example.com", updated_at: new Date(Date.now() - 11 * MINUTE).toISOString() }),
+      ),
+      params: {},
+      context: {},
+    });
 
     expect(await sweep(new TestClock(new Date(clock.current.getTime() - 2 * MINUTE)))).toMatchObject({ due: 0 });
     expect(await sweep(clock)).toMatchObject({ due: 1, sent: 1 });
@@ -90,7 +101,9 @@ describe("the pipe, from capture to a BSP on loopback", () => {
     clock.advance(30 * MINUTE);
     await placeOrder(shop, { checkout_token: checkout.token, created_at: clock.now().toISOString() });
     expect(await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({
-      status: "recovered", matchType: "checkout_token", recoveryDelayMinutes: 30,
+      status: "recovered",
+      matchType: "checkout_token",
+      recoveryDelayMinutes: 30,
     });
     await runWorker(clock);
     expect(receiver.received).toHaveLength(2);
@@ -105,7 +118,14 @@ describe("the pipe, from capture to a BSP on loopback", () => {
 
   it("retries 500s and timeouts on the 2, 10, 30 minute schedule with the same idempotency key and body, then gives up", async () => {
     const { receiver, endpointId, clock } = await abandonedCheckoutSetup("retry-shop.myshopify.com");
-    receiver.respondWith(500, () => { /* never answers: a timeout */ }, 503, 500);
+    receiver.respondWith(
+      500,
+      () => {
+        /* never answers: a timeout */
+      },
+      503,
+      500,
+    );
     await sweep(clock);
     const start = clock.now().getTime();
     await runWorker(clock, { timeoutMs: 300 });
@@ -141,7 +161,8 @@ describe("the pipe, from capture to a BSP on loopback", () => {
     await sweep(clock);
     await runWorker(clock);
     expect(await prisma.endpoint.findUniqueOrThrow({ where: { id: endpointId } })).toMatchObject({
-      status: "disabled", disabledReason: "the endpoint answered 410 Gone",
+      status: "disabled",
+      disabledReason: "the endpoint answered 410 Gone",
     });
     expect(await deliveryOf(endpointId)).toMatchObject({ status: "failed", lastStatusCode: 410 });
     const statuses = await prisma.event.findMany({ where: { topic: "integrationStatus", shop: { domain: shop } }, orderBy: { createdAt: "asc" } });
@@ -178,7 +199,9 @@ describe("the pipe, from capture to a BSP on loopback", () => {
       quietHours: { startMinute: 22 * 60, endMinute: 8 * 60, timeZone: "Asia/Kolkata" },
     });
     const lateEvening = new Date("2026-11-25T17:00:00Z"); // 22:30 in Kolkata
-    await prisma.checkout.updateMany({ data: { lastActivityAt: new Date(lateEvening.getTime() - 11 * MINUTE), abandonDueAt: new Date(lateEvening.getTime() - MINUTE) } });
+    await prisma.checkout.updateMany({
+      data: { lastActivityAt: new Date(lateEvening.getTime() - 11 * MINUTE), abandonDueAt: new Date(lateEvening.getTime() - MINUTE) },
+    });
     clock.set(lateEvening);
     await sweep(clock);
     await runWorker(clock);

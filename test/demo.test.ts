@@ -15,7 +15,18 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function demoEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ["DATABASE_URL", "NODE_ENV", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY", "CART_RELAY_EMBEDDED_WORKER", "PORT", "HOST"]) delete env[name];
+  for (const name of [
+    "DATABASE_URL",
+    "NODE_ENV",
+    "SHOPIFY_API_KEY",
+    "SHOPIFY_API_SECRET",
+    "SHOPIFY_APP_URL",
+    "ENCRYPTION_KEY",
+    "CART_RELAY_EMBEDDED_WORKER",
+    "PORT",
+    "HOST",
+  ])
+    delete env[name];
   return env;
 }
 
@@ -44,10 +55,28 @@ describe("npm run demo", () => {
   beforeAll(async () => {
     database = path.join(process.env.CART_RELAY_TEST_DIR!, `demo-${randomUUID()}.sqlite`);
     port = await freePort();
-    demo = startDemo(["--checkouts", "10", "--abandon-after", "2", "--failure-rate", "0.3", "--seed", "3", "--port", String(port), "--database", database, "--json", "--quiet"]);
+    demo = startDemo([
+      "--checkouts",
+      "10",
+      "--abandon-after",
+      "2",
+      "--failure-rate",
+      "0.3",
+      "--seed",
+      "3",
+      "--port",
+      String(port),
+      "--database",
+      database,
+      "--json",
+      "--quiet",
+    ]);
     result = await new Promise((resolve, reject) => {
       demo.child.stdout!.on("data", () => {
-        const line = demo.output().split("\n").find((l) => l.startsWith("{"));
+        const line = demo
+          .output()
+          .split("\n")
+          .find((l) => l.startsWith("{"));
         if (line) resolve(JSON.parse(line));
       });
       void demo.exited.then((code) => reject(new Error(`demo exited ${code}:\n${demo.output()}`)));
@@ -111,7 +140,15 @@ describe("npm run demo", () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
     const browser: Browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     try {
       // No user agent override, no routing: what a newcomer's headless browser does.

@@ -72,7 +72,11 @@ const cases: Case[] = [
   {
     name: "three checkouts of one buyer by email: all collapse into the newest",
     endpoints: [{ name: "bsp" }],
-    checkouts: { c1: { email: "three@example.com", idle: 50 * MINUTE }, c2: { email: "three@example.com", idle: 40 * MINUTE }, c3: { email: "three@example.com", idle: 30 * MINUTE } },
+    checkouts: {
+      c1: { email: "three@example.com", idle: 50 * MINUTE },
+      c2: { email: "three@example.com", idle: 40 * MINUTE },
+      c3: { email: "three@example.com", idle: 30 * MINUTE },
+    },
     expected: { c1: "collapsed:c3", c2: "collapsed:c3", c3: "sent:bsp" },
   },
   {
@@ -157,7 +161,10 @@ const cases: Case[] = [
   },
   {
     name: "consent-only endpoints get only buyers who opted in; field rules give each endpoint its own body",
-    endpoints: [{ name: "all", drop: ["phone", "customer.shippingAddress.phone"] }, { name: "consent", consentOnly: true }],
+    endpoints: [
+      { name: "all", drop: ["phone", "customer.shippingAddress.phone"] },
+      { name: "consent", consentOnly: true },
+    ],
     checkouts: {
       optedIn: { phone: "+919876500007", idle: 30 * MINUTE, whatsappOptIn: true },
       smsOnly: { phone: "+919876500008", idle: 30 * MINUTE, whatsappOptIn: null, smsMarketing: true },
@@ -187,7 +194,10 @@ async function buildCase(spec: Case, label: string): Promise<{ shop: Shop; token
   const endpointNames = new Map<string, string>();
   for (const endpoint of spec.endpoints ?? []) {
     const input = endpointInputSchema({ allowLoopback: true }).parse({
-      name: endpoint.name, url: "http://127.0.0.1:9/hook", topics: ["abandonedCheckout"], consentOnly: endpoint.consentOnly ?? false,
+      name: endpoint.name,
+      url: "http://127.0.0.1:9/hook",
+      topics: ["abandonedCheckout"],
+      consentOnly: endpoint.consentOnly ?? false,
       fieldRules: { drop: endpoint.drop ?? [], mask: [] },
     });
     const { endpoint: created } = await createEndpoint(shop, input, ago(DAY));
@@ -197,21 +207,47 @@ async function buildCase(spec: Case, label: string): Promise<{ shop: Shop; token
   for (const [token, c] of Object.entries(spec.checkouts)) {
     const lastActivityAt = ago(c.idle);
     const row = {
-      status: c.status ?? "open", email: c.email ?? null, emailNormalized: c.email?.toLowerCase() ?? null, phone: c.phone ?? null,
-      trustedSeen: c.trustedSeen ?? true, lastActivityAt, orderId: c.orderedAgo === undefined ? null : `gid://shopify/Order/${token}`,
+      status: c.status ?? "open",
+      email: c.email ?? null,
+      emailNormalized: c.email?.toLowerCase() ?? null,
+      phone: c.phone ?? null,
+      trustedSeen: c.trustedSeen ?? true,
+      lastActivityAt,
+      orderId: c.orderedAgo === undefined ? null : `gid://shopify/Order/${token}`,
     };
     const created = await prisma.checkout.create({
       data: {
-        ...row, shopId: shop.id, token, phoneE164: c.phone ?? null, ...cart, sources: row.trustedSeen ? "extension" : "pixel",
-        whatsappOptIn: c.whatsappOptIn ?? null, smsMarketing: c.smsMarketing ?? null,
-        abandonDueAt: c.dueAgo === undefined ? abandonDueAt(row, { abandonAfterMinutes: shop.abandonAfterMinutes, allowUntrustedEvents: shop.allowUntrustedEvents }, MINUTE) : c.dueAgo === null ? null : ago(c.dueAgo),
+        ...row,
+        shopId: shop.id,
+        token,
+        phoneE164: c.phone ?? null,
+        ...cart,
+        sources: row.trustedSeen ? "extension" : "pixel",
+        whatsappOptIn: c.whatsappOptIn ?? null,
+        smsMarketing: c.smsMarketing ?? null,
+        abandonDueAt:
+          c.dueAgo === undefined
+            ? abandonDueAt(row, { abandonAfterMinutes: shop.abandonAfterMinutes, allowUntrustedEvents: shop.allowUntrustedEvents }, MINUTE)
+            : c.dueAgo === null
+              ? null
+              : ago(c.dueAgo),
         orderCreatedAt: c.orderedAgo === undefined ? null : ago(c.orderedAgo),
         abandonedAt: c.sentAgo === undefined ? null : ago(c.sentAgo),
         createdAt: ago(c.idle + MINUTE),
       },
     });
     if (c.sentAgo !== undefined) {
-      await prisma.event.create({ data: { id: randomUUID(), shopId: shop.id, checkoutId: created.id, topic: "abandonedCheckout", payload: "{}", createdAt: ago(c.sentAgo), expiresAt: NOW } });
+      await prisma.event.create({
+        data: {
+          id: randomUUID(),
+          shopId: shop.id,
+          checkoutId: created.id,
+          topic: "abandonedCheckout",
+          payload: "{}",
+          createdAt: ago(c.sentAgo),
+          expiresAt: NOW,
+        },
+      });
     }
     tokens.set(created.id, token);
   }
@@ -249,7 +285,10 @@ async function outcomes(built: Awaited<ReturnType<typeof buildCase>>, before: Ma
         expect(delivery.body).toBe(deliveryBody(payload, "abandonedCheckout", endpoint));
         expect(delivery.id).toMatch(/^[a-z0-9]{20,}$/);
       }
-      out[token] = `sent:${event.deliveries.map((d) => endpointNames.get(d.endpointId)).sort().join(",")}`;
+      out[token] = `sent:${event.deliveries
+        .map((d) => endpointNames.get(d.endpointId))
+        .sort()
+        .join(",")}`;
     } else if (row.status === "abandoned") {
       expect(row.abandonedAt).toEqual(NOW);
       out[token] = `suppressed:${tokens.get(row.collapsedIntoId!)}`;
@@ -285,7 +324,12 @@ describe("set-based detector", () => {
 
   it("splits a backlog into passes of `limit`, each claiming the oldest due first", async () => {
     const built = await buildCase(
-      { name: "backlog", endpoints: [{ name: "bsp" }], checkouts: Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`b${i}`, { email: `b${i}@example.com`, idle: (40 - i) * MINUTE }])), expected: {} },
+      {
+        name: "backlog",
+        endpoints: [{ name: "bsp" }],
+        checkouts: Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`b${i}`, { email: `b${i}@example.com`, idle: (40 - i) * MINUTE }])),
+        expected: {},
+      },
       "backlog",
     );
     expect(await sweepAbandonedCheckouts(NOW, { limit: 3 })).toEqual({ due: 3, sent: 3, suppressed: 0, collapsed: 0 });
@@ -298,12 +342,19 @@ describe("set-based detector", () => {
 
   it("rolls the whole pass back when writing it fails, leaving every checkout due", async () => {
     const built = await buildCase(
-      { name: "rollback", endpoints: [{ name: "bsp" }], checkouts: { r1: { email: "r1@example.com", idle: 30 * MINUTE }, r2: { email: "r2@example.com", idle: 30 * MINUTE } }, expected: {} },
+      {
+        name: "rollback",
+        endpoints: [{ name: "bsp" }],
+        checkouts: { r1: { email: "r1@example.com", idle: 30 * MINUTE }, r2: { email: "r2@example.com", idle: 30 * MINUTE } },
+        expected: {},
+      },
       "rollback",
     );
     const [r2] = [...built.tokens.entries()].filter(([, token]) => token === "r2").map(([id]) => id);
     // An event for r2 that exists already: the pass's insert breaks the (checkoutId, topic) unique index.
-    await prisma.event.create({ data: { id: randomUUID(), shopId: built.shop.id, checkoutId: r2, topic: "abandonedCheckout", payload: "{}", createdAt: ago(DAY * 3), expiresAt: NOW } });
+    await prisma.event.create({
+      data: { id: randomUUID(), shopId: built.shop.id, checkoutId: r2, topic: "abandonedCheckout", payload: "{}", createdAt: ago(DAY * 3), expiresAt: NOW },
+    });
     const before = await checkoutsOf(built.shop.id);
     await expect(sweepAbandonedCheckouts(NOW)).rejects.toThrow();
     expect(await checkoutsOf(built.shop.id)).toEqual(before);
@@ -316,7 +367,12 @@ describe("set-based detector", () => {
 describe("detectors racing", () => {
   const manyDue = async (label: string, count: number) =>
     buildCase(
-      { name: label, endpoints: [{ name: "bsp" }], checkouts: Object.fromEntries(Array.from({ length: count }, (_, i) => [`${label}${i}`, { email: `${label}${i}@example.com`, idle: 30 * MINUTE }])), expected: {} },
+      {
+        name: label,
+        endpoints: [{ name: "bsp" }],
+        checkouts: Object.fromEntries(Array.from({ length: count }, (_, i) => [`${label}${i}`, { email: `${label}${i}@example.com`, idle: 30 * MINUTE }])),
+        expected: {},
+      },
       label,
     );
 
@@ -330,7 +386,11 @@ describe("detectors racing", () => {
 
   it("two concurrent sweeps in one process never create two events for one checkout", async () => {
     const built = await manyDue("race", 40);
-    const results = await Promise.all([sweepAbandonedCheckouts(NOW, { limit: 15 }), sweepAbandonedCheckouts(NOW, { limit: 15 }), sweepAbandonedCheckouts(NOW, { limit: 15 })]);
+    const results = await Promise.all([
+      sweepAbandonedCheckouts(NOW, { limit: 15 }),
+      sweepAbandonedCheckouts(NOW, { limit: 15 }),
+      sweepAbandonedCheckouts(NOW, { limit: 15 }),
+    ]);
     expect(results.reduce((sum, r) => sum + r.sent, 0)).toBe(40);
     expect(results.reduce((sum, r) => sum + r.due, 0)).toBe(40);
     await expectOneEventEach(built.shop.id, 40);
@@ -340,7 +400,10 @@ describe("detectors racing", () => {
     const built = await manyDue("procs", 60);
     const run = () =>
       new Promise<{ code: number | null; sent: number; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/sweep-until-done.ts", NOW.toISOString(), "7"], { env: process.env, stdio: "pipe" });
+        const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/sweep-until-done.ts", NOW.toISOString(), "7"], {
+          env: process.env,
+          stdio: "pipe",
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -361,10 +424,19 @@ describe("the contact lookup", () => {
     // Enough rows, all inside the window, for the planner to weigh the indexes as in production.
     const at = codec.date(ago(MINUTE));
     for (let chunk = 0; chunk < 4; chunk++) {
-      await db.insertInto("Checkout").values(Array.from({ length: 500 }, (_, i) => ({
-        shopId: shop.id, token: `plan-${chunk}-${i}`, emailNormalized: `p${chunk}-${i}@example.com`, phoneE164: `+9198700${String(chunk * 500 + i).padStart(5, "0")}`,
-        lastActivityAt: at, updatedAt: at,
-      }))).execute();
+      await db
+        .insertInto("Checkout")
+        .values(
+          Array.from({ length: 500 }, (_, i) => ({
+            shopId: shop.id,
+            token: `plan-${chunk}-${i}`,
+            emailNormalized: `p${chunk}-${i}@example.com`,
+            phoneE164: `+9198700${String(chunk * 500 + i).padStart(5, "0")}`,
+            lastActivityAt: at,
+            updatedAt: at,
+          })),
+        )
+        .execute();
     }
     if (codec.dialect === "sqlite") sqlDatabase().sqlite!.exec("ANALYZE");
     else await prisma.$executeRawUnsafe('ANALYZE "Checkout"');
@@ -376,7 +448,9 @@ describe("the contact lookup", () => {
       const compiled = contactLookup(db, codec, kind, [shop.id], [...values], ago(DAY)).compile();
       let plan: string;
       if (codec.dialect === "sqlite") {
-        const rows = sqlDatabase().sqlite!.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`).all(...(compiled.parameters as unknown[])) as { detail: string }[];
+        const rows = sqlDatabase()
+          .sqlite!.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`)
+          .all(...(compiled.parameters as unknown[])) as { detail: string }[];
         plan = rows.map((row) => row.detail).join("\n");
       } else {
         const { rows } = await sqlDatabase().pool!.query<{ "QUERY PLAN": string }>(`EXPLAIN ${compiled.sql}`, compiled.parameters as unknown[]);

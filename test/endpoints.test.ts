@@ -29,11 +29,19 @@ async function receiver() {
 describe("endpoint input", () => {
   it("fills the documented defaults", () => {
     expect(production.parse({ name: "Spur", url: "https://hooks.spur.example/cart" })).toEqual({
-      name: "Spur", preset: "custom", url: "https://hooks.spur.example/cart", method: "POST", format: "cashfree-2025-01-01",
-      topics: ["abandonedCheckout", "checkoutRecovered", "integrationStatus"], consentOnly: false,
-      fieldRules: { drop: [], mask: [] }, standardWebhooks: false,
+      name: "Spur",
+      preset: "custom",
+      url: "https://hooks.spur.example/cart",
+      method: "POST",
+      format: "cashfree-2025-01-01",
+      topics: ["abandonedCheckout", "checkoutRecovered", "integrationStatus"],
+      consentOnly: false,
+      fieldRules: { drop: [], mask: [] },
+      standardWebhooks: false,
       retryPolicy: { mode: "fixed", intervalsMinutes: [2, 10, 30], maxRetries: 3 },
-      customHeaders: {}, quietHours: null, disableAfterFailingHours: 72,
+      customHeaders: {},
+      quietHours: null,
+      disableAfterFailingHours: 72,
     });
   });
 
@@ -122,7 +130,8 @@ describe("endpoint model", () => {
     expect(failed.result).toMatchObject({ ok: false, statusCode: 500 });
     expect(await prisma.delivery.findUniqueOrThrow({ where: { id: failed.deliveryId } })).toMatchObject({ status: "failed", nextAttemptAt: null });
     expect(await prisma.delivery.findUniqueOrThrow({ where: { id: deliveryId }, include: { attempts: true } })).toMatchObject({
-      status: "succeeded", attempts: [expect.objectContaining({ statusCode: 200 })],
+      status: "succeeded",
+      attempts: [expect.objectContaining({ statusCode: 200 })],
     });
     // A failing test says nothing about the endpoint's health.
     expect(await prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ failingSince: null, status: "paused" });
@@ -172,11 +181,12 @@ describe("admin-triggered sends are bounded", () => {
     const clock = new TestClock(new Date());
 
     const burst = await Promise.allSettled(Array.from({ length: 20 }, () => sendTestDelivery(shop, endpoint.id, clock)));
-    const refused = burst.filter((outcome) => outcome.status === "rejected").map((outcome) => (outcome).reason as Response);
+    const refused = burst.filter((outcome) => outcome.status === "rejected").map((outcome) => outcome.reason as Response);
     expect(burst.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(ADMIN_SENDS_AT_ONCE);
     expect(refused.map((response) => response.status)).toEqual(Array(20 - ADMIN_SENDS_AT_ONCE).fill(429));
     expect(await refused[0].json()).toEqual({
-      ok: false, error: `Send test refused: ${ADMIN_SENDS_AT_ONCE} test sends or receiver checks of this shop are still running; wait for them to finish`,
+      ok: false,
+      error: `Send test refused: ${ADMIN_SENDS_AT_ONCE} test sends or receiver checks of this shop are still running; wait for them to finish`,
     });
     expect(inbox.received).toHaveLength(ADMIN_SENDS_AT_ONCE);
 
@@ -186,7 +196,8 @@ describe("admin-triggered sends are bounded", () => {
     expect(overBudget).toBeInstanceOf(Response);
     expect((overBudget as Response).headers.get("retry-after")).toBe("40");
     expect(await (overBudget as Response).json()).toEqual({
-      ok: false, error: `Check receiver refused: at most ${ADMIN_SENDS_PER_MINUTE} test sends and receiver checks a minute per shop; try again in 40 s`,
+      ok: false,
+      error: `Check receiver refused: at most ${ADMIN_SENDS_PER_MINUTE} test sends and receiver checks a minute per shop; try again in 40 s`,
     });
     expect(inbox.received).toHaveLength(ADMIN_SENDS_PER_MINUTE);
     // Another shop has its own budget, and the shop's comes back after a minute.

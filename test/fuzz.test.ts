@@ -19,8 +19,16 @@ type Action = (args: ActionFunctionArgs) => Promise<Response> | Response;
 const RUNS = 40;
 
 const injection = fc.constantFrom(
-  "'; DROP TABLE \"Checkout\"; --", "<script>alert(1)</script>", "${process.exit(1)}", "{{constructor.constructor('x')()}}",
-  "../../etc/passwd", "\u0000", "\ud800", "\u202e\u0041", "🛒".repeat(300), "a".repeat(70_000),
+  '\'; DROP TABLE "Checkout"; --',
+  "<script>alert(1)</script>",
+  "${process.exit(1)}",
+  "{{constructor.constructor('x')()}}",
+  "../../etc/passwd",
+  "\u0000",
+  "\ud800",
+  "\u202e\u0041",
+  "🛒".repeat(300),
+  "a".repeat(70_000),
 );
 
 function nested(depth: number): unknown {
@@ -34,7 +42,13 @@ const notBoolean = fc.oneof(fc.string(), fc.integer(), fc.array(fc.boolean(), { 
 
 /** For each field, values the schema can never accept. */
 const wrongField = fc.oneof(
-  fc.tuple(fc.constant("email"), fc.oneof(notString, fc.string({ minLength: 255, maxLength: 400 }).map((s) => `${s}x`.padStart(300, "a")))),
+  fc.tuple(
+    fc.constant("email"),
+    fc.oneof(
+      notString,
+      fc.string({ minLength: 255, maxLength: 400 }).map((s) => `${s}x`.padStart(300, "a")),
+    ),
+  ),
   fc.tuple(fc.constant("phone"), fc.oneof(notString, fc.constant("9".repeat(41)))),
   fc.tuple(fc.constant("whatsappOptIn"), notBoolean),
   fc.tuple(fc.constant("lines"), fc.oneof(fc.string(), fc.integer(), fc.array(fc.record({ title: fc.string() }), { minLength: 1, maxLength: 2 }))),
@@ -48,7 +62,14 @@ const wrongField = fc.oneof(
 
 /** Bodies that can never be a valid capture: each breaks the schema somewhere. */
 const badCaptureBody = fc.oneof(
-  fc.string().filter((s) => { try { JSON.parse(s); return false; } catch { return true; } }),
+  fc.string().filter((s) => {
+    try {
+      JSON.parse(s);
+      return false;
+    } catch {
+      return true;
+    }
+  }),
   fc.oneof(fc.array(fc.anything()), fc.integer(), fc.string(), fc.constant(null)).map((v) => JSON.stringify(v)),
   fc.record({ checkoutToken: fc.oneof(injection, fc.constant(""), fc.integer()) }).map((v) => JSON.stringify(v)),
   wrongField.map(([field, value]) => JSON.stringify({ checkoutToken: "fuzz-token", [field]: value })),
@@ -64,8 +85,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await lean?.close();
 });
-const overLeanPath = (path: string): Action => async ({ request }) =>
-  fetch(`${lean.url}${path}`, { method: request.method, headers: request.headers, body: await request.text() });
+const overLeanPath =
+  (path: string): Action =>
+  async ({ request }) =>
+    fetch(`${lean.url}${path}`, { method: request.method, headers: request.headers, body: await request.text() });
 const capture = overLeanPath("/api/capture");
 const pixel = overLeanPath("/api/pixel");
 
@@ -100,14 +123,17 @@ describe("fuzzing the edges", () => {
   it("/api/capture refuses hostile headers and tokens", async () => {
     const before = await snapshot();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), injection, fc.string({ unit: "binary" })).map((t) => t.replace(/[^\x20-\x7e]/g, "")), async (token) => {
-        const request = new Request(`${APP_URL}/api/capture`, {
-          method: "POST",
-          headers: { "content-type": "application/json", "user-agent": BROWSER_USER_AGENT, authorization: `Bearer ${token}` },
-          body: JSON.stringify({ checkoutToken: "fuzz-auth", email: "x@example.com" }),
-        });
-        expectClearRejection(await status(capture, request));
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.string(), injection, fc.string({ unit: "binary" })).map((t) => t.replace(/[^\x20-\x7e]/g, "")),
+        async (token) => {
+          const request = new Request(`${APP_URL}/api/capture`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "user-agent": BROWSER_USER_AGENT, authorization: `Bearer ${token}` },
+            body: JSON.stringify({ checkoutToken: "fuzz-auth", email: "x@example.com" }),
+          });
+          expectClearRejection(await status(capture, request));
+        },
+      ),
       { numRuns: RUNS },
     );
     const forged = await checkoutSessionToken("fuzz.myshopify.com", { claims: { dest: "https://evil.example" } });
@@ -120,19 +146,34 @@ describe("fuzzing the edges", () => {
     const before = await snapshot();
     await fc.assert(
       // The pixel ignores whatsappOptIn by design (only the checkbox records that consent).
-      fc.asyncProperty(badCaptureBody.filter((b) => !b.includes('"whatsappOptIn"')), fc.oneof(fc.constant(shop.pixelKey), fc.string(), injection), async (checkout, pixelKey) => {
-        // Spliced as text: some bodies nest deeper than JSON.stringify can go.
-        const isJson = (() => { try { JSON.parse(checkout); return true; } catch { return false; } })();
-        const body = `{"pixelKey":${JSON.stringify(pixelKey)},"event":"checkout_started","occurredAt":"${new Date().toISOString()}","checkout":${isJson ? checkout : JSON.stringify(checkout)}}`;
-        const request = new Request(`${APP_URL}/api/pixel`, {
-          method: "POST",
-          headers: { "content-type": "text/plain", "user-agent": BROWSER_USER_AGENT, "x-forwarded-for": `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` },
-          body,
-        });
-        const result = await status(pixel, request);
-        // A rate-limited client is refused too; that is still a 4xx and stores nothing.
-        expectClearRejection(result);
-      }),
+      fc.asyncProperty(
+        badCaptureBody.filter((b) => !b.includes('"whatsappOptIn"')),
+        fc.oneof(fc.constant(shop.pixelKey), fc.string(), injection),
+        async (checkout, pixelKey) => {
+          // Spliced as text: some bodies nest deeper than JSON.stringify can go.
+          const isJson = (() => {
+            try {
+              JSON.parse(checkout);
+              return true;
+            } catch {
+              return false;
+            }
+          })();
+          const body = `{"pixelKey":${JSON.stringify(pixelKey)},"event":"checkout_started","occurredAt":"${new Date().toISOString()}","checkout":${isJson ? checkout : JSON.stringify(checkout)}}`;
+          const request = new Request(`${APP_URL}/api/pixel`, {
+            method: "POST",
+            headers: {
+              "content-type": "text/plain",
+              "user-agent": BROWSER_USER_AGENT,
+              "x-forwarded-for": `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+            },
+            body,
+          });
+          const result = await status(pixel, request);
+          // A rate-limited client is refused too; that is still a 4xx and stores nothing.
+          expectClearRejection(result);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
     expect(await snapshot()).toEqual(before);

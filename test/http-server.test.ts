@@ -22,7 +22,9 @@ describe("the built server over HTTP", () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
 
-    const captured = await fetch(await captureRequest(shop, { checkoutToken: "http-1", phone: "+91 6000376569", whatsappOptIn: true }, { baseUrl: server.url }));
+    const captured = await fetch(
+      await captureRequest(shop, { checkoutToken: "http-1", phone: "+91 6000376569", whatsappOptIn: true }, { baseUrl: server.url }),
+    );
     expect(captured.status).toBe(200);
     expect(await captured.json()).toMatchObject({ ok: true, status: "open" });
 
@@ -44,7 +46,9 @@ describe("the built server over HTTP", () => {
     const forged = webhookRequest("orders/create", shop, orderWebhookPayload(), { baseUrl: server.url, tamperedBody: "{}" });
     expect((await fetch(forged)).status).toBe(401);
     expect((await fetch(await captureRequest(shop, { checkoutToken: "x" }, { baseUrl: server.url, token: null }))).status).toBe(401);
-    const oversized = await fetch(await captureRequest(shop, null, { baseUrl: server.url, body: JSON.stringify({ checkoutToken: "big", locale: "x".repeat(70_000) }) }));
+    const oversized = await fetch(
+      await captureRequest(shop, null, { baseUrl: server.url, body: JSON.stringify({ checkoutToken: "big", locale: "x".repeat(70_000) }) }),
+    );
     expect(oversized.status).toBe(413);
     expect(await oversized.json()).toEqual({ error: "body must be at most 65536 bytes" });
   });
@@ -53,11 +57,18 @@ describe("the built server over HTTP", () => {
     const { request } = await import("node:http");
     const token = await checkoutSessionToken(shop);
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const post = request(`${server.url}/api/capture`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "user-agent": BROWSER_USER_AGENT, "transfer-encoding": "chunked" } }, (response) => {
-        let body = "";
-        response.on("data", (chunk) => (body += chunk));
-        response.on("end", () => resolve({ status: response.statusCode!, body }));
-      });
+      const post = request(
+        `${server.url}/api/capture`,
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "user-agent": BROWSER_USER_AGENT, "transfer-encoding": "chunked" },
+        },
+        (response) => {
+          let body = "";
+          response.on("data", (chunk) => (body += chunk));
+          response.on("end", () => resolve({ status: response.statusCode!, body }));
+        },
+      );
       post.on("error", reject);
       for (let i = 0; i < 40; i++) post.write("x".repeat(4096));
       post.end();

@@ -32,10 +32,24 @@ export async function sweepOneAtATime(now: Date, shopId?: string) {
       ...(checkout.emailNormalized ? [{ emailNormalized: checkout.emailNormalized }] : []),
       ...(checkout.phoneE164 ? [{ phoneE164: checkout.phoneE164 }] : []),
     ];
-    const rows = contact.length === 0 ? [] : await prisma.checkout.findMany({
-      where: { shopId: checkout.shopId, id: { not: checkout.id }, OR: contact, lastActivityAt: { gte: new Date(now.getTime() - shop.dedupeWindowHours * HOUR) } },
-      select: { id: true, status: true, lastActivityAt: true, orderCreatedAt: true, events: { where: { topic: "abandonedCheckout" }, select: { createdAt: true } } },
-    });
+    const rows =
+      contact.length === 0
+        ? []
+        : await prisma.checkout.findMany({
+            where: {
+              shopId: checkout.shopId,
+              id: { not: checkout.id },
+              OR: contact,
+              lastActivityAt: { gte: new Date(now.getTime() - shop.dedupeWindowHours * HOUR) },
+            },
+            select: {
+              id: true,
+              status: true,
+              lastActivityAt: true,
+              orderCreatedAt: true,
+              events: { where: { topic: "abandonedCheckout" }, select: { createdAt: true } },
+            },
+          });
     const siblings: SiblingCheckout[] = rows.map(({ events, ...row }) => ({ ...row, abandonedEventAt: events[0]?.createdAt ?? null }));
     const decision = dedupeDecision(checkout, siblings, now, shop.dedupeWindowHours);
     if (decision.action === "collapse") {
@@ -53,9 +67,13 @@ export async function sweepOneAtATime(now: Date, shopId?: string) {
     await prisma.$transaction(async (tx) => {
       await tx.checkout.updateMany({ where: claim, data: { status: "abandoned", abandonedAt: now, abandonDueAt: null } });
       await recordEvent(tx, {
-        eventId, shopId: checkout.shopId, checkoutId: checkout.id, topic: "abandonedCheckout",
+        eventId,
+        shopId: checkout.shopId,
+        checkoutId: checkout.id,
+        topic: "abandonedCheckout",
         payload: buildCartPayload(checkout, shop, { eventId, topic: "abandonedCheckout", createdAt: now }),
-        createdAt: now, expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + shop.eventExpiryHours * HOUR),
         endpoints: endpoints.filter((endpoint) => endpointWants(endpoint, "abandonedCheckout", checkout)),
       });
     });
@@ -72,21 +90,38 @@ export async function dashboardFromRows(shop: Shop, range: DayRange, endpointId:
     prisma.checkout.findMany({
       where: { shopId: shop.id, createdAt },
       select: {
-        id: true, createdAt: true, status: true, abandonedAt: true, phoneE164: true, emailNormalized: true,
-        whatsappOptIn: true, smsMarketing: true, emailMarketing: true, orderTotal: true, orderCurrency: true,
+        id: true,
+        createdAt: true,
+        status: true,
+        abandonedAt: true,
+        phoneE164: true,
+        emailNormalized: true,
+        whatsappOptIn: true,
+        smsMarketing: true,
+        emailMarketing: true,
+        orderTotal: true,
+        orderCurrency: true,
       },
     }),
     prisma.delivery.findMany({
       where: { shopId: shop.id, topic: { in: [...MESSAGE_TOPICS] }, ...(endpointId ? { endpointId } : {}), event: { test: false, checkout: { createdAt } } },
       select: {
-        id: true, endpointId: true, eventId: true, topic: true, status: true, attemptCount: true, firstSuccessAt: true,
+        id: true,
+        endpointId: true,
+        eventId: true,
+        topic: true,
+        status: true,
+        attemptCount: true,
+        firstSuccessAt: true,
         event: { select: { createdAt: true, checkoutId: true } },
         attempts: { select: { errorKind: true, statusCode: true } },
       },
     }),
   ]);
   return computeDashboard({
-    range, endpointId, currency: shop.currency,
+    range,
+    endpointId,
+    currency: shop.currency,
     checkouts: checkouts.map((checkout) => ({ ...checkout, orderTotal: checkout.orderTotal?.toString() ?? null })),
     deliveries: deliveries.map(({ event, ...delivery }) => ({ ...delivery, eventCreatedAt: event.createdAt, checkoutId: event.checkoutId })),
   });

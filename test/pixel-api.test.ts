@@ -132,25 +132,45 @@ describe("POST /api/pixel", () => {
 
   it.each([
     ["malformed JSON", () => '{"pixelKey": ', "body is not valid JSON"],
-    ["an unknown event", (key: string) => JSON.stringify({ ...eventBody(key, "checkout_started"), event: "page_viewed" }), "event must be one of checkout_started, checkout_contact_info_submitted, checkout_address_info_submitted, checkout_shipping_info_submitted, payment_info_submitted, checkout_completed"],
+    [
+      "an unknown event",
+      (key: string) => JSON.stringify({ ...eventBody(key, "checkout_started"), event: "page_viewed" }),
+      "event must be one of checkout_started, checkout_contact_info_submitted, checkout_address_info_submitted, checkout_shipping_info_submitted, payment_info_submitted, checkout_completed",
+    ],
     ["no time", (key: string) => JSON.stringify({ ...eventBody(key, "checkout_started"), occurredAt: undefined }), "occurredAt must be an ISO 8601 date-time"],
     ["no checkout", (key: string) => JSON.stringify({ ...eventBody(key, "checkout_started"), checkout: undefined }), "checkout must be a JSON object"],
-    ["a quantity that is text", (key: string) => {
-      const body = eventBody(key, "checkout_started");
-      return JSON.stringify({ ...body, checkout: { ...body.checkout, lines: [{ quantity: "two" }] } });
-    }, "checkout.lines.0.quantity must be a number"],
-    ["a bad checkout token", (key: string) => {
-      const body = eventBody(key, "checkout_started");
-      return JSON.stringify({ ...body, checkout: { ...body.checkout, checkoutToken: "a b" } });
-    }, "checkout.checkoutToken must be 1-255 letters, digits or -_.:?="],
-    ["a lone surrogate in the city", (key: string) => {
-      const body = eventBody(key, "checkout_started");
-      return JSON.stringify({ ...body, checkout: { ...body.checkout, shippingAddress: { city: "Pune\ud800" } } });
-    }, "checkout.shippingAddress.city must be valid Unicode text (it contains a lone UTF-16 surrogate)"],
-    ["a hex total", (key: string) => {
-      const body = eventBody(key, "checkout_started");
-      return JSON.stringify({ ...body, checkout: { ...body.checkout, total: "0x10" } });
-    }, "checkout.total must be a number or a decimal string"],
+    [
+      "a quantity that is text",
+      (key: string) => {
+        const body = eventBody(key, "checkout_started");
+        return JSON.stringify({ ...body, checkout: { ...body.checkout, lines: [{ quantity: "two" }] } });
+      },
+      "checkout.lines.0.quantity must be a number",
+    ],
+    [
+      "a bad checkout token",
+      (key: string) => {
+        const body = eventBody(key, "checkout_started");
+        return JSON.stringify({ ...body, checkout: { ...body.checkout, checkoutToken: "a b" } });
+      },
+      "checkout.checkoutToken must be 1-255 letters, digits or -_.:?=",
+    ],
+    [
+      "a lone surrogate in the city",
+      (key: string) => {
+        const body = eventBody(key, "checkout_started");
+        return JSON.stringify({ ...body, checkout: { ...body.checkout, shippingAddress: { city: "Pune\ud800" } } });
+      },
+      "checkout.shippingAddress.city must be valid Unicode text (it contains a lone UTF-16 surrogate)",
+    ],
+    [
+      "a hex total",
+      (key: string) => {
+        const body = eventBody(key, "checkout_started");
+        return JSON.stringify({ ...body, checkout: { ...body.checkout, total: "0x10" } });
+      },
+      "checkout.total must be a number or a decimal string",
+    ],
   ])("answers 400 naming the field for %s and stores nothing", async (_case, raw, message) => {
     const shop = await ensureShop(SHOP);
     const before = await snapshot();

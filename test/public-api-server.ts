@@ -24,7 +24,11 @@ export async function startPublicApiServer(): Promise<PublicApiServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -45,17 +49,21 @@ export interface RawPostOptions {
 /** A POST over a fresh connection, answering with the parsed JSON body. */
 export function rawPost(url: string, body: string, options: RawPostOptions = {}): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, {
-      method: "POST",
-      agent: false,
-      localAddress: options.localAddress,
-      headers: { "content-type": "application/json", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36", ...options.headers },
-    }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : null }));
-    });
+    const request = httpRequest(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        localAddress: options.localAddress,
+        headers: { "content-type": "application/json", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36", ...options.headers },
+      },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : null }));
+      },
+    );
     request.on("error", reject);
     if (options.chunks) {
       for (const chunk of options.chunks) request.write(chunk);

@@ -176,7 +176,12 @@ describe.each(clients)("creating codes through %s", (_name, client) => {
     shopify.fail({ kind: "response_lost" });
     const { waits, sleep } = recordedSleep();
     const result = await ensureRecoveryDiscount(await client(), request("lost-1"), { sleep });
-    expect(result).toMatchObject({ ok: true, outcome: "existing", attempts: 3, discount: { code: recoveryCodeFor(KEY, SHOP, "lost-1"), endsAt: "2026-12-03T10:00:00.000Z" } });
+    expect(result).toMatchObject({
+      ok: true,
+      outcome: "existing",
+      attempts: 3,
+      discount: { code: recoveryCodeFor(KEY, SHOP, "lost-1"), endsAt: "2026-12-03T10:00:00.000Z" },
+    });
     expect(shopify.discounts.size).toBe(1);
     expect(shopify.calls.map((c) => `${c.operation}:${c.answered}`)).toEqual([
       "discountCodeBasicCreate:response lost",
@@ -197,7 +202,10 @@ describe.each(clients)("creating codes through %s", (_name, client) => {
 
   it("waits out GraphQL throttling for as long as the cost bucket needs", async () => {
     const shopify = startDouble();
-    shopify.fail({ kind: "throttled", requestedQueryCost: 10, currentlyAvailable: 4, restoreRate: 100 }, { kind: "throttled", requestedQueryCost: 10, currentlyAvailable: 0, restoreRate: 50 });
+    shopify.fail(
+      { kind: "throttled", requestedQueryCost: 10, currentlyAvailable: 4, restoreRate: 100 },
+      { kind: "throttled", requestedQueryCost: 10, currentlyAvailable: 0, restoreRate: 50 },
+    );
     const { waits, sleep } = recordedSleep();
     const result = await ensureRecoveryDiscount(await client(), request("throttled-1"), { sleep });
     expect(result).toMatchObject({ ok: true, outcome: "created", attempts: 3 });
@@ -262,7 +270,13 @@ describe.each(clients)("creating codes through %s", (_name, client) => {
     const shopify = startDouble();
     shopify.fail({
       kind: "user_errors",
-      userErrors: [{ field: ["basicCodeDiscount", "combinesWith"], code: "INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS", message: "The combinesWith settings are invalid for the discount class." }],
+      userErrors: [
+        {
+          field: ["basicCodeDiscount", "combinesWith"],
+          code: "INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS",
+          message: "The combinesWith settings are invalid for the discount class.",
+        },
+      ],
     });
     const result = await ensureRecoveryDiscount(await client(), request("refused-1"));
     expect(result).toMatchObject({
@@ -270,7 +284,8 @@ describe.each(clients)("creating codes through %s", (_name, client) => {
       attempts: 1,
       error: {
         kind: "user_error",
-        message: "discountCodeBasicCreate failed: basicCodeDiscount.combinesWith: The combinesWith settings are invalid for the discount class. (INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS)",
+        message:
+          "discountCodeBasicCreate failed: basicCodeDiscount.combinesWith: The combinesWith settings are invalid for the discount class. (INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS)",
       },
     });
     expect(!result.ok && result.error.userErrors.map((e) => e.code)).toEqual(["INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS"]);
@@ -309,7 +324,11 @@ describe.each(clients)("deactivating codes through %s", (_name, client) => {
     const shopify = startDouble();
     const created = await ensureRecoveryDiscount(await client(), request("deactivate-1"));
     if (!created.ok) throw created.error;
-    expect(await deactivateRecoveryDiscount(await client(), { discountId: created.discount.discountId })).toEqual({ ok: true, outcome: "deactivated", attempts: 1 });
+    expect(await deactivateRecoveryDiscount(await client(), { discountId: created.discount.discountId })).toEqual({
+      ok: true,
+      outcome: "deactivated",
+      attempts: 1,
+    });
     expect(shopify.discounts.get(created.discount.code.toLowerCase())!.status).toBe("EXPIRED");
     expect(await deactivateRecoveryDiscount(await client(), { discountId: created.discount.discountId })).toMatchObject({ ok: true, outcome: "deactivated" });
   });
@@ -325,7 +344,11 @@ describe.each(clients)("deactivating codes through %s", (_name, client) => {
   it("treats a code Shopify no longer has as done", async () => {
     startDouble();
     expect(await deactivateRecoveryDiscount(await client(), { code: "CR-GONE000000" })).toEqual({ ok: true, outcome: "not_found", attempts: 1 });
-    expect(await deactivateRecoveryDiscount(await client(), { discountId: "gid://shopify/DiscountCodeNode/1" })).toEqual({ ok: true, outcome: "not_found", attempts: 1 });
+    expect(await deactivateRecoveryDiscount(await client(), { discountId: "gid://shopify/DiscountCodeNode/1" })).toEqual({
+      ok: true,
+      outcome: "not_found",
+      attempts: 1,
+    });
   });
 
   it("retries throttling and reports a missing scope", async () => {
@@ -338,6 +361,9 @@ describe.each(clients)("deactivating codes through %s", (_name, client) => {
     expect(waits).toEqual([60]);
     double!.close();
     startDouble({ scopes: [] });
-    expect(await deactivateRecoveryDiscount(await client(), { discountId: created.discount.discountId })).toMatchObject({ ok: false, error: { kind: "scope_missing" } });
+    expect(await deactivateRecoveryDiscount(await client(), { discountId: created.discount.discountId })).toMatchObject({
+      ok: false,
+      error: { kind: "scope_missing" },
+    });
   });
 });

@@ -30,9 +30,17 @@ const reload = (id: number) => prisma.checkout.findUniqueOrThrow({ where: { id }
 describe("order attribution", () => {
   it.each([
     ["checkout token", (token: string) => ({ checkout_token: token }), "checkout_token"],
-    ["our permalink attribute", (_t: string, eventId: string) => ({ checkout_token: "another", note_attributes: [{ name: "_cart_relay", value: eventId }] }), "permalink"],
+    [
+      "our permalink attribute",
+      (_t: string, eventId: string) => ({ checkout_token: "another", note_attributes: [{ name: "_cart_relay", value: eventId }] }),
+      "permalink",
+    ],
     ["the buyer's email", (token: string) => ({ checkout_token: null, email: `${token.toUpperCase()}@EXAMPLE.com`, shipping_address: null }), "email"],
-    ["the buyer's phone", () => ({ checkout_token: null, email: "someone-else@example.com", contact_email: null, customer: null, shipping_address: { phone: "098765 43210" } }), "phone"],
+    [
+      "the buyer's phone",
+      () => ({ checkout_token: null, email: "someone-else@example.com", contact_email: null, customer: null, shipping_address: { phone: "098765 43210" } }),
+      "phone",
+    ],
   ])("links by %s and counts it recovered when a delivery succeeded first", async (_case, order, matchType) => {
     const shop = `attr-${matchType.replace("_", "-")}.myshopify.com`;
     await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop, pixelKey: `px-${matchType}`, countryCode: "IN" }, update: {} });
@@ -113,7 +121,10 @@ describe("a recovery that cannot be half-recorded", () => {
     expect(pendingRetry.status).toBe("pending");
 
     clock.advance(60 * MINUTE);
-    const delivery = () => webhookRequest("orders/create", shop, orderWebhookPayload({ checkout_token: "tok-crash", created_at: clock.now().toISOString() }), { webhookId: "wh-crash" });
+    const delivery = () =>
+      webhookRequest("orders/create", shop, orderWebhookPayload({ checkout_token: "tok-crash", created_at: clock.now().toISOString() }), {
+        webhookId: "wh-crash",
+      });
     await failRecoveredEvents();
     const crashed = await ordersCreate({ request: delivery(), params: {}, context: {} });
     await healDatabase();
@@ -138,7 +149,10 @@ describe("abandonment dedupe", () => {
     const shop = "dedupe-shop.myshopify.com";
     const first = await captureCheckout(shop, { checkoutToken: "d-1", email: "same@example.com" });
     const second = await captureCheckout(shop, { checkoutToken: "d-2", email: "SAME@example.com" });
-    await prisma.checkout.update({ where: { id: first.id }, data: { lastActivityAt: new Date(second.lastActivityAt.getTime() - MINUTE), abandonDueAt: new Date(second.lastActivityAt.getTime() + 9 * MINUTE) } });
+    await prisma.checkout.update({
+      where: { id: first.id },
+      data: { lastActivityAt: new Date(second.lastActivityAt.getTime() - MINUTE), abandonDueAt: new Date(second.lastActivityAt.getTime() + 9 * MINUTE) },
+    });
     const clock = new TestClock(new Date(second.lastActivityAt.getTime() + 11 * MINUTE));
     expect(await sweep(clock)).toMatchObject({ due: 2, sent: 1, collapsed: 1 });
     expect(await reload(first.id)).toMatchObject({ status: "open", collapsedIntoId: second.id, abandonDueAt: null });

@@ -37,10 +37,17 @@ afterAll(async () => {
 describe("customers/redact on SQLite", () => {
   it("leaves none of the buyer's email or phone in the database file or the WAL", async () => {
     for (let i = 0; i < 3; i++) {
-      await post("checkouts/update", checkoutWebhookPayload({
-        token: `disk-${i}`, email: EMAIL, phone: "+91 98111 22334", customer: null,
-        shipping_address: { first_name: "Vera", city: "Pune", phone: "+91 98111 22334" }, updated_at: `2026-11-25T10:0${i}:00+05:30`,
-      }));
+      await post(
+        "checkouts/update",
+        checkoutWebhookPayload({
+          token: `disk-${i}`,
+          email: EMAIL,
+          phone: "+91 98111 22334",
+          customer: null,
+          shipping_address: { first_name: "Vera", city: "Pune", phone: "+91 98111 22334" },
+          updated_at: `2026-11-25T10:0${i}:00+05:30`,
+        }),
+      );
     }
     // The bytes are really there first, so their absence below means something.
     expect(fileBytes().some(([, bytes]) => bytes.includes(EMAIL))).toBe(true);

@@ -30,7 +30,10 @@ describe("encryption key rotation", () => {
     const oldKey = appKeyring.current;
     const newKey = randomBytes(32);
     const shop = await ensureShop("rotate-keys.myshopify.com");
-    const { endpoint, secret } = await createEndpoint(shop, endpointInputSchema({ allowLoopback: false }).parse({ name: "Spur", url: "https://hooks.example.com/a" }));
+    const { endpoint, secret } = await createEndpoint(
+      shop,
+      endpointInputSchema({ allowLoopback: false }).parse({ name: "Spur", url: "https://hooks.example.com/a" }),
+    );
     await sessionStorage.storeSession(offline(shop.domain, "shpat_rotate_me"));
     await prisma.session.create({ data: { id: "legacy", shop: shop.domain, state: "", accessToken: "shpat_plain_legacy" } });
 

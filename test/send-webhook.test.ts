@@ -25,8 +25,7 @@ const routes: Record<string, (res: ServerResponse) => void> = {
     res.write("partial");
   },
   "/rate-limited": (res) => res.writeHead(429, { "retry-after": "7" }).end("slow down"),
-  "/unavailable": (res) =>
-    res.writeHead(503, { "retry-after": new Date(RETRY_DATE_NOW + 90_000).toUTCString() }).end(),
+  "/unavailable": (res) => res.writeHead(503, { "retry-after": new Date(RETRY_DATE_NOW + 90_000).toUTCString() }).end(),
   "/big": (res) => res.writeHead(200, { "content-type": "text/plain" }).end(BIG_BODY),
   "/retry-after-on-500": (res) => res.writeHead(500, { "retry-after": "7" }).end(),
 };

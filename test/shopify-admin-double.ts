@@ -81,7 +81,11 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
 });
 
 const costOf = (requested: number, available = 1990) => ({
-  cost: { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: available, restoreRate: 100 } },
+  cost: {
+    requestedQueryCost: requested,
+    actualQueryCost: requested,
+    throttleStatus: { maximumAvailable: 2000, currentlyAvailable: available, restoreRate: 100 },
+  },
 });
 
 function operationOf(query: string): AdminCall["operation"] {
@@ -123,7 +127,8 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
 
   function create(input: Record<string, any> | undefined) {
     const userErrors: { field: string[]; code: string; message: string; extraInfo: null }[] = [];
-    const error = (field: string[], code: string, message: string) => userErrors.push({ field: ["basicCodeDiscount", ...field], code, message, extraInfo: null });
+    const error = (field: string[], code: string, message: string) =>
+      userErrors.push({ field: ["basicCodeDiscount", ...field], code, message, extraInfo: null });
     const code = String(input?.code ?? "").trim();
     if (!code) error(["code"], "BLANK", "Code can't be blank");
     else if (code.length > 255) error(["code"], "TOO_LONG", "Code is too long (maximum is 255 characters)");
@@ -133,10 +138,13 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
     if ("percentage" in value && !(value.percentage > 0 && value.percentage <= 1)) {
       error(["customerGets", "value", "percentage"], "VALUE_OUTSIDE_RANGE", "Value must be between 0.0 and 1.0");
     }
-    if ("discountAmount" in value && !(Number(value.discountAmount?.amount) > 0)) error(["customerGets", "value", "discountAmount", "amount"], "GREATER_THAN", "Value must be greater than 0");
+    if ("discountAmount" in value && !(Number(value.discountAmount?.amount) > 0))
+      error(["customerGets", "value", "discountAmount", "amount"], "GREATER_THAN", "Value must be greater than 0");
     if (!("percentage" in value) && !("discountAmount" in value)) error(["customerGets", "value"], "BLANK", "Value can't be blank");
-    if (input?.endsAt && input?.startsAt && Date.parse(input.endsAt) <= Date.parse(input.startsAt)) error(["endsAt"], "INVALID", "Ends at needs to be after starts_at");
-    if (input?.usageLimit !== undefined && input.usageLimit !== null && !(input.usageLimit >= 1)) error(["usageLimit"], "GREATER_THAN", "Usage limit must be greater than 0");
+    if (input?.endsAt && input?.startsAt && Date.parse(input.endsAt) <= Date.parse(input.startsAt))
+      error(["endsAt"], "INVALID", "Ends at needs to be after starts_at");
+    if (input?.usageLimit !== undefined && input.usageLimit !== null && !(input.usageLimit >= 1))
+      error(["usageLimit"], "GREATER_THAN", "Usage limit must be greater than 0");
     if (userErrors.length > 0) return { discountCodeBasicCreate: { codeDiscountNode: null, userErrors } };
     const stored = store({
       title: input!.title,
@@ -155,7 +163,13 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
 
   function deactivate(id: string | undefined) {
     const stored = [...discounts.values()].find((d) => d.id === id);
-    if (!stored) return { discountCodeDeactivate: { codeDiscountNode: null, userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist", extraInfo: null }] } };
+    if (!stored)
+      return {
+        discountCodeDeactivate: {
+          codeDiscountNode: null,
+          userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist", extraInfo: null }],
+        },
+      };
     if (stored.status !== "EXPIRED") {
       stored.status = "EXPIRED";
       stored.endsAt = new Date().toISOString();
@@ -202,7 +216,12 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
         );
       }
       if (fault?.kind === "rate_limited") {
-        return answer("429", json({ errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, 429, { "retry-after": String(fault.retryAfterSeconds) }));
+        return answer(
+          "429",
+          json({ errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, 429, {
+            "retry-after": String(fault.retryAfterSeconds),
+          }),
+        );
       }
       if (fault?.kind === "server_error") return answer(String(fault.status ?? 502), json({ errors: "Internal error" }, fault.status ?? 502));
 
@@ -214,12 +233,18 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
           return answer(
             "access denied",
             json({
-              errors: [{
-                message: `Access denied for ${call.operation} field. Required access: \`write_discounts\` access scope.`,
-                locations: [{ line: 1, column: 1 }],
-                extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: "`write_discounts` access scope." },
-                path: [call.operation],
-              }],
+              errors: [
+                {
+                  message: `Access denied for ${call.operation} field. Required access: \`write_discounts\` access scope.`,
+                  locations: [{ line: 1, column: 1 }],
+                  extensions: {
+                    code: "ACCESS_DENIED",
+                    documentation: "https://shopify.dev/api/usage/access-scopes",
+                    requiredAccess: "`write_discounts` access scope.",
+                  },
+                  path: [call.operation],
+                },
+              ],
               data: { [call.operation]: null },
             }),
           );
@@ -229,7 +254,10 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
         const stored = discounts.get(String(call.variables.code ?? "").toLowerCase());
         data = { codeDiscountNodeByCode: stored ? nodeOf(stored) : null };
       } else {
-        return answer("unknown operation", json({ errors: [{ message: "Field 'unknown' doesn't exist on type 'QueryRoot'", extensions: { code: "undefinedField" } }] }));
+        return answer(
+          "unknown operation",
+          json({ errors: [{ message: "Field 'unknown' doesn't exist on type 'QueryRoot'", extensions: { code: "undefinedField" } }] }),
+        );
       }
       if (fault?.kind === "response_lost") {
         call.answered = "response lost";
@@ -249,8 +277,15 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
     fail: (...more) => faults.push(...more),
     addDiscount: (discount) =>
       store({
-        status: "ACTIVE", startsAt: new Date().toISOString(), endsAt: null, value: { percentage: 0.1 }, usageLimit: null,
-        appliesOncePerCustomer: false, minimumSubtotal: null, combinesWith: {}, ...discount,
+        status: "ACTIVE",
+        startsAt: new Date().toISOString(),
+        endsAt: null,
+        value: { percentage: 0.1 },
+        usageLimit: null,
+        appliesOncePerCustomer: false,
+        minimumSubtotal: null,
+        combinesWith: {},
+        ...discount,
       }),
     close: () => {
       setGlobalDispatcher(previous);

@@ -21,8 +21,15 @@ describe("hot-path SQL layer", () => {
     const inserted = await db
       .insertInto("Checkout")
       .values({
-        shopId: shop.id, token: "t-sql", lastActivityAt: codec.date(at), updatedAt: codec.date(at), trustedSeen: codec.bool(true),
-        whatsappOptIn: codec.bool(false), total: codec.decimal("199.99"), lines: codec.json([{ title: "Mug", quantity: 2 }]), sources: "extension",
+        shopId: shop.id,
+        token: "t-sql",
+        lastActivityAt: codec.date(at),
+        updatedAt: codec.date(at),
+        trustedSeen: codec.bool(true),
+        whatsappOptIn: codec.bool(false),
+        total: codec.decimal("199.99"),
+        lines: codec.json([{ title: "Mug", quantity: 2 }]),
+        sources: "extension",
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -37,7 +44,12 @@ describe("hot-path SQL layer", () => {
     expect(read.decimalOrNull(row.total)).toBe("199.99");
     expect(read.json(row.lines)).toEqual([{ title: "Mug", quantity: 2 }]);
     // Dates compare in SQL as Prisma's own filters do.
-    const due = await db.selectFrom("Checkout").select("id").where("abandonDueAt", "<=", codec.date(new Date(at.getTime() + 1))).where("shopId", "=", shop.id).execute();
+    const due = await db
+      .selectFrom("Checkout")
+      .select("id")
+      .where("abandonDueAt", "<=", codec.date(new Date(at.getTime() + 1)))
+      .where("shopId", "=", shop.id)
+      .execute();
     expect(due.map((r) => r.id)).toEqual([inserted.id]);
   });
 
@@ -60,7 +72,11 @@ describe("hot-path SQL layer", () => {
     const tokens = (await prisma.checkout.findMany({ where: { shopId: shop.id }, select: { token: true } })).map((c) => c.token);
     expect(tokens).toEqual(["kept"]);
     const counted = await prisma.$transaction((tx) =>
-      sqlInPrismaTransaction(tx, codec.dialect).selectFrom("Checkout").select((eb) => eb.fn.countAll<number>().as("n")).where("shopId", "=", shop.id).executeTakeFirstOrThrow(),
+      sqlInPrismaTransaction(tx, codec.dialect)
+        .selectFrom("Checkout")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("shopId", "=", shop.id)
+        .executeTakeFirstOrThrow(),
     );
     expect(Number(counted.n)).toBe(1);
   });
@@ -90,7 +106,10 @@ describe("one process, several SQLite connections", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const hotSide = db.transaction().execute(async (trx) => {
       order.push("hot path inside");
-      await trx.insertInto("Checkout").values({ shopId: shop.id, token: "hot-second", lastActivityAt: codec.date(at), updatedAt: codec.date(at) }).execute();
+      await trx
+        .insertInto("Checkout")
+        .values({ shopId: shop.id, token: "hot-second", lastActivityAt: codec.date(at), updatedAt: codec.date(at) })
+        .execute();
     });
     // Held long past better-sqlite3's own busy timeout would matter only if the two blocked each other.
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -98,6 +117,9 @@ describe("one process, several SQLite connections", () => {
     await Promise.all([prismaSide, hotSide]);
     // PostgreSQL locks rows, so there the two overlap; SQLite has one write lock, which the gate hands over.
     if (codec.dialect === "sqlite") expect(order).toEqual(["prisma wrote", "prisma commits", "hot path inside"]);
-    expect((await prisma.checkout.findMany({ where: { shopId: shop.id }, orderBy: { token: "desc" } })).map((c) => c.token)).toEqual(["prisma-first", "hot-second"]);
+    expect((await prisma.checkout.findMany({ where: { shopId: shop.id }, orderBy: { token: "desc" } })).map((c) => c.token)).toEqual([
+      "prisma-first",
+      "hot-second",
+    ]);
   });
 });

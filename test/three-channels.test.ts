@@ -64,17 +64,45 @@ describe("one checkout through the extension, the pixel and Shopify's webhook", 
       updated_at: at(3).toISOString(),
       abandoned_checkout_url: RECOVERY_URL,
       shipping_address: {
-        first_name: "Asha", last_name: "Rao", address1: "12 MG Road", address2: "", city: "Pune", province: "Maharashtra",
-        province_code: "MH", zip: "411001", country: "India", country_code: "IN", phone: null,
+        first_name: "Asha",
+        last_name: "Rao",
+        address1: "12 MG Road",
+        address2: "",
+        city: "Pune",
+        province: "Maharashtra",
+        province_code: "MH",
+        zip: "411001",
+        country: "India",
+        country_code: "IN",
+        phone: null,
       },
-      customer: { id: 7001, email: "asha@example.com", first_name: "Asha", last_name: "Rao", email_marketing_consent: { state: "subscribed" }, sms_marketing_consent: { state: "not_subscribed" } },
+      customer: {
+        id: 7001,
+        email: "asha@example.com",
+        first_name: "Asha",
+        last_name: "Rao",
+        email_marketing_consent: { state: "subscribed" },
+        sms_marketing_consent: { state: "not_subscribed" },
+      },
     });
     expect((await checkoutsUpdate({ request: webhookRequest("checkouts/update", SHOP, webhook), ...route })).status).toBe(200);
 
     // 4: address step submitted (pixel), newer but untrusted: a conflicting city, and a flat number nobody else had.
     await pixelEvent("checkout_address_info_submitted", 4, {
       email: "asha@example.com",
-      shippingAddress: { firstName: "Asha", lastName: "Rao", address1: "12 MG Road", address2: "Flat 4", city: "Mumbai", province: "Maharashtra", provinceCode: "MH", zip: "411001", country: "India", countryCode: "IN", phone: null },
+      shippingAddress: {
+        firstName: "Asha",
+        lastName: "Rao",
+        address1: "12 MG Road",
+        address2: "Flat 4",
+        city: "Mumbai",
+        province: "Maharashtra",
+        provinceCode: "MH",
+        zip: "411001",
+        country: "India",
+        countryCode: "IN",
+        phone: null,
+      },
     });
 
     // 5: the buyer fixes the email and changes the phone (extension), the newest trusted word.
@@ -114,7 +142,14 @@ describe("one checkout through the extension, the pixel and Shopify's webhook", 
     });
     expect(checkout.total!.toString()).toBe("800");
     expect(checkout.lines).toEqual([
-      expect.objectContaining({ variantId: "45515259445425", productId: "8181897822385", quantity: 2, unitPrice: 500, linePrice: 800, originalLinePrice: 1000 }),
+      expect.objectContaining({
+        variantId: "45515259445425",
+        productId: "8181897822385",
+        quantity: 2,
+        unitPrice: 500,
+        linePrice: 800,
+        originalLinePrice: 1000,
+      }),
     ]);
     // The pixel's cart attribute gave the first UTM; Shopify's landing site, trusted, replaced it.
     expect(checkout.utm).toEqual({ utm_source: "instagram", utm_campaign: "diwali" });

@@ -21,7 +21,7 @@ function readmeSnippet(): string {
   const readme = readFileSync("README.md", "utf8");
   const section = readme.slice(readme.indexOf("### Verifying our signature"));
   const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!code) throw new Error("README's \"Verifying our signature\" section has no js snippet");
+  if (!code) throw new Error('README\'s "Verifying our signature" section has no js snippet');
   const cli = readFileSync("docs/verify/verify.mjs", "utf8").split("// Command line")[1];
   const file = path.join(mkdtempSync(path.join(tmpdir(), "readme-snippet-")), "verify.mjs");
   writeFileSync(file, `${code}\n// Command line${cli}`);
@@ -116,9 +116,16 @@ describe("BSP verification snippets", () => {
 
       const staleAt = Date.now() - 10 * MINUTE;
       const stale = deliveryHeaders({
-        shopDomain: "verify-rotation.myshopify.com", topic: "abandonedCheckout", format: "cashfree-2025-01-01", body,
-        eventId: "evt-stale", attempt: 1, requestId: "req-stale", timestampMs: staleAt,
-        secrets: { current: newSecret, previous: oldSecret }, standardWebhooks: false,
+        shopDomain: "verify-rotation.myshopify.com",
+        topic: "abandonedCheckout",
+        format: "cashfree-2025-01-01",
+        body,
+        eventId: "evt-stale",
+        attempt: 1,
+        requestId: "req-stale",
+        timestampMs: staleAt,
+        secrets: { current: newSecret, previous: oldSecret },
+        standardWebhooks: false,
       });
       const staleSigned = { timestamp: stale["x-webhook-timestamp"], signature: stale["x-webhook-signature"], previous: stale["x-webhook-signature-previous"] };
       expect(verdict(runtime, newSecret, staleSigned, body)).toBe("invalid");

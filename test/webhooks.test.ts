@@ -29,10 +29,19 @@ describe("checkouts/create and checkouts/update", () => {
   const shop = "checkout-shop.myshopify.com";
 
   it("merge into the checkout the extension captured, as a trusted source", async () => {
-    await capture({ request: await captureRequest(shop, { checkoutToken: "c1-checkout-token", whatsappOptIn: true, shippingAddress: { zip: "781354" } }), params: {}, context: {} });
+    await capture({
+      request: await captureRequest(shop, { checkoutToken: "c1-checkout-token", whatsappOptIn: true, shippingAddress: { zip: "781354" } }),
+      params: {},
+      context: {},
+    });
     expect((await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, checkoutWebhookPayload()))).status).toBe(200);
     expect(
-      (await deliver(checkoutsUpdate, webhookRequest("checkouts/update", shop, checkoutWebhookPayload({ updated_at: "2026-11-25T10:05:00+05:30", phone: "+91 6000376569" })))).status,
+      (
+        await deliver(
+          checkoutsUpdate,
+          webhookRequest("checkouts/update", shop, checkoutWebhookPayload({ updated_at: "2026-11-25T10:05:00+05:30", phone: "+91 6000376569" })),
+        )
+      ).status,
     ).toBe(200);
 
     const checkouts = await prisma.checkout.findMany({ where: { shop: { domain: shop } } });
@@ -86,7 +95,8 @@ describe("checkouts/create and checkouts/update", () => {
   it("answers 400 to a signed body that is not JSON, 400 to a stale replay and 413 to an oversized body, storing nothing", async () => {
     const before = await snapshot();
     expect(await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, null, { rawBody: "{not json" }))).toEqual({
-      status: 400, body: { error: "body is not valid JSON" },
+      status: 400,
+      body: { error: "body is not valid JSON" },
     });
     const stale = await deliver(
       checkoutsCreate,
@@ -101,7 +111,12 @@ describe("checkouts/create and checkouts/update", () => {
 
   it("processes a redelivered webhook id once", async () => {
     const first = webhookRequest("checkouts/update", shop, checkoutWebhookPayload({ token: "t-dup", email: "first@example.com" }), { webhookId: "wh-dup" });
-    const again = webhookRequest("checkouts/update", shop, checkoutWebhookPayload({ token: "t-dup", email: "second@example.com", updated_at: "2026-11-25T11:00:00+05:30" }), { webhookId: "wh-dup" });
+    const again = webhookRequest(
+      "checkouts/update",
+      shop,
+      checkoutWebhookPayload({ token: "t-dup", email: "second@example.com", updated_at: "2026-11-25T11:00:00+05:30" }),
+      { webhookId: "wh-dup" },
+    );
     expect((await deliver(checkoutsUpdate, first)).status).toBe(200);
     expect((await deliver(checkoutsUpdate, again)).status).toBe(200);
     expect(await checkoutOf(shop, "t-dup")).toMatchObject({ email: "first@example.com" });
@@ -133,7 +148,10 @@ describe("orders/create", () => {
 
   it("accepts an order with no known checkout without storing anything", async () => {
     const before = await snapshot();
-    const response = await deliver(ordersCreate, webhookRequest("orders/create", shop, orderWebhookPayload({ checkout_token: "unknown" }), { webhookId: "wh-unknown" }));
+    const response = await deliver(
+      ordersCreate,
+      webhookRequest("orders/create", shop, orderWebhookPayload({ checkout_token: "unknown" }), { webhookId: "wh-unknown" }),
+    );
     expect(response.status).toBe(200);
     const after = await snapshot();
     expect(after.checkouts).toEqual(before.checkouts);
@@ -152,7 +170,15 @@ describe("app lifecycle", () => {
   it("app/scopes_update records the scopes now granted", async () => {
     await storeSession("read_orders");
     await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, checkoutWebhookPayload({ token: "l-1" })));
-    const response = await deliver(scopesUpdate, webhookRequest("app/scopes_update", shop, { id: 1, previous: ["read_orders"], current: ["read_orders", "read_checkouts"], updated_at: "2026-11-25T10:00:00Z" }));
+    const response = await deliver(
+      scopesUpdate,
+      webhookRequest("app/scopes_update", shop, {
+        id: 1,
+        previous: ["read_orders"],
+        current: ["read_orders", "read_checkouts"],
+        updated_at: "2026-11-25T10:00:00Z",
+      }),
+    );
     expect(response.status).toBe(200);
     expect(await prisma.session.findUnique({ where: { id: `offline_${shop}` } })).toMatchObject({ scope: "read_orders,read_checkouts" });
     expect(await prisma.shop.findUnique({ where: { domain: shop } })).toMatchObject({ scopes: "read_orders,read_checkouts" });
@@ -172,16 +198,43 @@ describe("compliance webhooks", () => {
   const neighbour = "privacy-neighbour.myshopify.com";
 
   async function seed() {
-    await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, checkoutWebhookPayload({ token: "p-asha", email: "asha@example.com", phone: "+91 98765 43210", customer: null, shipping_address: { first_name: "Asha", address1: "1 Hill Rd", city: "Pune", zip: "411001", country_code: "IN", phone: "+91 98765 43210" } })));
-    await deliver(checkoutsCreate, webhookRequest("checkouts/create", shop, checkoutWebhookPayload({ token: "p-ravi", email: "ravi@example.com", customer: null, shipping_address: { first_name: "Ravi", city: "Delhi" } })));
-    await deliver(checkoutsCreate, webhookRequest("checkouts/create", neighbour, checkoutWebhookPayload({ token: "p-asha-2", email: "asha@example.com", customer: null })));
+    await deliver(
+      checkoutsCreate,
+      webhookRequest(
+        "checkouts/create",
+        shop,
+        checkoutWebhookPayload({
+          token: "p-asha",
+          email: "asha@example.com",
+          phone: "+91 98765 43210",
+          customer: null,
+          shipping_address: { first_name: "Asha", address1: "1 Hill Rd", city: "Pune", zip: "411001", country_code: "IN", phone: "+91 98765 43210" },
+        }),
+      ),
+    );
+    await deliver(
+      checkoutsCreate,
+      webhookRequest(
+        "checkouts/create",
+        shop,
+        checkoutWebhookPayload({ token: "p-ravi", email: "ravi@example.com", customer: null, shipping_address: { first_name: "Ravi", city: "Delhi" } }),
+      ),
+    );
+    await deliver(
+      checkoutsCreate,
+      webhookRequest("checkouts/create", neighbour, checkoutWebhookPayload({ token: "p-asha-2", email: "asha@example.com", customer: null })),
+    );
   }
 
   it("customers/data_request stores a readable report of what is held for that customer only", async () => {
     await seed();
     const response = await deliver(
       dataRequest,
-      webhookRequest("customers/data_request", shop, customerPayload(shop, { email: "ASHA@example.com" }, { data_request: { id: 9999 }, orders_requested: [] })),
+      webhookRequest(
+        "customers/data_request",
+        shop,
+        customerPayload(shop, { email: "ASHA@example.com" }, { data_request: { id: 9999 }, orders_requested: [] }),
+      ),
     );
     expect(response.status).toBe(200);
     const stored = await prisma.dataRequest.findFirstOrThrow({ where: { requestId: "9999" } });
@@ -196,7 +249,9 @@ describe("compliance webhooks", () => {
       webhookRequest("customers/redact", shop, customerPayload(shop, { email: "asha@example.com", phone: "+919876543210" }, { orders_to_redact: [] })),
     );
     expect(response.status).toBe(200);
-    const shopRows = JSON.stringify(await prisma.checkout.findMany({ where: { shop: { domain: shop } } })) + JSON.stringify(await prisma.dataRequest.findMany({ where: { shop: { domain: shop } } }));
+    const shopRows =
+      JSON.stringify(await prisma.checkout.findMany({ where: { shop: { domain: shop } } })) +
+      JSON.stringify(await prisma.dataRequest.findMany({ where: { shop: { domain: shop } } }));
     for (const trace of ["asha@example.com", "9876543210", "98765 43210", "1 Hill Rd", "Asha"]) expect(shopRows).not.toContain(trace);
     expect(await checkoutOf(shop, "p-asha")).toMatchObject({ email: null, phoneE164: null, abandonDueAt: null });
     expect(await checkoutOf(shop, "p-ravi")).toMatchObject({ email: "ravi@example.com", firstName: "Ravi" });
@@ -205,7 +260,10 @@ describe("compliance webhooks", () => {
 
   it("shop/redact on a still installed shop deletes nothing", async () => {
     const before = await snapshot();
-    const response = await deliver(shopRedact, webhookRequest("shop/redact", shop, { shop_id: 954889, shop_domain: shop }, { webhookId: "wh-redact-installed" }));
+    const response = await deliver(
+      shopRedact,
+      webhookRequest("shop/redact", shop, { shop_id: 954889, shop_domain: shop }, { webhookId: "wh-redact-installed" }),
+    );
     expect(response.status).toBe(200);
     const after = await snapshot();
     expect({ ...after, webhooks: [] }).toEqual({ ...before, webhooks: [] });
@@ -250,16 +308,33 @@ describe("webhook trust boundaries: the HMAC covers the body only", () => {
   async function seedVictim() {
     const session = { id: `offline_${victim}`, shop: victim, state: "", isOnline: false, scope: "read_orders", accessToken: "shpat_v", expires: null };
     await prisma.session.upsert({ where: { id: session.id }, create: session, update: {} });
-    await deliver(checkoutsCreate, webhookRequest("checkouts/create", victim, checkoutWebhookPayload({
-      token: "v-1", email: "vera@example.com", customer: null,
-      abandoned_checkout_url: `https://${victim}/81234/checkouts/ac/v-1/recover?key=abc`,
-    })));
+    await deliver(
+      checkoutsCreate,
+      webhookRequest(
+        "checkouts/create",
+        victim,
+        checkoutWebhookPayload({
+          token: "v-1",
+          email: "vera@example.com",
+          customer: null,
+          abandoned_checkout_url: `https://${victim}/81234/checkouts/ac/v-1/recover?key=abc`,
+        }),
+      ),
+    );
   }
 
   // A body another shop's delivery carried, signed by Shopify, re-posted with the victim in the header.
   const signedForAttacker: [string, Action, unknown][] = [
-    ["checkouts/create", checkoutsCreate, checkoutWebhookPayload({ token: "a-1", abandoned_checkout_url: `https://${attacker}/1/checkouts/ac/a-1/recover?key=k` })],
-    ["checkouts/update", checkoutsUpdate, checkoutWebhookPayload({ token: "v-1", email: "evil@example.com", abandoned_checkout_url: `https://${attacker}/1/checkouts/ac/v-1/recover?key=k` })],
+    [
+      "checkouts/create",
+      checkoutsCreate,
+      checkoutWebhookPayload({ token: "a-1", abandoned_checkout_url: `https://${attacker}/1/checkouts/ac/a-1/recover?key=k` }),
+    ],
+    [
+      "checkouts/update",
+      checkoutsUpdate,
+      checkoutWebhookPayload({ token: "v-1", email: "evil@example.com", abandoned_checkout_url: `https://${attacker}/1/checkouts/ac/v-1/recover?key=k` }),
+    ],
     ["orders/create", ordersCreate, orderWebhookPayload({ checkout_token: "v-1", order_status_url: `https://${attacker}/1/orders/abc/authenticate?key=k` })],
     ["app/uninstalled", appUninstalled, { id: 1, domain: "attacker.example", myshopify_domain: attacker }],
     ["customers/data_request", dataRequest, customerPayload(attacker, { email: "vera@example.com" }, { data_request: { id: 1 } })],
@@ -283,8 +358,14 @@ describe("webhook trust boundaries: the HMAC covers the body only", () => {
   it("app/uninstalled and the compliance topics refuse a payload without its shop field", async () => {
     await seedVictim();
     const before = await snapshot();
-    expect(await deliver(appUninstalled, webhookRequest("app/uninstalled", victim, { id: 1 }))).toEqual({ status: 400, body: { error: "myshopify_domain is required" } });
-    expect(await deliver(customersRedact, webhookRequest("customers/redact", victim, { customer: { email: "vera@example.com" } }))).toEqual({ status: 400, body: { error: "shop_domain is required" } });
+    expect(await deliver(appUninstalled, webhookRequest("app/uninstalled", victim, { id: 1 }))).toEqual({
+      status: 400,
+      body: { error: "myshopify_domain is required" },
+    });
+    expect(await deliver(customersRedact, webhookRequest("customers/redact", victim, { customer: { email: "vera@example.com" } }))).toEqual({
+      status: 400,
+      body: { error: "shop_domain is required" },
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -293,8 +374,13 @@ describe("webhook trust boundaries: the HMAC covers the body only", () => {
     const before = await snapshot();
     // A signed customers/redact body on the shop/redact route: the original probe that deleted an installed shop.
     const redactBody = webhookRequest("customers/redact", victim, customerPayload(victim, { email: "vera@example.com" }));
-    expect(await deliver(shopRedact, redactBody)).toEqual({ status: 400, body: { error: "X-Shopify-Topic must be shop/redact on this route (got customers/redact)" } });
-    const relabelled = withHeaders(webhookRequest("customers/redact", victim, customerPayload(victim, { email: "vera@example.com" })), { "x-shopify-topic": "shop/redact" });
+    expect(await deliver(shopRedact, redactBody)).toEqual({
+      status: 400,
+      body: { error: "X-Shopify-Topic must be shop/redact on this route (got customers/redact)" },
+    });
+    const relabelled = withHeaders(webhookRequest("customers/redact", victim, customerPayload(victim, { email: "vera@example.com" })), {
+      "x-shopify-topic": "shop/redact",
+    });
     expect((await deliver(customersRedact, relabelled)).status).toBe(400);
     expect(await snapshot()).toEqual(before);
     expect(await checkoutOf(victim, "v-1")).toMatchObject({ email: "vera@example.com" });
@@ -303,7 +389,10 @@ describe("webhook trust boundaries: the HMAC covers the body only", () => {
   it("a shop header that is not a myshopify domain answers 400", async () => {
     const before = await snapshot();
     for (const shop of ["evil.example", "a.myshopify.com.evil.example", "../admin", ""]) {
-      const response = await deliver(checkoutsCreate, withHeaders(webhookRequest("checkouts/create", "x.myshopify.com", checkoutWebhookPayload({ token: "h-1" })), { "x-shopify-shop-domain": shop }));
+      const response = await deliver(
+        checkoutsCreate,
+        withHeaders(webhookRequest("checkouts/create", "x.myshopify.com", checkoutWebhookPayload({ token: "h-1" })), { "x-shopify-shop-domain": shop }),
+      );
       expect(response).toEqual({ status: 400, body: { error: "X-Shopify-Shop-Domain must be a myshopify.com domain" } });
     }
     expect(await snapshot()).toEqual(before);
@@ -313,7 +402,9 @@ describe("webhook trust boundaries: the HMAC covers the body only", () => {
     const before = await snapshot();
     const missing = withHeaders(webhookRequest("checkouts/create", victim, checkoutWebhookPayload({ token: "t-1" })), { "x-shopify-triggered-at": null });
     expect(await deliver(checkoutsCreate, missing)).toEqual({ status: 400, body: { error: "X-Shopify-Triggered-At is required" } });
-    const garbled = withHeaders(webhookRequest("checkouts/create", victim, checkoutWebhookPayload({ token: "t-1" })), { "x-shopify-triggered-at": "yesterday" });
+    const garbled = withHeaders(webhookRequest("checkouts/create", victim, checkoutWebhookPayload({ token: "t-1" })), {
+      "x-shopify-triggered-at": "yesterday",
+    });
     expect(await deliver(checkoutsCreate, garbled)).toEqual({ status: 400, body: { error: "X-Shopify-Triggered-At must be a date" } });
     const future = webhookRequest("checkouts/create", victim, checkoutWebhookPayload({ token: "t-1" }), { triggeredAt: new Date(Date.now() + 60 * 60_000) });
     expect(await deliver(checkoutsCreate, future)).toEqual({ status: 400, body: { error: "X-Shopify-Triggered-At is in the future" } });
@@ -329,14 +420,21 @@ describe("webhook trust boundaries: the HMAC covers the body only", () => {
     for (const [i, [from, to]] of cases.entries()) {
       const raw = JSON.stringify(checkoutWebhookPayload({ token: "s-1" })).replace(from, to);
       expect(raw).not.toEqual(JSON.stringify(checkoutWebhookPayload({ token: "s-1" })));
-      for (const [topic, route] of [["checkouts/create", checkoutsCreate], ["checkouts/update", checkoutsUpdate]] as const) {
+      for (const [topic, route] of [
+        ["checkouts/create", checkoutsCreate],
+        ["checkouts/update", checkoutsUpdate],
+      ] as const) {
         expect(await deliver(route, webhookRequest(topic, victim, null, { rawBody: raw }))).toEqual({
-          status: 400, body: { error: `${fields[i]} contains a lone UTF-16 surrogate` },
+          status: 400,
+          body: { error: `${fields[i]} contains a lone UTF-16 surrogate` },
         });
       }
     }
     // A surrogate pair (an emoji written as escapes) is valid text.
-    const emoji = JSON.stringify(checkoutWebhookPayload({ token: "s-2" })).replace('"presentment_title":"Jordans"', '"presentment_title":"Jordans \\ud83d\\ude00"');
+    const emoji = JSON.stringify(checkoutWebhookPayload({ token: "s-2" })).replace(
+      '"presentment_title":"Jordans"',
+      '"presentment_title":"Jordans \\ud83d\\ude00"',
+    );
     expect((await deliver(checkoutsCreate, webhookRequest("checkouts/create", victim, null, { rawBody: emoji }))).status).toBe(200);
     expect(await checkoutOf(victim, "s-1")).toBeNull();
     expect((await checkoutOf(victim, "s-2"))!.lines).toEqual([expect.objectContaining({ title: "Jordans \u{1F600}" })]);

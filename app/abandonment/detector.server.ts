@@ -59,10 +59,7 @@ export function contactLookup(tx: SqlExecutor, codec: Codec, kind: ContactKind, 
   return tx
     .selectFrom("Checkout as c")
     .leftJoin("Event as e", (join) => join.onRef("e.checkoutId", "=", "c.id").on("e.topic", "=", "abandonedCheckout"))
-    .select([
-      "c.id", "c.shopId", "c.emailNormalized", "c.phoneE164", "c.status", "c.lastActivityAt", "c.orderCreatedAt",
-      "e.createdAt as abandonedEventAt",
-    ])
+    .select(["c.id", "c.shopId", "c.emailNormalized", "c.phoneE164", "c.status", "c.lastActivityAt", "c.orderCreatedAt", "e.createdAt as abandonedEventAt"])
     .where("c.shopId", "in", shopIds)
     .where(`c.${kind}`, "in", values)
     .where(sql<boolean>`${activity} >= ${codec.date(since)}`);
@@ -92,7 +89,10 @@ async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[
 
 /** `CASE id WHEN .. THEN .. END`: one UPDATE gives each collapsed checkout the one it collapsed into. */
 function intoIds(outcomes: { id: number; intoId: number }[]) {
-  return sql<number>`case ${sql.ref("id")} ${sql.join(outcomes.map((o) => sql`when ${o.id} then cast(${o.intoId} as integer)`), sql` `)} end`;
+  return sql<number>`case ${sql.ref("id")} ${sql.join(
+    outcomes.map((o) => sql`when ${o.id} then cast(${o.intoId} as integer)`),
+    sql` `,
+  )} end`;
 }
 
 async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOutcome[], now: Date): Promise<void> {
@@ -110,14 +110,22 @@ async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOut
     await tx
       .updateTable("Checkout")
       .set({ abandonDueAt: null, collapsedIntoId: intoIds(collapsed), updatedAt })
-      .where("id", "in", collapsed.map((o) => o.id))
+      .where(
+        "id",
+        "in",
+        collapsed.map((o) => o.id),
+      )
       .execute();
   }
   if (suppressed.length > 0) {
     await tx
       .updateTable("Checkout")
       .set({ status: "abandoned", abandonedAt: at, abandonDueAt: null, collapsedIntoId: intoIds(suppressed), updatedAt })
-      .where("id", "in", suppressed.map((o) => o.id))
+      .where(
+        "id",
+        "in",
+        suppressed.map((o) => o.id),
+      )
       .execute();
   }
   if (sent.length > 0) {
@@ -158,9 +166,15 @@ export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200 } 
 
     const sentIds = new Set(outcomes.filter((o) => o.outcome === "sent").map((o) => o.id));
     const sending = due.filter((row) => sentIds.has(row.id));
-    const endpointRows = sending.length === 0
-      ? []
-      : await tx.selectFrom("Endpoint").selectAll().where("shopId", "in", [...new Set(sending.map((row) => row.shopId))]).where("status", "=", "active").execute();
+    const endpointRows =
+      sending.length === 0
+        ? []
+        : await tx
+            .selectFrom("Endpoint")
+            .selectAll()
+            .where("shopId", "in", [...new Set(sending.map((row) => row.shopId))])
+            .where("status", "=", "active")
+            .execute();
     const endpoints = endpointRows.map((row) => ({
       id: row.id,
       shopId: row.shopId,

@@ -90,9 +90,7 @@ describe("holdout assignment", () => {
   });
 
   it.each([-0.01, 0.51, 1, 50, Number.NaN, Number.POSITIVE_INFINITY])("refuses share %s", (share) => {
-    expect(() => assignHoldout({ shopDomain: SHOP, checkoutToken: "x" }, share)).toThrow(
-      `holdout share must be between 0 and 0.5 (0 to 50 %), got ${share}`,
-    );
+    expect(() => assignHoldout({ shopDomain: SHOP, checkoutToken: "x" }, share)).toThrow(`holdout share must be between 0 and 0.5 (0 to 50 %), got ${share}`);
   });
 
   it("accepts the bounds themselves", () => {

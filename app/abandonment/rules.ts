@@ -68,12 +68,7 @@ const HOUR_MS = 60 * 60_000;
  * window is not re-sent, and checkouts of the same phone/email inside it
  * collapse into the newest one.
  */
-export function dedupeDecision(
-  checkout: { lastActivityAt: Date },
-  siblings: SiblingCheckout[],
-  now: Date,
-  dedupeWindowHours: number,
-): DedupeDecision {
+export function dedupeDecision(checkout: { lastActivityAt: Date }, siblings: SiblingCheckout[], now: Date, dedupeWindowHours: number): DedupeDecision {
   const windowStart = now.getTime() - dedupeWindowHours * HOUR_MS;
   const alreadySent = siblings
     .filter((s) => s.abandonedEventAt && s.abandonedEventAt.getTime() >= windowStart)
@@ -82,9 +77,7 @@ export function dedupeDecision(
 
   const superseding = siblings
     .filter(
-      (s) =>
-        s.lastActivityAt > checkout.lastActivityAt &&
-        (s.status === "open" || (s.orderCreatedAt !== null && s.orderCreatedAt.getTime() >= windowStart)),
+      (s) => s.lastActivityAt > checkout.lastActivityAt && (s.status === "open" || (s.orderCreatedAt !== null && s.orderCreatedAt.getTime() >= windowStart)),
     )
     .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime())[0];
   if (superseding) return { action: "collapse", intoId: superseding.id };

@@ -42,19 +42,15 @@ export function dedupeWindowStart(now: Date, dedupeWindowHours: number): Date {
 
 const contactKey = (shopId: string, value: string) => `${shopId}\u0000${value}`;
 
-export function planSweep(
-  due: readonly DueCheckout[],
-  shops: ReadonlyMap<string, SweepShop>,
-  found: readonly ContactCheckout[],
-  now: Date,
-): PlannedOutcome[] {
+export function planSweep(due: readonly DueCheckout[], shops: ReadonlyMap<string, SweepShop>, found: readonly ContactCheckout[], now: Date): PlannedOutcome[] {
   // One mutable state per checkout, shared by both contact indexes, so a decision made here is seen by the next.
   const byId = new Map<number, ContactCheckout>();
   for (const row of found) byId.set(row.id, { ...row });
   const byEmail = new Map<string, ContactCheckout[]>();
   const byPhone = new Map<string, ContactCheckout[]>();
   for (const row of byId.values()) {
-    if (row.emailNormalized) byEmail.set(contactKey(row.shopId, row.emailNormalized), [...(byEmail.get(contactKey(row.shopId, row.emailNormalized)) ?? []), row]);
+    if (row.emailNormalized)
+      byEmail.set(contactKey(row.shopId, row.emailNormalized), [...(byEmail.get(contactKey(row.shopId, row.emailNormalized)) ?? []), row]);
     if (row.phoneE164) byPhone.set(contactKey(row.shopId, row.phoneE164), [...(byPhone.get(contactKey(row.shopId, row.phoneE164)) ?? []), row]);
   }
 

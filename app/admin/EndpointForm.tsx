@@ -1,7 +1,5 @@
 import { useState } from "react";
-import {
-  BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, InlineStack, Layout, Select, Text, TextField,
-} from "@shopify/polaris";
+import { BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
 import { fieldRuleLabel, type EndpointFormField, type EndpointFormValues } from "./endpoint-form";
 import type { FieldErrors } from "./field-errors";
 import { topicLabel } from "./format";
@@ -106,7 +104,10 @@ export function EndpointForm({
               />
               <Select
                 label="Method"
-                options={[{ label: "POST", value: "POST" }, { label: "PUT", value: "PUT" }]}
+                options={[
+                  { label: "POST", value: "POST" },
+                  { label: "PUT", value: "PUT" },
+                ]}
                 value={values.method}
                 onChange={(v) => set("method", v)}
                 error={errors.method}
@@ -166,7 +167,11 @@ export function EndpointForm({
                     <Select
                       key={path}
                       label={fieldRuleLabel(path)}
-                      helpText={<Text as="span" variant="bodySm" tone="subdued"><code>{path}</code></Text>}
+                      helpText={
+                        <Text as="span" variant="bodySm" tone="subdued">
+                          <code>{path}</code>
+                        </Text>
+                      }
                       options={[
                         { label: "Send", value: "send" },
                         { label: "Mask", value: "mask" },
@@ -227,7 +232,15 @@ export function EndpointForm({
                   onChange={(v) => set("retryMode", v)}
                   error={errors.retryMode}
                 />
-                <TextField label="Retries" type="number" value={values.maxRetries} onChange={(v) => set("maxRetries", v)} autoComplete="off" helpText="0 to 10" error={errors.maxRetries} />
+                <TextField
+                  label="Retries"
+                  type="number"
+                  value={values.maxRetries}
+                  onChange={(v) => set("maxRetries", v)}
+                  autoComplete="off"
+                  helpText="0 to 10"
+                  error={errors.maxRetries}
+                />
               </FormLayout.Group>
               <TextField
                 label="Retry intervals"
@@ -258,8 +271,22 @@ export function EndpointForm({
               {values.quietHoursEnabled ? (
                 <>
                   <FormLayout.Group condensed>
-                    <TextField label="From" type="time" value={values.quietStart} onChange={(v) => set("quietStart", v)} autoComplete="off" error={errors.quietStart} />
-                    <TextField label="Until" type="time" value={values.quietEnd} onChange={(v) => set("quietEnd", v)} autoComplete="off" error={errors.quietEnd} />
+                    <TextField
+                      label="From"
+                      type="time"
+                      value={values.quietStart}
+                      onChange={(v) => set("quietStart", v)}
+                      autoComplete="off"
+                      error={errors.quietStart}
+                    />
+                    <TextField
+                      label="Until"
+                      type="time"
+                      value={values.quietEnd}
+                      onChange={(v) => set("quietEnd", v)}
+                      autoComplete="off"
+                      error={errors.quietEnd}
+                    />
                   </FormLayout.Group>
                   <TextField
                     label="Time zone"

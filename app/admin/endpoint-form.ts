@@ -160,7 +160,9 @@ export function endpointFormValues(endpoint: Endpoint, shopTimeZone: string): En
     retryMode: endpoint.retryMode,
     retryIntervals: intervals.join(", "),
     maxRetries: String(endpoint.maxRetries),
-    customHeaders: Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join("\n"),
+    customHeaders: Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join("\n"),
     quietHoursEnabled: quiet,
     quietStart: quiet ? minutesToClock(endpoint.quietHoursStart!) : "22:00",
     quietEnd: quiet ? minutesToClock(endpoint.quietHoursEnd!) : "08:00",

@@ -122,7 +122,17 @@ export function AdminErrorBoundary() {
 }
 
 /** The footer of a paged list; nothing when everything fits on one page. */
-export function TablePagination({ page, hasPrevious, hasNext, onPage }: { page: number; hasPrevious: boolean; hasNext: boolean; onPage: (page: number) => void }) {
+export function TablePagination({
+  page,
+  hasPrevious,
+  hasNext,
+  onPage,
+}: {
+  page: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPage: (page: number) => void;
+}) {
   if (!hasPrevious && !hasNext) return null;
   return (
     <Box padding="300" borderBlockStartWidth="025" borderColor="border">

@@ -22,5 +22,9 @@ const subscribeToNothing = () => () => {};
 
 /** False while server-rendering and hydrating, true in the browser afterwards. */
 export function useIsClient(): boolean {
-  return useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  return useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
 }

@@ -53,8 +53,18 @@ export const lineSchema = z.object({
   variantTitle: optionalText(500),
   sku: optionalText(255),
   quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(0).max(100_000),
-  imageUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).optional().nullable(),
-  productHandle: z.string().trim().max(255).regex(/^[\p{L}\p{N}_-]+$/u, "must be a product handle (letters, digits, - and _)").optional().nullable(),
+  imageUrl: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2048)
+    .optional()
+    .nullable(),
+  productHandle: z
+    .string()
+    .trim()
+    .max(255)
+    .regex(/^[\p{L}\p{N}_-]+$/u, "must be a product handle (letters, digits, - and _)")
+    .optional()
+    .nullable(),
   unitPrice: money.optional().nullable(),
   linePrice: money.optional().nullable(),
   originalLinePrice: money.optional().nullable(),
@@ -62,36 +72,35 @@ export const lineSchema = z.object({
 });
 
 const stringMap = (maxEntries: number) =>
-  z
-    .record(text(255), text(1000))
-    .refine((map) => Object.keys(map).length <= maxEntries, `must have at most ${maxEntries} entries`);
+  z.record(text(255), text(1000)).refine((map) => Object.keys(map).length <= maxEntries, `must have at most ${maxEntries} entries`);
 
-export const captureBodySchema = z.object({
-  checkoutToken: z
-    .string({ error: "is required" })
-    .regex(CHECKOUT_TOKEN_PATTERN, "must be 1-255 letters, digits or -_.:?="),
-  occurredAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional().nullable(),
-  email: optionalText(254),
-  phone: optionalText(40),
-  whatsappOptIn: z.boolean({ error: "must be true or false" }).optional().nullable(),
-  emailMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
-  smsMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
-  shippingAddress: addressSchema.optional().nullable(),
-  lines: z.array(lineSchema).max(500, "must have at most 500 lines").optional().nullable(),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/, "must be a three-letter currency code")
-    .transform((code) => code.toUpperCase())
-    .optional()
-    .nullable(),
-  subtotal: money.optional().nullable(),
-  total: money.optional().nullable(),
-  totalDiscount: money.optional().nullable(),
-  discountCodes: z.array(text(255)).max(50, "must have at most 50 entries").optional().nullable(),
-  attributes: stringMap(100).optional().nullable(),
-  utm: stringMap(20).optional().nullable(),
-  locale: optionalText(35),
-}, { error: "must be a JSON object" });
+export const captureBodySchema = z.object(
+  {
+    checkoutToken: z.string({ error: "is required" }).regex(CHECKOUT_TOKEN_PATTERN, "must be 1-255 letters, digits or -_.:?="),
+    occurredAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional().nullable(),
+    email: optionalText(254),
+    phone: optionalText(40),
+    whatsappOptIn: z.boolean({ error: "must be true or false" }).optional().nullable(),
+    emailMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
+    smsMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
+    shippingAddress: addressSchema.optional().nullable(),
+    lines: z.array(lineSchema).max(500, "must have at most 500 lines").optional().nullable(),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, "must be a three-letter currency code")
+      .transform((code) => code.toUpperCase())
+      .optional()
+      .nullable(),
+    subtotal: money.optional().nullable(),
+    total: money.optional().nullable(),
+    totalDiscount: money.optional().nullable(),
+    discountCodes: z.array(text(255)).max(50, "must have at most 50 entries").optional().nullable(),
+    attributes: stringMap(100).optional().nullable(),
+    utm: stringMap(20).optional().nullable(),
+    locale: optionalText(35),
+  },
+  { error: "must be a JSON object" },
+);
 
 export type CaptureBody = z.infer<typeof captureBodySchema>;
 export type CaptureLine = z.infer<typeof lineSchema>;

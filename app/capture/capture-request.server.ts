@@ -20,7 +20,11 @@ const sessionBudget = rateBudget("capture-session", CAPTURE_SESSION_RATE, env.RE
  * shop's, so one buyer cannot use up another's.
  */
 export async function handleCapture(request: PublicApiRequest, now = new Date()): Promise<PublicAnswer> {
-  const token = verifyCheckoutToken(bearerToken(request.header("authorization")), { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }, now.getTime() / 1000);
+  const token = verifyCheckoutToken(
+    bearerToken(request.header("authorization")),
+    { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET },
+    now.getTime() / 1000,
+  );
   const parsed = captureBodySchema.safeParse(parseJsonBody(await request.readBody()));
   if (!parsed.success) throw new HttpError(400, describeZodError(parsed.error));
   const nowMs = now.getTime();

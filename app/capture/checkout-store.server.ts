@@ -38,9 +38,33 @@ export interface RecordOptions {
 }
 
 const FIELD_NAMES: FieldName[] = [
-  "cartToken", "email", "phone", "firstName", "lastName", "address1", "address2", "city", "province", "provinceCode",
-  "zip", "country", "countryCode", "addressPhone", "currency", "subtotal", "total", "totalDiscount", "lines",
-  "discountCodes", "attributes", "utm", "locale", "recoveryUrl", "whatsappOptIn", "emailMarketing", "smsMarketing",
+  "cartToken",
+  "email",
+  "phone",
+  "firstName",
+  "lastName",
+  "address1",
+  "address2",
+  "city",
+  "province",
+  "provinceCode",
+  "zip",
+  "country",
+  "countryCode",
+  "addressPhone",
+  "currency",
+  "subtotal",
+  "total",
+  "totalDiscount",
+  "lines",
+  "discountCodes",
+  "attributes",
+  "utm",
+  "locale",
+  "recoveryUrl",
+  "whatsappOptIn",
+  "emailMarketing",
+  "smsMarketing",
 ];
 const MONEY = new Set<string>(["subtotal", "total", "totalDiscount"]);
 const JSON_COLUMNS = new Set<string>(["lines", "discountCodes", "attributes", "utm", "fieldSources"]);
@@ -48,7 +72,15 @@ const BOOLS = new Set<string>(["whatsappOptIn", "emailMarketing", "smsMarketing"
 const DATES = new Set<string>(["lastActivityAt", "abandonDueAt", "completedHintAt"]);
 /** Columns a merge writes, in the order statements list them. */
 const WRITTEN: string[] = [
-  ...FIELD_NAMES, "emailNormalized", "phoneE164", "fieldSources", "sources", "trustedSeen", "lastActivityAt", "abandonDueAt", "completedHintAt",
+  ...FIELD_NAMES,
+  "emailNormalized",
+  "phoneE164",
+  "fieldSources",
+  "sources",
+  "trustedSeen",
+  "lastActivityAt",
+  "abandonDueAt",
+  "completedHintAt",
 ];
 const READ = ["id", "shopId", "token", "status", "orderId", "version", ...WRITTEN];
 
@@ -98,7 +130,13 @@ function stateOf(row: Row): CheckoutState {
   for (const name of FIELD_NAMES) {
     const value = row[name];
     if (value === null || value === undefined) continue;
-    const decoded = MONEY.has(name) ? read.decimalOrNull(value as number) : JSON_COLUMNS.has(name) ? read.json(value) : BOOLS.has(name) ? read.bool(value as number) : value;
+    const decoded = MONEY.has(name)
+      ? read.decimalOrNull(value as number)
+      : JSON_COLUMNS.has(name)
+        ? read.json(value)
+        : BOOLS.has(name)
+          ? read.bool(value as number)
+          : value;
     (fields as Record<string, unknown>)[name] = decoded;
   }
   return {
@@ -273,7 +311,15 @@ function sqliteBackend(url: string): Backend {
         for (const draft of drafts.values()) {
           const values = columnsOf(draft, codec, now);
           if (!draft.row) {
-            const { id } = prepare(insert).get(draft.shop.id, draft.token, "open", 0, codec.date(now), codec.date(now), ...WRITTEN.map((name) => values[name])) as { id: number };
+            const { id } = prepare(insert).get(
+              draft.shop.id,
+              draft.token,
+              "open",
+              0,
+              codec.date(now),
+              codec.date(now),
+              ...WRITTEN.map((name) => values[name]),
+            ) as { id: number };
             recorded.set(draft.key, { id, status: "open" });
             continue;
           }
@@ -281,7 +327,10 @@ function sqliteBackend(url: string): Backend {
           if (changed.length > 0) {
             const set = changed.map((name) => `${quote(name)} = ?`).join(", ");
             const result = prepare(`UPDATE "Checkout" SET ${set}, "version" = "version" + 1, "updatedAt" = ? WHERE "id" = ? AND "version" = ?`).run(
-              ...changed.map((name) => values[name]), codec.date(now), draft.row.id, draft.row.version,
+              ...changed.map((name) => values[name]),
+              codec.date(now),
+              draft.row.id,
+              draft.row.version,
             );
             if (result.changes !== 1) throw new Error(`checkout ${draft.row.id} changed under the write lock`);
           }
@@ -303,8 +352,7 @@ function sqliteBackend(url: string): Backend {
 }
 
 // PostgreSQL: timestamps without a zone, read as UTC whatever the process's zone.
-const pgSelectColumn = (name: string) =>
-  DATES.has(name) ? `to_char(${quote(name)}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${quote(name)}` : quote(name);
+const pgSelectColumn = (name: string) => (DATES.has(name) ? `to_char(${quote(name)}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${quote(name)}` : quote(name));
 const RETRYABLE_PG = new Set(["40P01", "40001"]);
 
 /**
@@ -352,8 +400,14 @@ function postgresBackend(pool: pg.Pool): Backend {
         if (raced.length > 0) {
           // Created by another process since our read: merge into its row instead.
           const racedKeys = new Set(raced.map((draft) => draft.key));
-          const rows = await selectRows(client, raced.map((draft) => ({ shopId: draft.shop.id, token: draft.token })));
-          const again = draftsOf(batch.filter((p) => racedKeys.has(keyOf(p.shop.id, p.token))), rows);
+          const rows = await selectRows(
+            client,
+            raced.map((draft) => ({ shopId: draft.shop.id, token: draft.token })),
+          );
+          const again = draftsOf(
+            batch.filter((p) => racedKeys.has(keyOf(p.shop.id, p.token))),
+            rows,
+          );
           drafts = new Map([...drafts, ...again]);
         }
       }

@@ -44,7 +44,10 @@ describe("merging lines across channels", () => {
   });
 
   it("a pixel that adds nothing changes nothing", () => {
-    const detailed = mergeObservation(emptyCheckoutState(), observe("webhook", 1, [{ ...webhookLine, imageUrl: "https://cdn.shopify.com/own.webp", productHandle: "jordans" }]));
+    const detailed = mergeObservation(
+      emptyCheckoutState(),
+      observe("webhook", 1, [{ ...webhookLine, imageUrl: "https://cdn.shopify.com/own.webp", productHandle: "jordans" }]),
+    );
     const again = mergeObservation(detailed.state, observe("pixel", 2, [pixelLine]));
     expect(again.changedFields).toEqual([]);
     expect(again.state.fields.lines).toBe(detailed.state.fields.lines);

@@ -132,15 +132,11 @@ export function mergeObservation(previous: CheckoutState, observation: Observati
     changedFields.push(name);
   }
 
-  const sources = previous.sources.includes(observation.source)
-    ? previous.sources
-    : [...previous.sources, observation.source];
+  const sources = previous.sources.includes(observation.source) ? previous.sources : [...previous.sources, observation.source];
   const trustedSeen = previous.trustedSeen || trusted;
-  const moved =
-    observation.buyerActivity && (previous.lastActivityAt === null || observation.observedAt > previous.lastActivityAt);
+  const moved = observation.buyerActivity && (previous.lastActivityAt === null || observation.observedAt > previous.lastActivityAt);
   const lastActivityAt = moved ? observation.observedAt : previous.lastActivityAt;
 
-  const changed =
-    changedFields.length > 0 || sources !== previous.sources || trustedSeen !== previous.trustedSeen || moved;
+  const changed = changedFields.length > 0 || sources !== previous.sources || trustedSeen !== previous.trustedSeen || moved;
   return { state: { fields, fieldSources, sources, trustedSeen, lastActivityAt }, changedFields, changed };
 }

@@ -23,9 +23,11 @@ function resealed(value: string | null, keyring: Keyring): string | null {
  */
 export async function resealStoredSecrets(keyring: Keyring): Promise<ResealReport> {
   const report: ResealReport = { endpointSecrets: 0, sessionTokens: 0 };
-  for (let cursor: string | undefined; ; ) {
+  for (let cursor: string | undefined; ;) {
     const endpoints = await prisma.endpoint.findMany({
-      take: PAGE, ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}), orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      orderBy: { id: "asc" },
       select: { id: true, secretCiphertext: true, previousSecretCiphertext: true },
     });
     if (endpoints.length === 0) break;
@@ -41,9 +43,11 @@ export async function resealStoredSecrets(keyring: Keyring): Promise<ResealRepor
     }
     cursor = endpoints.at(-1)!.id;
   }
-  for (let cursor: string | undefined; ; ) {
+  for (let cursor: string | undefined; ;) {
     const sessions = await prisma.session.findMany({
-      take: PAGE, ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}), orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      orderBy: { id: "asc" },
       select: { id: true, accessToken: true, refreshToken: true },
     });
     if (sessions.length === 0) break;

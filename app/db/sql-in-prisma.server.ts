@@ -30,7 +30,7 @@ class PrismaTransactionConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const parameters = query.parameters as unknown[];
-    const returnsRows = query.query.kind === "SelectQueryNode" || "returning" in query.query && Boolean((query.query as { returning?: unknown }).returning);
+    const returnsRows = query.query.kind === "SelectQueryNode" || ("returning" in query.query && Boolean((query.query as { returning?: unknown }).returning));
     if (returnsRows || query.query.kind === "RawNode") {
       const rows = (await this.tx.$queryRawUnsafe<Record<string, unknown>[]>(query.sql, ...parameters)).map(plainRow);
       return { rows: rows as R[] };

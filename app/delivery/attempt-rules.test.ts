@@ -7,7 +7,11 @@ const HOUR = 60 * 60_000;
 
 describe("beforeAttempt", () => {
   const base: BeforeAttempt = {
-    topic: "abandonedCheckout", checkoutOrderId: null, eventExpiresAt: new Date(now.getTime() + HOUR), endpointStatus: "active", quietHours: null,
+    topic: "abandonedCheckout",
+    checkoutOrderId: null,
+    eventExpiresAt: new Date(now.getTime() + HOUR),
+    endpointStatus: "active",
+    quietHours: null,
   };
   it.each<[string, Partial<BeforeAttempt>, ReturnType<typeof beforeAttempt>["kind"], string?]>([
     ["a wanted delivery is sent", {}, "send"],
@@ -38,8 +42,13 @@ describe("afterAttempt", () => {
   const random = () => 0.5;
 
   it("marks success and clears the endpoint's failure streak", () => {
-    expect(afterAttempt({ ...base, result: { ok: true, statusCode: 204, errorKind: null, retryAfterMs: null }, endpointFailingSince: now }, now, random)).toEqual({
-      status: "succeeded", nextAttemptAt: null, endpointFailingSince: null, disableEndpoint: null,
+    expect(
+      afterAttempt({ ...base, result: { ok: true, statusCode: 204, errorKind: null, retryAfterMs: null }, endpointFailingSince: now }, now, random),
+    ).toEqual({
+      status: "succeeded",
+      nextAttemptAt: null,
+      endpointFailingSince: null,
+      disableEndpoint: null,
     });
   });
 
@@ -56,14 +65,18 @@ describe("afterAttempt", () => {
 
   it("disables the endpoint on 410 Gone", () => {
     expect(afterAttempt({ ...base, result: { ...base.result, statusCode: 410 } }, now, random)).toMatchObject({
-      status: "failed", disableEndpoint: "the endpoint answered 410 Gone",
+      status: "failed",
+      disableEndpoint: "the endpoint answered 410 Gone",
     });
   });
 
   it("disables the endpoint after failing continuously for its span, keeping the streak's start", () => {
     const since = new Date(now.getTime() - 72 * HOUR);
     expect(afterAttempt({ ...base, endpointFailingSince: since }, now, random)).toEqual({
-      status: "failed", nextAttemptAt: null, endpointFailingSince: since, disableEndpoint: "every delivery failed for 72 hours",
+      status: "failed",
+      nextAttemptAt: null,
+      endpointFailingSince: since,
+      disableEndpoint: "every delivery failed for 72 hours",
     });
     expect(afterAttempt({ ...base, endpointFailingSince: new Date(since.getTime() + 1) }, now, random).disableEndpoint).toBeNull();
   });

@@ -13,8 +13,7 @@ const HOUR_MS = 60 * 60_000;
  */
 export const CONTROL_TOPICS: ReadonlySet<string> = new Set(["integrationStatus", "test"]);
 
-export type DeliveryStatus =
-  | "pending" | "in_flight" | "succeeded" | "failed" | "cancelled_converted" | "expired" | "cancelled";
+export type DeliveryStatus = "pending" | "in_flight" | "succeeded" | "failed" | "cancelled_converted" | "expired" | "cancelled";
 
 export interface BeforeAttempt {
   topic: string;
@@ -29,9 +28,7 @@ export interface BeforeAttempt {
 }
 
 export type BeforeDecision =
-  | { kind: "send" }
-  | { kind: "cancel"; status: "cancelled_converted" | "expired" | "cancelled"; reason: string }
-  | { kind: "defer"; until: Date };
+  { kind: "send" } | { kind: "cancel"; status: "cancelled_converted" | "expired" | "cancelled"; reason: string } | { kind: "defer"; until: Date };
 
 /** What a privacy redaction leaves in a delivery's body. */
 export const REDACTED_BODY = '{"redacted":true}';

@@ -61,7 +61,9 @@ describe("buyer's time zone", () => {
 
   it("prefers the address over the phone, and names the country it used", () => {
     expect(buyerTimeZone({ countryCode: "AU", provinceCode: "QLD", phone: "+91 98765 43210" }, SHOP_IN)).toEqual({
-      timeZone: "Australia/Brisbane", source: "shipping_province", country: "AU",
+      timeZone: "Australia/Brisbane",
+      source: "shipping_province",
+      country: "AU",
     });
     expect(buyerTimeZone({}, SHOP_IN)).toEqual({ timeZone: "Asia/Kolkata", source: "shop", country: null });
   });
@@ -97,7 +99,8 @@ describe("buyer's time zone", () => {
       for (const [province, zone] of Object.entries(provinces)) {
         expect(isTimeZone(zone), `${country}-${province} ${zone}`).toBe(true);
         // Territories Shopify files under US provinces have country codes of their own.
-        if (!(country === "US" && ["PR", "GU", "VI", "AS", "MP"].includes(province))) expect(countryTimeZones(country), `${country}-${province}`).toContain(zone);
+        if (!(country === "US" && ["PR", "GU", "VI", "AS", "MP"].includes(province)))
+          expect(countryTimeZones(country), `${country}-${province}`).toContain(zone);
       }
     }
   });

@@ -1,11 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import {
-  EndpointSecretError,
-  generateEndpointSecret,
-  isEndpointSecret,
-  standardWebhooksKey,
-} from "./endpoint-secret";
+import { EndpointSecretError, generateEndpointSecret, isEndpointSecret, standardWebhooksKey } from "./endpoint-secret";
 
 const counting = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => i));
 

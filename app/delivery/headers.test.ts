@@ -238,12 +238,9 @@ describe("redactHeadersForLog", () => {
     expect(redacted[name]).toBe(REDACTED);
   });
 
-  it.each(["x-idempotency-key", "x-request-id", "x-webhook-timestamp", "webhook-id", "user-agent", "x-tenant"])(
-    "keeps %s",
-    (name) => {
-      expect(redacted[name]).toBe(headers[name]);
-    },
-  );
+  it.each(["x-idempotency-key", "x-request-id", "x-webhook-timestamp", "webhook-id", "user-agent", "x-tenant"])("keeps %s", (name) => {
+    expect(redacted[name]).toBe(headers[name]);
+  });
 
   it("leaves no secret or signature in the logged text", () => {
     const logged = JSON.stringify(redacted);

@@ -73,19 +73,17 @@ export function customHeaderProblem(name: string, value: string): string | null 
 }
 
 /** Save-time check of an endpoint's custom headers; the message names the offending header. */
-export const customHeadersSchema = z
-  .record(z.string(), z.string({ error: "header values must be strings" }))
-  .superRefine((headers, ctx) => {
-    const seen = new Set<string>();
-    for (const [name, value] of Object.entries(headers)) {
-      const problem = customHeaderProblem(name, value);
-      if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
-      const lower = name.toLowerCase();
-      if (seen.has(lower)) ctx.addIssue({ code: "custom", path: [name], message: `header "${name}" is listed twice` });
-      seen.add(lower);
-    }
-    if (seen.size > 20) ctx.addIssue({ code: "custom", path: [], message: "at most 20 custom headers" });
-  });
+export const customHeadersSchema = z.record(z.string(), z.string({ error: "header values must be strings" })).superRefine((headers, ctx) => {
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    const problem = customHeaderProblem(name, value);
+    if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) ctx.addIssue({ code: "custom", path: [name], message: `header "${name}" is listed twice` });
+    seen.add(lower);
+  }
+  if (seen.size > 20) ctx.addIssue({ code: "custom", path: [], message: "at most 20 custom headers" });
+});
 
 export function deliveryHeaders(input: DeliveryHeaderInput): Record<string, string> {
   const timestampMs = String(Math.trunc(input.timestampMs));

@@ -116,20 +116,29 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
     let prepared: Awaited<ReturnType<typeof prepareAttempts>> = [];
     try {
       if (!running) {
-        await releaseClaims(workerId, claimed.map((item) => item.id));
+        await releaseClaims(
+          workerId,
+          claimed.map((item) => item.id),
+        );
       } else {
-        prepared = await prepareAttempts(claimed.map((item) => item.id), workerId, clock);
+        prepared = await prepareAttempts(
+          claimed.map((item) => item.id),
+          workerId,
+          clock,
+        );
       }
     } catch (error) {
       log.error({ err: error, count: claimed.length }, "could not prepare delivery attempts");
     }
     const sending = new Set(prepared.map((item) => item.deliveryId));
     for (const item of claimed) if (!sending.has(item.id)) release(item);
-    await Promise.all(prepared.map(async (item) => {
-      const result = await sendPrepared(item, { timeoutMs: options.timeoutMs });
-      record({ prepared: item, result });
-      release(byId.get(item.deliveryId)!);
-    }));
+    await Promise.all(
+      prepared.map(async (item) => {
+        const result = await sendPrepared(item, { timeoutMs: options.timeoutMs });
+        record({ prepared: item, result });
+        release(byId.get(item.deliveryId)!);
+      }),
+    );
   }
 
   function waitForSignal(ms: number): Promise<void> {

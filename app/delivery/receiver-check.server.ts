@@ -84,11 +84,7 @@ function request(shop: Shop, endpoint: Endpoint, secret: string, check: Receiver
   return { eventId, outgoing: { url: endpoint.url, method: endpoint.method === "PUT" ? ("PUT" as const) : ("POST" as const), headers, body } };
 }
 
-export async function checkReceiver(
-  shop: Shop,
-  endpointId: string,
-  options: { now?: () => Date; timeoutMs?: number } = {},
-): Promise<ReceiverCheckResult> {
+export async function checkReceiver(shop: Shop, endpointId: string, options: { now?: () => Date; timeoutMs?: number } = {}): Promise<ReceiverCheckResult> {
   const now = options.now ?? (() => new Date());
   const throttle = takeAdminSend(shop.id, "Check receiver", now());
   try {
@@ -108,8 +104,15 @@ async function runChecks(shop: Shop, endpointId: string, now: () => Date, timeou
     const expected = check === "valid" ? "2xx" : "4xx";
     if (steps.some((step) => step.errorKind === "timeout")) {
       steps.push({
-        check, expected, passed: false, statusCode: null, durationMs: 0, errorKind: null,
-        errorMessage: "not sent: the receiver did not answer an earlier check", responseStart: null, eventId,
+        check,
+        expected,
+        passed: false,
+        statusCode: null,
+        durationMs: 0,
+        errorKind: null,
+        errorMessage: "not sent: the receiver did not answer an earlier check",
+        responseStart: null,
+        eventId,
       });
       continue;
     }
@@ -135,9 +138,6 @@ async function runChecks(shop: Shop, endpointId: string, now: () => Date, timeou
     acceptsForged,
     steps,
   };
-  logger.info(
-    { shop: shop.domain, endpointId: endpoint.id, passed: result.passed, acceptsForged, statuses: steps.map((s) => s.statusCode) },
-    "receiver check",
-  );
+  logger.info({ shop: shop.domain, endpointId: endpoint.id, passed: result.passed, acceptsForged, statuses: steps.map((s) => s.statusCode) }, "receiver check");
   return result;
 }

@@ -30,7 +30,13 @@ const MINUTE_MS = 60_000;
 
 // Forms send text; "2, 10, 30" and "3" are read as the numbers they show.
 const listFromText = (value: unknown) =>
-  typeof value === "string" ? value.split(",").map((part) => part.trim()).filter((part) => part !== "").map(Number) : value;
+  typeof value === "string"
+    ? value
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part !== "")
+        .map(Number)
+    : value;
 const numberFromText = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value);
 
 const modeSchema = z.enum(["fixed", "exponential"], { error: "must be fixed or exponential" });
@@ -50,11 +56,7 @@ const intervalsSchema = z.preprocess(
 );
 const maxRetriesSchema = z.preprocess(
   numberFromText,
-  z
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(0, "must be 0 or more")
-    .max(MAX_RETRIES, `must be at most ${MAX_RETRIES}`),
+  z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").max(MAX_RETRIES, `must be at most ${MAX_RETRIES}`),
 );
 
 /** The admin form's retry settings; describeZodError names the field (`intervalsMinutes.1 must be ...`). */
@@ -88,10 +90,7 @@ export function retryPolicyFromEndpoint(endpoint: { retryMode: string; retryInte
 /** Delay before retry number `retry` (1-based), before jitter. */
 function scheduledDelayMs(policy: RetryPolicy, retry: number, minuteMs: number): number {
   const intervals = policy.intervalsMinutes.length > 0 ? policy.intervalsMinutes : DEFAULT_RETRY_POLICY.intervalsMinutes;
-  const minutes =
-    policy.mode === "exponential"
-      ? intervals[0] * 2 ** (retry - 1)
-      : intervals[Math.min(retry, intervals.length) - 1];
+  const minutes = policy.mode === "exponential" ? intervals[0] * 2 ** (retry - 1) : intervals[Math.min(retry, intervals.length) - 1];
   return Math.min(minutes * minuteMs, MAX_RETRY_DELAY_MS);
 }
 

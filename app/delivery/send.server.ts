@@ -152,8 +152,7 @@ export async function sendWebhook(request: OutgoingRequest, options: SendOptions
     statusCode = response.statusCode;
     const responseExcerpt = await readExcerpt(response.body);
     const ok = statusCode >= 200 && statusCode < 300;
-    const retryAfterMs =
-      statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers["retry-after"], now()) : null;
+    const retryAfterMs = statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers["retry-after"], now()) : null;
     let errorMessage: string | null = null;
     if (!ok) {
       const location = response.headers.location;

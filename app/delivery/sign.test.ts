@@ -1,11 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import {
-  cashfreeSignature,
-  SIGNATURE_TOLERANCE_MS,
-  standardWebhooksSignature,
-  verifyCashfreeSignature,
-} from "./sign";
+import { cashfreeSignature, SIGNATURE_TOLERANCE_MS, standardWebhooksSignature, verifyCashfreeSignature } from "./sign";
 
 // Known answers computed independently with OpenSSL, e.g.
 //   printf '%s' "$TS$BODY" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64
@@ -28,9 +23,7 @@ describe("cashfreeSignature", () => {
 
   it("signs the body as UTF-8", () => {
     // printf '%s' '1700000000000{"name":"Chaussures – été"}' | openssl dgst -sha256 -hmac "$SECRET" -binary | base64
-    expect(cashfreeSignature(SECRET, "1700000000000", '{"name":"Chaussures – été"}')).toBe(
-      "WqRisUNgRB/bB+3wBYEkU0RhjR+eZD4VDKH345TefSM=",
-    );
+    expect(cashfreeSignature(SECRET, "1700000000000", '{"name":"Chaussures – été"}')).toBe("WqRisUNgRB/bB+3wBYEkU0RhjR+eZD4VDKH345TefSM=");
   });
 });
 
@@ -40,9 +33,9 @@ describe("standardWebhooksSignature", () => {
   });
 
   it("matches the example published with the Standard Webhooks specification", () => {
-    expect(
-      standardWebhooksSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, '{"test": 2432232314}'),
-    ).toBe("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    expect(standardWebhooksSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, '{"test": 2432232314}')).toBe(
+      "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+    );
   });
 
   it("is accepted by the published standardwebhooks library", () => {

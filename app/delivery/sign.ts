@@ -8,14 +8,14 @@ export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
 /** `x-webhook-signature`: base64(HMAC-SHA256(key = secret as UTF-8, message = timestampMs + body)). */
 export function cashfreeSignature(secret: string, timestampMs: string, body: string): string {
-  return createHmac("sha256", Buffer.from(secret, "utf8")).update(timestampMs + body, "utf8").digest("base64");
+  return createHmac("sha256", Buffer.from(secret, "utf8"))
+    .update(timestampMs + body, "utf8")
+    .digest("base64");
 }
 
 /** One `webhook-signature` entry: `v1,<base64>` over `${id}.${timestamp}.${body}` with the decoded whsec_ key. */
 export function standardWebhooksSignature(secret: string, msgId: string, timestampSeconds: number, body: string): string {
-  const digest = createHmac("sha256", standardWebhooksKey(secret))
-    .update(`${msgId}.${timestampSeconds}.${body}`, "utf8")
-    .digest("base64");
+  const digest = createHmac("sha256", standardWebhooksKey(secret)).update(`${msgId}.${timestampSeconds}.${body}`, "utf8").digest("base64");
   return `v1,${digest}`;
 }
 

@@ -71,9 +71,7 @@ describe("forbiddenAddressReason", () => {
     expect(forbiddenAddressReason("10.0.0.1", dev)).toBe("private address 10.0.0.1");
     expect(forbiddenAddressReason("169.254.169.254", dev)).toBe("metadata address 169.254.169.254");
     expect(forbiddenAddressReason("0.0.0.0", dev)).toBe("unspecified address 0.0.0.0");
-    expect(forbiddenAddressReason("64:ff9b::7f00:1", dev)).toBe(
-      "NAT64-embedded loopback address 127.0.0.1 (64:ff9b::7f00:1)",
-    );
+    expect(forbiddenAddressReason("64:ff9b::7f00:1", dev)).toBe("NAT64-embedded loopback address 127.0.0.1 (64:ff9b::7f00:1)");
   });
 });
 
@@ -135,7 +133,7 @@ describe("checkEndpointUrl", () => {
 function lookupAll(lookup: ReturnType<typeof guardedLookup>, hostname: string, all = true) {
   return new Promise<{ error: Error | null; addresses: string[] }>((resolve) => {
     lookup(hostname, { all }, (error, address) => {
-      const addresses = typeof address === "string" ? [address] : (address).map((a) => a.address);
+      const addresses = typeof address === "string" ? [address] : address.map((a) => a.address);
       resolve({ error, addresses });
     });
   });

@@ -131,9 +131,7 @@ export function forbiddenAddressReason(ip: string, options: GuardOptions): strin
     return `unparseable address ${JSON.stringify(ip)}`;
   }
   if (address.kind() === "ipv6" && (address as ipaddr.IPv6).zoneId) return `scoped address ${bare}`;
-  return address.kind() === "ipv4"
-    ? ipv4Reason(address as ipaddr.IPv4, options)
-    : ipv6Reason(address as ipaddr.IPv6, options);
+  return address.kind() === "ipv4" ? ipv4Reason(address as ipaddr.IPv4, options) : ipv6Reason(address as ipaddr.IPv6, options);
 }
 
 function isIpLiteral(hostname: string): boolean {
@@ -147,10 +145,7 @@ function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Save-time check of an endpoint URL; sendWebhook repeats it before every attempt. */
-export function checkEndpointUrl(
-  raw: string,
-  options: GuardOptions,
-): { ok: true; url: URL } | { ok: false; reason: string } {
+export function checkEndpointUrl(raw: string, options: GuardOptions): { ok: true; url: URL } | { ok: false; reason: string } {
   const text = raw.trim();
   if (text === "") return { ok: false, reason: "URL is empty" };
   if (text.length > MAX_ENDPOINT_URL_LENGTH) {

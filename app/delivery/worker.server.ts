@@ -119,9 +119,7 @@ pending_due AS (
   const endpointRank = sqlite
     ? sql`coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0)`
     : sql`coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0)`;
-  const shopRank = sqlite
-    ? sql`coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0)`
-    : sql`coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0)`;
+  const shopRank = sqlite ? sql`coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0)` : sql`coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0)`;
   // Within the claim, an endpoint's and then a shop's deliveries beyond their cap are left for later.
   const picked = sql`
 by_endpoint AS (
@@ -258,8 +256,19 @@ export async function prepareAttempts(deliveryIds: string[], workerId: string, c
   const join = deliveryFirst(codec.dialect === "sqlite");
   // Looked up by primary key only; whether each is still held is checked here (a status index would be walked instead).
   const loaded = await sql<{
-    id: string; status: string; lockedBy: string | null; shopId: string; eventId: string; endpointId: string; topic: string; body: string;
-    firstSuccessAt: DbDate | null; expiresAt: DbDate; orderId: string | null; domain: string; uninstalledAt: DbDate | null;
+    id: string;
+    status: string;
+    lockedBy: string | null;
+    shopId: string;
+    eventId: string;
+    endpointId: string;
+    topic: string;
+    body: string;
+    firstSuccessAt: DbDate | null;
+    expiresAt: DbDate;
+    orderId: string | null;
+    domain: string;
+    uninstalledAt: DbDate | null;
   }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt"
 FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
 WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
@@ -267,7 +276,11 @@ WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const [endpointRows, attemptRows] = await Promise.all([
-    db.selectFrom("Endpoint").selectAll().where("id", "in", [...new Set(rows.map((row) => row.endpointId))]).execute(),
+    db
+      .selectFrom("Endpoint")
+      .selectAll()
+      .where("id", "in", [...new Set(rows.map((row) => row.endpointId))])
+      .execute(),
     db
       .selectFrom("Attempt")
       .select([
@@ -366,14 +379,16 @@ WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
     if (sending.length > 0) {
       await trx
         .insertInto("Attempt")
-        .values(sending.map((item) => ({
-          id: item.attemptId,
-          deliveryId: item.deliveryId,
-          number: item.number,
-          requestId: item.request.headers["x-request-id"],
-          startedAt: at,
-          requestHeaders: codec.json(redactHeadersForLog(item.request.headers)),
-        })))
+        .values(
+          sending.map((item) => ({
+            id: item.attemptId,
+            deliveryId: item.deliveryId,
+            number: item.number,
+            requestId: item.request.headers["x-request-id"],
+            startedAt: at,
+            requestHeaders: codec.json(redactHeadersForLog(item.request.headers)),
+          })),
+        )
         .execute();
     }
     return held;
@@ -427,8 +442,10 @@ ${codec.dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
     const state = new Map(stateRows.map((row) => [row.id, row]));
     const endpointIds = [...new Set(outcomes.map((o) => o.prepared.endpoint.id))];
     const health = new Map(
-      (await trx.selectFrom("Endpoint").select(["id", "status", "failingSince"]).where("id", "in", endpointIds).execute())
-        .map((row) => [row.id, { status: row.status, failingSince: read.dateOrNull(row.failingSince), touched: false }]),
+      (await trx.selectFrom("Endpoint").select(["id", "status", "failingSince"]).where("id", "in", endpointIds).execute()).map((row) => [
+        row.id,
+        { status: row.status, failingSince: read.dateOrNull(row.failingSince), touched: false },
+      ]),
     );
 
     const results: RecordedOutcome[] = [];
@@ -495,7 +512,12 @@ ${codec.dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
       endpoint.failingSince = next.endpointFailingSince;
       endpoint.touched = true;
       if (next.disableEndpoint && endpoint.status === "active" && !disables.has(prepared.endpoint.id)) {
-        disables.set(prepared.endpoint.id, { endpointId: prepared.endpoint.id, shopDomain: prepared.shopDomain, reason: next.disableEndpoint, statusCode: result.statusCode });
+        disables.set(prepared.endpoint.id, {
+          endpointId: prepared.endpoint.id,
+          shopDomain: prepared.shopDomain,
+          reason: next.disableEndpoint,
+          statusCode: result.statusCode,
+        });
       }
     }
     for (const [id, endpoint] of health) {

@@ -28,14 +28,21 @@ export function endpointInputSchema(options: { allowLoopback: boolean }) {
   return z.object({
     name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
     preset: z.enum(Object.keys(ENDPOINT_PRESETS) as [EndpointPreset, ...EndpointPreset[]], { error: "is not a known BSP" }).default("custom"),
-    url: z.string().trim().min(1, "is required").superRefine((raw, ctx) => {
-      const checked = checkEndpointUrl(raw, options);
-      // The guard's reasons start with "URL" so they read well in the delivery log too.
-      if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.reason.replace(/^URL /, "") });
-    }),
+    url: z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .superRefine((raw, ctx) => {
+        const checked = checkEndpointUrl(raw, options);
+        // The guard's reasons start with "URL" so they read well in the delivery log too.
+        if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.reason.replace(/^URL /, "") });
+      }),
     method: z.enum(["POST", "PUT"], { error: "must be POST or PUT" }).default("POST"),
     format: z.enum(PAYLOAD_FORMATS, { error: "is not a supported payload format" }).default(DEFAULT_PAYLOAD_FORMAT),
-    topics: z.array(z.enum(ENDPOINT_TOPICS, { error: "is not a topic" })).min(1, "must include at least one topic").default([...ENDPOINT_TOPICS]),
+    topics: z
+      .array(z.enum(ENDPOINT_TOPICS, { error: "is not a topic" }))
+      .min(1, "must include at least one topic")
+      .default([...ENDPOINT_TOPICS]),
     consentOnly: z.boolean().default(false),
     fieldRules: fieldRulesSchema.default({ drop: [], mask: [] }),
     standardWebhooks: z.boolean().default(false),

@@ -5,7 +5,10 @@
 // wrote into the header itself is ignored.
 export function clientAddress(forwardedFor: string | undefined | null, socketAddress: string | null, hops: number): string | null {
   if (hops <= 0) return socketAddress;
-  const entries = (forwardedFor ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = (forwardedFor ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   // The nearest trusted proxy is the socket peer; the one `hops` away wrote the client's address.
   const index = entries.length - hops;
   return entries[Math.max(0, index)] ?? socketAddress;

@@ -109,6 +109,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
       ? [431, "Request Header Fields Too Large", "request headers must be at most 16 KB"]
       : [400, "Bad Request", "the request is not valid HTTP"];
   const body = JSON.stringify({ error: message });
-  const cors = Object.entries(PUBLIC_CORS_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join("");
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${cors}connection: close\r\n\r\n${body}`);
+  const cors = Object.entries(PUBLIC_CORS_HEADERS)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${cors}connection: close\r\n\r\n${body}`,
+  );
 }

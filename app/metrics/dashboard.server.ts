@@ -22,7 +22,13 @@ export async function loadDashboard(shop: Shop, range: DayRange, endpointId: str
 
 const count = (value: unknown) => Number(value ?? 0);
 
-export async function dashboardAggregates(db: SqlExecutor, codec: Codec, shop: Pick<Shop, "id" | "currency">, range: DayRange, endpointId: string | null): Promise<DashboardAggregates> {
+export async function dashboardAggregates(
+  db: SqlExecutor,
+  codec: Codec,
+  shop: Pick<Shop, "id" | "currency">,
+  range: DayRange,
+  endpointId: string | null,
+): Promise<DashboardAggregates> {
   const postgres = codec.dialect === "postgres";
   const instant = (at: Date) => (postgres ? sql`cast(${codec.date(at)} as timestamp(3))` : sql`${codec.date(at)}`);
   const { start, end } = rangeBounds(range);
@@ -35,7 +41,9 @@ export async function dashboardAggregates(db: SqlExecutor, codec: Codec, shop: P
   const unindexed = (column: string) => (postgres ? sql.ref(column) : sql`+${sql.ref(column)}`);
   const days = daysOf(range);
   const boundaries = [...days.map((day) => startOfDay(day, range.timeZone)), end];
-  const dayTable = sql.join(days.map((day, i) => sql`(${postgres ? sql`cast(${day} as text)` : sql`${day}`}, ${instant(boundaries[i])}, ${instant(boundaries[i + 1])})`));
+  const dayTable = sql.join(
+    days.map((day, i) => sql`(${postgres ? sql`cast(${day} as text)` : sql`${day}`}, ${instant(boundaries[i])}, ${instant(boundaries[i + 1])})`),
+  );
 
   // The cohort's message deliveries: its checkouts found on (shopId, createdAt), then their events and deliveries by key.
   const cohortJoins = sql`"Checkout" c JOIN "Event" e ON e."checkoutId" = c."id" JOIN "Delivery" dl ON dl."eventId" = e."id"`;
@@ -127,7 +135,11 @@ export async function dashboardAggregates(db: SqlExecutor, codec: Codec, shop: P
       statusCode: row.status_code === null ? null : count(row.status_code),
       attempts: count(row.attempts),
     })),
-    revenue: revenue.rows.map((row) => ({ currency: String(row.currency), orders: count(row.orders), units: BigInt(String(row.units ?? 0).replace(/\.0*$/, "")) })),
+    revenue: revenue.rows.map((row) => ({
+      currency: String(row.currency),
+      orders: count(row.orders),
+      units: BigInt(String(row.units ?? 0).replace(/\.0*$/, "")),
+    })),
   };
 }
 

@@ -28,10 +28,22 @@ describe("rate and failure reasons", () => {
 
   it.each([
     [{ errorKind: null, statusCode: 200 }, null],
-    [{ errorKind: "http", statusCode: 503 }, { reason: "http_503", label: "HTTP 503" }],
-    [{ errorKind: "timeout", statusCode: null }, { reason: "timeout", label: "Timed out (10 s)" }],
-    [{ errorKind: "blocked_address", statusCode: null }, { reason: "blocked_address", label: "Blocked address" }],
-    [{ errorKind: "interrupted", statusCode: null }, { reason: "interrupted", label: "Interrupted (worker stopped)" }],
+    [
+      { errorKind: "http", statusCode: 503 },
+      { reason: "http_503", label: "HTTP 503" },
+    ],
+    [
+      { errorKind: "timeout", statusCode: null },
+      { reason: "timeout", label: "Timed out (10 s)" },
+    ],
+    [
+      { errorKind: "blocked_address", statusCode: null },
+      { reason: "blocked_address", label: "Blocked address" },
+    ],
+    [
+      { errorKind: "interrupted", statusCode: null },
+      { reason: "interrupted", label: "Interrupted (worker stopped)" },
+    ],
   ])("%o -> %o", (attempt, expected) => {
     expect(failureReason(attempt)).toEqual(expected);
   });
@@ -115,10 +127,19 @@ describe("dashboard over a known set of rows", () => {
   it("credits an endpoint only with the recoveries it reached", () => {
     const b = compute("B");
     expect(b.deliveries).toMatchObject({
-      eventsSent: 4, attempted: 4, succeeded: 2, finished: 3, successRate: rate(2, 3), retrying: 1, notAttempted: {},
+      eventsSent: 4,
+      attempted: 4,
+      succeeded: 2,
+      finished: 3,
+      successRate: rate(2, 3),
+      retrying: 1,
+      notAttempted: {},
       timeToFirstSuccess: { deliveries: 2, p50Ms: 1_000, p95Ms: 60_000 },
     });
-    expect(b.deliveries.failuresByReason.map((f) => [f.reason, f.attempts])).toEqual([["http_404", 1], ["http_503", 1]]);
+    expect(b.deliveries.failuresByReason.map((f) => [f.reason, f.attempts])).toEqual([
+      ["http_404", 1],
+      ["http_503", 1],
+    ]);
     // Checkout 5 was sent to B but B never answered 2xx: its recovery is A's.
     expect(b.recovery).toEqual({
       base: 4,

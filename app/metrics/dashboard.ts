@@ -190,9 +190,7 @@ export function computeDashboard(input: {
   const sentTo = new Set(abandonedSends.map((delivery) => delivery.checkoutId!));
   const reached = new Set(abandonedSends.filter((delivery) => delivery.firstSuccessAt !== null).map((delivery) => delivery.checkoutId!));
   const recoveryBase = endpointId === null ? abandoned : abandoned.filter((checkout) => sentTo.has(checkout.id));
-  const recovered = recoveryBase.filter(
-    (checkout) => checkout.status === "recovered" && (endpointId === null || reached.has(checkout.id)),
-  );
+  const recovered = recoveryBase.filter((checkout) => checkout.status === "recovered" && (endpointId === null || reached.has(checkout.id)));
   const recoveredIds = new Set(recovered.map((checkout) => checkout.id));
 
   const byCurrency = new Map<string, string[]>();
@@ -276,7 +274,12 @@ export function unitsToDecimal(units: bigint): string {
 }
 
 /** The same metrics as `computeDashboard`, from aggregates instead of rows. */
-export function dashboardFromAggregates(input: { range: DayRange; endpointId: string | null; currency: string; aggregates: DashboardAggregates }): DashboardMetrics {
+export function dashboardFromAggregates(input: {
+  range: DayRange;
+  endpointId: string | null;
+  currency: string;
+  aggregates: DashboardAggregates;
+}): DashboardMetrics {
   const { range, endpointId, aggregates } = input;
   const currency = input.currency.toUpperCase();
   const byDay = new Map(aggregates.daily.map((point) => [point.day, point]));

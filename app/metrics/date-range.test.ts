@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
-  addDays, dayKey, daysOf, inRange, isDay, parseLocalDateTime, rangeBounds, rangeQuerySchema, resolveRange, startOfDay, usableTimeZone,
+  addDays,
+  dayKey,
+  daysOf,
+  inRange,
+  isDay,
+  parseLocalDateTime,
+  rangeBounds,
+  rangeQuerySchema,
+  resolveRange,
+  startOfDay,
+  usableTimeZone,
 } from "./date-range";
 import { describeZodError } from "../http/validation";
 
@@ -56,7 +66,10 @@ describe("range queries", () => {
     [{}, { preset: "30d", from: "2026-02-10", to: "2026-03-11" }],
     [{ range: "today" }, { preset: "today", from: "2026-03-11", to: "2026-03-11" }],
     [{ range: "7d" }, { preset: "7d", from: "2026-03-05", to: "2026-03-11" }],
-    [{ range: "custom", from: "2026-01-01", to: "2026-01-31" }, { preset: "custom", from: "2026-01-01", to: "2026-01-31" }],
+    [
+      { range: "custom", from: "2026-01-01", to: "2026-01-31" },
+      { preset: "custom", from: "2026-01-01", to: "2026-01-31" },
+    ],
   ])("%o covers %o", (query, expected) => {
     expect(resolveRange(rangeQuerySchema.parse(query), now, "Asia/Kolkata")).toEqual({ ...expected, timeZone: "Asia/Kolkata" });
   });

@@ -100,8 +100,12 @@ describe("lift for the dashboard", () => {
   });
 
   it("tells 'no evidence yet' apart from 'no lift' in words", () => {
-    expect(computeLift({ sent: group(200, 10), heldOut: group(200, 10) }).summary).toMatch(/^No evidence yet: the lift could be anywhere from -\d+\.\d to \+\d+\.\d points; more checkouts will narrow it\.$/);
-    expect(computeLift({ sent: group(40_000, 2000), heldOut: group(40_000, 2000) }).summary).toMatch(/^No lift worth having: any gain is below 1\.0 points \(95 % interval -0\.\d to \+0\.\d points\)\.$/);
+    expect(computeLift({ sent: group(200, 10), heldOut: group(200, 10) }).summary).toMatch(
+      /^No evidence yet: the lift could be anywhere from -\d+\.\d to \+\d+\.\d points; more checkouts will narrow it\.$/,
+    );
+    expect(computeLift({ sent: group(40_000, 2000), heldOut: group(40_000, 2000) }).summary).toMatch(
+      /^No lift worth having: any gain is below 1\.0 points \(95 % interval -0\.\d to \+0\.\d points\)\.$/,
+    );
     expect(computeLift({ sent: group(2000, 40), heldOut: group(2000, 120) }).summary).toMatch(/^Messaged buyers ordered less than held-out ones: -4\.0 points/);
   });
 

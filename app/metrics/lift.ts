@@ -132,14 +132,20 @@ function checkCounts(group: string, orders: number, checkouts: number): void {
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 function revenueOf(group: string, revenue: string): number {
-  if (typeof revenue !== "string" || !DECIMAL.test(revenue.trim())) throw new LiftInputError(`${group} revenue must be a decimal amount such as "1800.00", got ${JSON.stringify(revenue)}`);
+  if (typeof revenue !== "string" || !DECIMAL.test(revenue.trim()))
+    throw new LiftInputError(`${group} revenue must be a decimal amount such as "1800.00", got ${JSON.stringify(revenue)}`);
   return Number(revenue);
 }
 
 function conversion(group: string, counts: GroupCounts): GroupConversion {
   checkCounts(group, counts.orders, counts.checkouts);
   if (counts.checkouts === 0) return { checkouts: 0, orders: 0, rate: null, interval: null };
-  return { checkouts: counts.checkouts, orders: counts.orders, rate: counts.orders / counts.checkouts, interval: wilsonInterval(counts.orders, counts.checkouts) };
+  return {
+    checkouts: counts.checkouts,
+    orders: counts.orders,
+    rate: counts.orders / counts.checkouts,
+    interval: wilsonInterval(counts.orders, counts.checkouts),
+  };
 }
 
 const percentPoints = (value: number) => `${(value * 100).toFixed(1)} points`;

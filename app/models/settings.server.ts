@@ -63,8 +63,7 @@ export function shopSettings(shop: Shop): ShopSettings {
  * new rule: a checkout already idle longer than the new value is due now.
  */
 export async function updateSettings(shop: Shop, settings: ShopSettings): Promise<{ shop: Shop; rescheduled: number }> {
-  const rulesChanged =
-    settings.abandonAfterMinutes !== shop.abandonAfterMinutes || settings.allowUntrustedEvents !== shop.allowUntrustedEvents;
+  const rulesChanged = settings.abandonAfterMinutes !== shop.abandonAfterMinutes || settings.allowUntrustedEvents !== shop.allowUntrustedEvents;
   return prisma.$transaction(async (tx) => {
     const updated = await tx.shop.update({ where: { id: shop.id }, data: settings });
     if (!rulesChanged) return { shop: updated, rescheduled: 0 };
@@ -72,8 +71,16 @@ export async function updateSettings(shop: Shop, settings: ShopSettings): Promis
     const open = await tx.checkout.findMany({
       where: { shopId: shop.id, status: "open", orderId: null, collapsedIntoId: null },
       select: {
-        id: true, status: true, email: true, emailNormalized: true, phone: true, addressPhone: true,
-        trustedSeen: true, lastActivityAt: true, orderId: true, abandonDueAt: true,
+        id: true,
+        status: true,
+        email: true,
+        emailNormalized: true,
+        phone: true,
+        addressPhone: true,
+        trustedSeen: true,
+        lastActivityAt: true,
+        orderId: true,
+        abandonDueAt: true,
       },
     });
     let rescheduled = 0;

@@ -15,7 +15,14 @@ const shopDetailsSchema = z.object({
       currencyCode: z.string().regex(/^[A-Z]{3}$/),
       ianaTimezone: z.string().min(1),
       plan: z.object({ shopifyPlus: z.boolean() }).nullish(),
-      billingAddress: z.object({ countryCodeV2: z.string().regex(/^[A-Z]{2}$/).nullish() }).nullish(),
+      billingAddress: z
+        .object({
+          countryCodeV2: z
+            .string()
+            .regex(/^[A-Z]{2}$/)
+            .nullish(),
+        })
+        .nullish(),
     }),
   }),
 });

@@ -88,10 +88,15 @@ export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promis
  * throttle on keys it has not seen).
  */
 export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now(), beforeLookup?: () => Promise<void>): Promise<CaptureShopRow | null> {
-  return shopsByPixelKey.get(pixelKey, nowMs, async () => {
-    const shop = await captureShopWhere("pixelKey", pixelKey);
-    return shop && !shop.uninstalledAt ? shop : null;
-  }, beforeLookup);
+  return shopsByPixelKey.get(
+    pixelKey,
+    nowMs,
+    async () => {
+      const shop = await captureShopWhere("pixelKey", pixelKey);
+      return shop && !shop.uninstalledAt ? shop : null;
+    },
+    beforeLookup,
+  );
 }
 
 /** Forgets cached lookups (tests that change a shop and expect the next capture to see it). */

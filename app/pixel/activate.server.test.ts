@@ -102,9 +102,7 @@ describe("activatePixel", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.kind).toBe("user_errors");
-    expect(result.error.message).toBe(
-      "webPixelCreate failed: webPixel.settings: Settings does not match the extension's definition (INVALID_SETTINGS)",
-    );
+    expect(result.error.message).toBe("webPixelCreate failed: webPixel.settings: Settings does not match the extension's definition (INVALID_SETTINGS)");
     expect(result.error.userErrors).toEqual([
       { code: "INVALID_SETTINGS", field: ["webPixel", "settings"], message: "Settings does not match the extension's definition" },
     ]);
@@ -112,8 +110,18 @@ describe("activatePixel", () => {
   });
 
   it.each<[string, Answer, string, string]>([
-    ["a thrown GraphQL error (missing scope)", new Error("Access denied for webPixelCreate field. Required access: `write_pixels`"), "graphql", "Admin API call failed: Access denied for webPixelCreate field. Required access: `write_pixels`"],
-    ["errors in the body", { errors: [{ message: "Field 'webPixelCreate' doesn't exist" }] }, "graphql", "Admin API errors: Field 'webPixelCreate' doesn't exist"],
+    [
+      "a thrown GraphQL error (missing scope)",
+      new Error("Access denied for webPixelCreate field. Required access: `write_pixels`"),
+      "graphql",
+      "Admin API call failed: Access denied for webPixelCreate field. Required access: `write_pixels`",
+    ],
+    [
+      "errors in the body",
+      { errors: [{ message: "Field 'webPixelCreate' doesn't exist" }] },
+      "graphql",
+      "Admin API errors: Field 'webPixelCreate' doesn't exist",
+    ],
     ["an HTTP failure", { status: 401 }, "http", "Admin API answered HTTP 401"],
     ["a payload without the mutation", { data: {} }, "unexpected_response", "Admin API answered without webPixelCreate"],
   ])("reports %s without throwing", async (_case, answer, kind, message) => {

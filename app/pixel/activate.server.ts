@@ -33,8 +33,7 @@ export class PixelActivationError extends Error {
 }
 
 export type PixelActivation =
-  | { ok: true; action: "created" | "updated"; webPixelId: string; settings: PixelSettings }
-  | { ok: false; error: PixelActivationError };
+  { ok: true; action: "created" | "updated"; webPixelId: string; settings: PixelSettings } | { ok: false; error: PixelActivationError };
 
 const WEB_PIXEL_FIELDS = "webPixel { id settings } userErrors { code field message }";
 const CREATE = `mutation CartRelayWebPixelCreate($webPixel: WebPixelInput!) { webPixelCreate(webPixel: $webPixel) { ${WEB_PIXEL_FIELDS} } }`;

@@ -39,7 +39,12 @@ export async function recordPixelEvent(shop: CaptureShopRow, body: PixelBody, no
   const capture = { ...body.checkout, occurredAt: body.occurredAt };
   const observation = captureObservation("pixel", capture, now);
   const completed = body.event === "checkout_completed";
-  return recordObservation(shop, capture.checkoutToken, { ...observation, buyerActivity: !completed }, completed ? { completedHintAt: observation.observedAt } : {});
+  return recordObservation(
+    shop,
+    capture.checkoutToken,
+    { ...observation, buyerActivity: !completed },
+    completed ? { completedHintAt: observation.observedAt } : {},
+  );
 }
 
 /**

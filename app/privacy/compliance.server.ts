@@ -19,9 +19,20 @@ export type CustomerPayload = z.infer<typeof customerPayloadSchema>;
 
 // Every checkout column that can identify a buyer.
 const PII_COLUMNS_CLEARED = {
-  email: null, emailNormalized: null, phone: null, phoneE164: null, firstName: null, lastName: null,
-  address1: null, address2: null, city: null, zip: null, addressPhone: null, attributes: Prisma.DbNull,
-  recoveryUrl: null, fieldSources: Prisma.DbNull,
+  email: null,
+  emailNormalized: null,
+  phone: null,
+  phoneE164: null,
+  firstName: null,
+  lastName: null,
+  address1: null,
+  address2: null,
+  city: null,
+  zip: null,
+  addressPhone: null,
+  attributes: Prisma.DbNull,
+  recoveryUrl: null,
+  fieldSources: Prisma.DbNull,
 } satisfies Prisma.CheckoutUpdateManyMutationInput;
 
 async function customerCheckouts(shopDomain: string, payload: CustomerPayload) {
@@ -63,10 +74,7 @@ export async function redactCustomer(shopDomain: string, payload: CustomerPayloa
     prisma.dataRequest.deleteMany({
       where: {
         shopId: shop.id,
-        OR: [
-          ...(email ? [{ customerEmail: email }] : []),
-          ...(payload.customer.phone ? [{ customerPhone: payload.customer.phone }] : []),
-        ],
+        OR: [...(email ? [{ customerEmail: email }] : []), ...(payload.customer.phone ? [{ customerPhone: payload.customer.phone }] : [])],
       },
     }),
   ]);
@@ -88,17 +96,18 @@ export async function answerDataRequest(shopDomain: string, payload: CustomerPay
       total: checkout.total?.toString() ?? null,
       totalDiscount: checkout.totalDiscount?.toString() ?? null,
       orderTotal: checkout.orderTotal?.toString() ?? null,
-      sentTo: events.flatMap((event) =>
-        event.deliveries.map((d) => ({ topic: event.topic, endpoint: d.endpoint.name, status: d.status, at: d.createdAt })),
-      ),
+      sentTo: events.flatMap((event) => event.deliveries.map((d) => ({ topic: event.topic, endpoint: d.endpoint.name, status: d.status, at: d.createdAt }))),
     })),
   };
   const requestId = String(payload.data_request?.id ?? `${payload.customer.id ?? "unknown"}-${Date.now()}`);
   return prisma.dataRequest.upsert({
     where: { shopId_requestId: { shopId: shop.id, requestId } },
     create: {
-      shopId: shop.id, requestId, customerEmail: normalizeEmail(payload.customer.email ?? null),
-      customerPhone: payload.customer.phone ?? null, report: JSON.parse(JSON.stringify(report)),
+      shopId: shop.id,
+      requestId,
+      customerEmail: normalizeEmail(payload.customer.email ?? null),
+      customerPhone: payload.customer.phone ?? null,
+      report: JSON.parse(JSON.stringify(report)),
     },
     update: { report: JSON.parse(JSON.stringify(report)) },
   });

@@ -43,8 +43,12 @@ export interface BullmqQueueOptions {
   workerId?: string;
 }
 
-interface DeliveryJob { deliveryId: string }
-interface EventJob { eventId: string }
+interface DeliveryJob {
+  deliveryId: string;
+}
+interface EventJob {
+  eventId: string;
+}
 
 class EventNotVisibleYet extends Error {
   override name = "EventNotVisibleYet";
@@ -92,11 +96,13 @@ function redisConnection(url: string, what: string, extra: Record<string, unknow
 
 function enqueueDeliveries(queue: Queue, items: { id: string; at: Date }[], now: Date, currentJobId?: string) {
   if (items.length === 0) return Promise.resolve();
-  return queue.addBulk(items.map(({ id, at }) => ({
-    name: "deliver",
-    data: { deliveryId: id } satisfies DeliveryJob,
-    opts: { ...deliveryJobOptions, jobId: deliveryJobId(id, at, currentJobId), delay: delayUntil(at, now) },
-  })));
+  return queue.addBulk(
+    items.map(({ id, at }) => ({
+      name: "deliver",
+      data: { deliveryId: id } satisfies DeliveryJob,
+      opts: { ...deliveryJobOptions, jobId: deliveryJobId(id, at, currentJobId), delay: delayUntil(at, now) },
+    })),
+  );
 }
 
 /**
@@ -143,8 +149,11 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
     if (!deliveries || stopping) return;
     const now = clock.now();
     const later = outcomes.filter((o) => o.status === "pending" && o.nextAttemptAt && o.nextAttemptAt > now);
-    enqueueDeliveries(deliveries, later.map((o) => ({ id: o.deliveryId, at: o.nextAttemptAt! })), now)
-      .catch((error) => log.warn({ err: error }, "could not schedule retries; reconciliation will pick them up"));
+    enqueueDeliveries(
+      deliveries,
+      later.map((o) => ({ id: o.deliveryId, at: o.nextAttemptAt! })),
+      now,
+    ).catch((error) => log.warn({ err: error }, "could not schedule retries; reconciliation will pick them up"));
   }
 
   async function ensureSchedulers() {
@@ -173,7 +182,11 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
     if (!event) throw new EventNotVisibleYet(`event ${job.data.eventId} is not in the database (yet)`);
     const now = clock.now();
     const later = event.deliveries.filter((d) => d.nextAttemptAt && d.nextAttemptAt > now);
-    await enqueueDeliveries(deliveries!, later.map((d) => ({ id: d.id, at: d.nextAttemptAt! })), now);
+    await enqueueDeliveries(
+      deliveries!,
+      later.map((d) => ({ id: d.id, at: d.nextAttemptAt! })),
+      now,
+    );
     if (later.length < event.deliveries.length) lanes.wake();
   }
 
@@ -199,7 +212,11 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
         take: RECONCILE_PAGE,
         select: { id: true, nextAttemptAt: true },
       });
-      await enqueueDeliveries(deliveries!, rows.map((row) => ({ id: row.id, at: row.nextAttemptAt! })), now);
+      await enqueueDeliveries(
+        deliveries!,
+        rows.map((row) => ({ id: row.id, at: row.nextAttemptAt! })),
+        now,
+      );
       count += rows.length;
       if (rows.length < RECONCILE_PAGE) break;
       const last = rows[rows.length - 1];
@@ -211,14 +228,19 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
       take: RECONCILE_PAGE,
       select: { id: true, status: true, nextAttemptAt: true, lockedUntil: true },
     });
-    await enqueueDeliveries(deliveries!, leased.map((row) => ({ id: row.id, at: nextRunAt(row)! })), now);
+    await enqueueDeliveries(
+      deliveries!,
+      leased.map((row) => ({ id: row.id, at: nextRunAt(row)! })),
+      now,
+    );
     return count + leased.length;
   }
 
   function announce(eventId: string) {
     if (!deliveries || stopping) return;
     // Not awaited: this runs inside the recording transaction (see due-work.ts); reconciliation covers a lost add.
-    deliveries.add("event", { eventId } satisfies EventJob, { ...eventJobOptions, jobId: eventJobId(eventId) })
+    deliveries
+      .add("event", { eventId } satisfies EventJob, { ...eventJobOptions, jobId: eventJobId(eventId) })
       .catch((error) => log.warn({ err: error, eventId }, "could not announce an event; reconciliation will pick it up"));
   }
 
@@ -250,22 +272,30 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
       maintenance.unref();
 
       const connection = redis;
-      const deliveryWorker = new Worker(DELIVERY_QUEUE, async (job: Job) => {
-        if (job.name === "event") return fanOut(job as Job<EventJob>);
-        return deliver();
-      }, { connection, prefix, concurrency: 8 });
-      const detectorWorker = new Worker(DETECTOR_QUEUE, async (job: Job) => {
-        if (job.name === "reconcile") {
-          const count = await reconcile();
-          if (count > 0) log.debug({ count }, "reconciled due deliveries");
-          return;
-        }
-        if (job.name === "purge") {
-          log.info(await purgeExpiredData(new Date()), "retention purge");
-          return;
-        }
-        await sweep();
-      }, { connection, prefix, concurrency: 1 });
+      const deliveryWorker = new Worker(
+        DELIVERY_QUEUE,
+        async (job: Job) => {
+          if (job.name === "event") return fanOut(job as Job<EventJob>);
+          return deliver();
+        },
+        { connection, prefix, concurrency: 8 },
+      );
+      const detectorWorker = new Worker(
+        DETECTOR_QUEUE,
+        async (job: Job) => {
+          if (job.name === "reconcile") {
+            const count = await reconcile();
+            if (count > 0) log.debug({ count }, "reconciled due deliveries");
+            return;
+          }
+          if (job.name === "purge") {
+            log.info(await purgeExpiredData(new Date()), "retention purge");
+            return;
+          }
+          await sweep();
+        },
+        { connection, prefix, concurrency: 1 },
+      );
       workers = [deliveryWorker, detectorWorker];
       for (const worker of workers) {
         worker.on("failed", onFailed);
@@ -308,7 +338,8 @@ export function createDeliveryAnnouncer({ redisUrl, prefix = DEFAULT_QUEUE_PREFI
   queue.on("error", () => {});
   return {
     announce(eventId) {
-      queue.add("event", { eventId } satisfies EventJob, { ...eventJobOptions, jobId: eventJobId(eventId) })
+      queue
+        .add("event", { eventId } satisfies EventJob, { ...eventJobOptions, jobId: eventJobId(eventId) })
         .catch((error) => logger.debug({ err: error, eventId }, "could not announce an event; reconciliation will pick it up"));
     },
     async close() {

@@ -35,7 +35,9 @@ function fallbackListener(): Promise<DeliveriesRecordedListener> | null {
  */
 export function announceDeliveries(eventId: string): void {
   if (listeners.size === 0) {
-    fallbackListener()?.then((announce) => announce(eventId)).catch((error) => logger.warn({ err: error, eventId }, "could not announce an event"));
+    fallbackListener()
+      ?.then((announce) => announce(eventId))
+      .catch((error) => logger.warn({ err: error, eventId }, "could not announce an event"));
     return;
   }
   for (const listener of listeners) {

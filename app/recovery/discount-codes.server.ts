@@ -66,12 +66,10 @@ export class DiscountCodeError extends Error {
 }
 
 export type DiscountCreation =
-  | { ok: true; discount: RecoveryDiscount; outcome: "created" | "existing"; attempts: number }
-  | { ok: false; error: DiscountCodeError; attempts: number };
+  { ok: true; discount: RecoveryDiscount; outcome: "created" | "existing"; attempts: number } | { ok: false; error: DiscountCodeError; attempts: number };
 
 export type DiscountDeactivation =
-  | { ok: true; outcome: "deactivated" | "not_found"; attempts: number }
-  | { ok: false; error: DiscountCodeError; attempts: number };
+  { ok: true; outcome: "deactivated" | "not_found"; attempts: number } | { ok: false; error: DiscountCodeError; attempts: number };
 
 export interface RetryPolicy {
   /** requests per operation, the first included */
@@ -104,7 +102,8 @@ const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
  */
 export function recoveryCodeFor(key: string | Uint8Array, shopDomain: string, checkoutToken: string): string {
   if (!shopDomain || !checkoutToken) throw new DiscountCodeError("invalid_settings", "a recovery code needs the shop domain and the checkout token");
-  if ((typeof key === "string" ? Buffer.byteLength(key) : key.length) < 16) throw new DiscountCodeError("invalid_settings", "the recovery code key must be at least 16 bytes");
+  if ((typeof key === "string" ? Buffer.byteLength(key) : key.length) < 16)
+    throw new DiscountCodeError("invalid_settings", "the recovery code key must be at least 16 bytes");
   const digest = createHmac("sha256", key).update(`cart-relay/recovery-code/v1\0${shopDomain}\0${checkoutToken}`, "utf8").digest();
   let bits = 0n;
   for (const byte of digest.subarray(0, 8)) bits = (bits << 8n) | BigInt(byte);
@@ -137,7 +136,8 @@ export function checkDiscountSettings(settings: RecoveryDiscountSettings): Recov
   const fail = (message: string): never => {
     throw new DiscountCodeError("invalid_settings", message);
   };
-  if (settings.type !== "percentage" && settings.type !== "fixed_amount") fail(`discount type must be percentage or fixed_amount, got ${JSON.stringify(settings.type)}`);
+  if (settings.type !== "percentage" && settings.type !== "fixed_amount")
+    fail(`discount type must be percentage or fixed_amount, got ${JSON.stringify(settings.type)}`);
   const value = String(settings.value ?? "").trim();
   if (!DECIMAL.test(value) || Number(value) <= 0) fail(`discount value must be a positive decimal amount, got ${JSON.stringify(settings.value)}`);
   if (settings.type === "percentage" && Number(value) > 100) fail(`a percentage discount must be at most 100, got ${value}`);
@@ -198,7 +198,10 @@ function fromGraphqlErrors(errors: GraphqlError[], extensions: { cost?: CostExte
   }
   if (codes.includes("ACCESS_DENIED")) {
     const required = errors.find((e) => e.extensions?.requiredAccess)?.extensions?.requiredAccess;
-    return { kind: "scope_missing", message: `the app lacks the write_discounts scope${required ? ` (Shopify: required access ${required})` : ""}: ${messages}` };
+    return {
+      kind: "scope_missing",
+      message: `the app lacks the write_discounts scope${required ? ` (Shopify: required access ${required})` : ""}: ${messages}`,
+    };
   }
   return { kind: "unexpected_response", message: `Admin API errors: ${messages}` };
 }
@@ -244,7 +247,8 @@ async function fromThrown(error: unknown): Promise<Failure> {
   const status = shaped?.response?.code;
   if (typeof status === "number") {
     const header = shaped.response?.headers?.["Retry-After"];
-    const retryAfter = shaped.response?.retryAfter !== undefined ? Math.ceil(shaped.response.retryAfter * 1000) : retryAfterMs(Array.isArray(header) ? header[0] : header);
+    const retryAfter =
+      shaped.response?.retryAfter !== undefined ? Math.ceil(shaped.response.retryAfter * 1000) : retryAfterMs(Array.isArray(header) ? header[0] : header);
     return fromStatus(status, retryAfter, "");
   }
   return { kind: "network", message: `could not reach Shopify: ${error instanceof Error ? error.message : String(error)}` };
@@ -319,7 +323,11 @@ export interface RecoveryDiscountRequest {
  * The checkout's recovery code, created on the first call and found again on
  * every later one (a retry, a second worker, a run after a crash).
  */
-export async function ensureRecoveryDiscount(graphql: AdminGraphql, request: RecoveryDiscountRequest, options: DiscountClientOptions = {}): Promise<DiscountCreation> {
+export async function ensureRecoveryDiscount(
+  graphql: AdminGraphql,
+  request: RecoveryDiscountRequest,
+  options: DiscountClientOptions = {},
+): Promise<DiscountCreation> {
   const caller = new AdminCaller(graphql, options);
   try {
     const settings = checkDiscountSettings(request.settings);
@@ -359,7 +367,11 @@ export async function ensureRecoveryDiscount(graphql: AdminGraphql, request: Rec
     const existing = (await caller.call(BY_CODE, { code })).codeDiscountNodeByCode as DiscountNode | null | undefined;
     if (!existing?.id) throw new DiscountCodeError("user_error", `code ${code} is taken, but Shopify finds no code discount with it`, created.userErrors);
     if (existing.codeDiscount?.title !== title) {
-      throw new DiscountCodeError("user_error", `code ${code} is taken by another discount (${JSON.stringify(existing.codeDiscount?.title ?? null)})`, created.userErrors);
+      throw new DiscountCodeError(
+        "user_error",
+        `code ${code} is taken by another discount (${JSON.stringify(existing.codeDiscount?.title ?? null)})`,
+        created.userErrors,
+      );
     }
     return { ok: true, discount: toRecoveryDiscount(code, existing, settings), outcome: "existing", attempts: caller.attempts };
   } catch (error) {
@@ -390,7 +402,8 @@ export async function deactivateRecoveryDiscount(
     const result = payloadOf(await caller.call(DEACTIVATE, { id }), "discountCodeDeactivate");
     if (result.userErrors.length > 0) {
       // Shopify answers an id it does not know with a userError on `id`.
-      if (!result.codeDiscountNode && result.userErrors.every((e) => e.field?.includes("id"))) return { ok: true, outcome: "not_found", attempts: caller.attempts };
+      if (!result.codeDiscountNode && result.userErrors.every((e) => e.field?.includes("id")))
+        return { ok: true, outcome: "not_found", attempts: caller.attempts };
       throw new DiscountCodeError("user_error", describeUserErrors("discountCodeDeactivate", result.userErrors), result.userErrors);
     }
     return { ok: true, outcome: "deactivated", attempts: caller.attempts };

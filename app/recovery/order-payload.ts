@@ -31,7 +31,8 @@ export function orderAttribute(order: OrderWebhook, name: string): string | null
 
 export function orderContacts(order: OrderWebhook): { email: string | null; phones: string[] } {
   const email = order.email ?? order.contact_email ?? order.customer?.email ?? null;
-  const phones = [order.phone, order.customer?.phone, order.shipping_address?.phone, order.billing_address?.phone]
-    .filter((phone): phone is string => Boolean(phone));
+  const phones = [order.phone, order.customer?.phone, order.shipping_address?.phone, order.billing_address?.phone].filter((phone): phone is string =>
+    Boolean(phone),
+  );
   return { email, phones };
 }

@@ -3,8 +3,22 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
-  Banner, BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar,
-  Select, SkeletonBodyText, Text, TextField,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Select,
+  SkeletonBodyText,
+  Text,
+  TextField,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
@@ -170,8 +184,8 @@ export default function Dashboard() {
               image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
             >
               <p>
-                Cart Relay captures what buyers type into checkout, notices when they leave without ordering, and sends a signed
-                abandonedCheckout event to Spur, LimeChat, Gupshup, Wati, Interakt, BiteSpeed, AiSensy, Whitespeed or any HTTPS endpoint.
+                Cart Relay captures what buyers type into checkout, notices when they leave without ordering, and sends a signed abandonedCheckout event to
+                Spur, LimeChat, Gupshup, Wati, Interakt, BiteSpeed, AiSensy, Whitespeed or any HTTPS endpoint.
               </p>
             </EmptyState>
           </Card>
@@ -226,13 +240,25 @@ export default function Dashboard() {
                 : ""
             }`}
           />
-          <Metric title="Recovery rate" value={formatPercent(recovery.rate.rate)} detail={rateText(recovery.rate, endpointName ? `abandoned checkouts sent to ${endpointName}` : "abandoned checkouts")} />
+          <Metric
+            title="Recovery rate"
+            value={formatPercent(recovery.rate.rate)}
+            detail={rateText(recovery.rate, endpointName ? `abandoned checkouts sent to ${endpointName}` : "abandoned checkouts")}
+          />
           <Metric
             title="Abandoned checkouts"
             value={formatNumber(checkouts.abandoned)}
-            detail={checkouts.captured === 0 ? "No checkouts captured yet" : `${formatPercent(checkouts.abandonmentRate.rate)} of ${formatNumber(checkouts.captured)} captured`}
+            detail={
+              checkouts.captured === 0
+                ? "No checkouts captured yet"
+                : `${formatPercent(checkouts.abandonmentRate.rate)} of ${formatNumber(checkouts.captured)} captured`
+            }
           />
-          <Metric title="Delivery success" value={formatPercent(deliveries.successRate.rate)} detail={rateText(deliveries.successRate, "finished deliveries")} />
+          <Metric
+            title="Delivery success"
+            value={formatPercent(deliveries.successRate.rate)}
+            detail={rateText(deliveries.successRate, "finished deliveries")}
+          />
         </InlineGrid>
 
         <Layout>
@@ -259,12 +285,20 @@ export default function Dashboard() {
                 </Text>
                 <InlineGrid columns={2} gap="200">
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Checkouts captured</Text>
-                    <Text as="span" variant="headingLg">{formatNumber(checkouts.captured)}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      Checkouts captured
+                    </Text>
+                    <Text as="span" variant="headingLg">
+                      {formatNumber(checkouts.captured)}
+                    </Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Abandoned at some point</Text>
-                    <Text as="span" variant="headingLg">{formatNumber(checkouts.abandoned)}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      Abandoned at some point
+                    </Text>
+                    <Text as="span" variant="headingLg">
+                      {formatNumber(checkouts.abandoned)}
+                    </Text>
                   </BlockStack>
                 </InlineGrid>
                 <RateRow label="Reachable (valid phone)" value={checkouts.reachable} noun="abandoned" />
@@ -285,26 +319,42 @@ export default function Dashboard() {
                 </Text>
                 <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Events sent (cart and recovery)</Text>
-                    <Text as="span" variant="headingLg">{formatNumber(deliveries.eventsSent)}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      Events sent (cart and recovery)
+                    </Text>
+                    <Text as="span" variant="headingLg">
+                      {formatNumber(deliveries.eventsSent)}
+                    </Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">Deliveries succeeded / finished</Text>
-                    <Text as="span" variant="headingLg">{formatNumber(deliveries.succeeded)} / {formatNumber(deliveries.finished)}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      Deliveries succeeded / finished
+                    </Text>
+                    <Text as="span" variant="headingLg">
+                      {formatNumber(deliveries.succeeded)} / {formatNumber(deliveries.finished)}
+                    </Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">To first 2xx, p50</Text>
-                    <Text as="span" variant="headingLg">{formatDuration(deliveries.timeToFirstSuccess.p50Ms)}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      To first 2xx, p50
+                    </Text>
+                    <Text as="span" variant="headingLg">
+                      {formatDuration(deliveries.timeToFirstSuccess.p50Ms)}
+                    </Text>
                   </BlockStack>
                   <BlockStack gap="050">
-                    <Text as="span" tone="subdued" variant="bodySm">To first 2xx, p95</Text>
-                    <Text as="span" variant="headingLg">{formatDuration(deliveries.timeToFirstSuccess.p95Ms)}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      To first 2xx, p95
+                    </Text>
+                    <Text as="span" variant="headingLg">
+                      {formatDuration(deliveries.timeToFirstSuccess.p95Ms)}
+                    </Text>
                   </BlockStack>
                 </InlineGrid>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  Events are abandonedCheckout and checkoutRecovered for the checkouts in the range, with at least one attempt
-                  (integrationStatus and test events are not about a checkout and are not counted). {formatNumber(deliveries.attempted)} deliveries
-                  tried (one per event and endpoint), {formatNumber(deliveries.retrying)} still retrying. Time from abandonment to the first 2xx over{" "}
+                  Events are abandonedCheckout and checkoutRecovered for the checkouts in the range, with at least one attempt (integrationStatus and test
+                  events are not about a checkout and are not counted). {formatNumber(deliveries.attempted)} deliveries tried (one per event and endpoint),{" "}
+                  {formatNumber(deliveries.retrying)} still retrying. Time from abandonment to the first 2xx over{" "}
                   {formatNumber(deliveries.timeToFirstSuccess.deliveries)} delivered abandoned-checkout events.
                   {notAttempted.length > 0
                     ? ` Never sent: ${notAttempted.map(([status, count]) => `${count} ${status === "cancelled_converted" ? "ordered first" : status}`).join(", ")}.`
@@ -340,10 +390,9 @@ export default function Dashboard() {
 
         <Box paddingBlockEnd="800">
           <Text as="p" variant="bodySm" tone="subdued" alignment="center">
-            Every number counts stored rows for the checkouts captured from {filters.from} to {filters.to}, followed to today. Abandoned
-            counts every checkout that was abandoned, also those that later got an order (so it is more than the Checkouts page's
-            "Abandoned, no order" tab). Recovered means an order linked to the checkout after its event reached a BSP; converted, one that
-            came before.
+            Every number counts stored rows for the checkouts captured from {filters.from} to {filters.to}, followed to today. Abandoned counts every checkout
+            that was abandoned, also those that later got an order (so it is more than the Checkouts page's "Abandoned, no order" tab). Recovered means an order
+            linked to the checkout after its event reached a BSP; converted, one that came before.
           </Text>
         </Box>
       </BlockStack>

@@ -31,10 +31,16 @@ type PartialCapture = { firstName: string | null; zip: string | null; city: stri
 /** A checkout without phone or email: what was captured so far, so a ZIP-only checkout is visible. */
 function PartialBuyer({ partial }: { partial: PartialCapture }) {
   const place = [partial.zip ? `ZIP ${partial.zip}` : null, partial.city, partial.countryCode].filter(Boolean).join(", ");
-  const known = [partial.firstName, place || null, partial.lineCount > 0 ? `${partial.lineCount} ${partial.lineCount === 1 ? "item" : "items"} in cart` : null].filter(Boolean);
+  const known = [
+    partial.firstName,
+    place || null,
+    partial.lineCount > 0 ? `${partial.lineCount} ${partial.lineCount === 1 ? "item" : "items"} in cart` : null,
+  ].filter(Boolean);
   return (
     <BlockStack gap="050">
-      <Text as="span" tone="subdued">No phone or email yet</Text>
+      <Text as="span" tone="subdued">
+        No phone or email yet
+      </Text>
       <Text as="span" variant="bodySm" tone="subdued">
         {known.length > 0 ? known.join(" · ") : "nothing else captured"}
       </Text>
@@ -46,7 +52,11 @@ function AbandonedExplained({ everAbandoned }: { everAbandoned: Record<string, n
   const total = Object.values(everAbandoned).reduce((sum, n) => sum + n, 0);
   if (total === 0) return null;
   const part = (status: string, words: string) => (everAbandoned[status] ? `${everAbandoned[status]} ${words}` : null);
-  const parts = [part("abandoned", "still without an order"), part("recovered", "recovered after the message"), part("converted", "bought before a message arrived")].filter(Boolean);
+  const parts = [
+    part("abandoned", "still without an order"),
+    part("recovered", "recovered after the message"),
+    part("converted", "bought before a message arrived"),
+  ].filter(Boolean);
   return (
     <Text as="p" variant="bodySm" tone="subdued">
       {`${total} ${total === 1 ? "checkout was" : "checkouts were"} abandoned at some point: ${parts.join(", ")}. The dashboard's "Abandoned checkouts" counts all of them, over its date range; the tabs count by status now, over all time.`}
@@ -59,8 +69,18 @@ function Consent({ label, value }: { label: string; value: boolean | null }) {
 }
 
 function Message({ message }: { message: MessageSummary | null }) {
-  if (!message) return <Text as="span" tone="subdued">Not sent</Text>;
-  if (message.endpoints === 0) return <Text as="span" tone="subdued">No endpoint wanted it</Text>;
+  if (!message)
+    return (
+      <Text as="span" tone="subdued">
+        Not sent
+      </Text>
+    );
+  if (message.endpoints === 0)
+    return (
+      <Text as="span" tone="subdued">
+        No endpoint wanted it
+      </Text>
+    );
   const of = message.endpoints > 1 ? ` (${message.endpoints} endpoints)` : "";
   if (message.delivered > 0) return <Badge tone="success">{`Delivered to ${message.delivered} of ${message.endpoints}`}</Badge>;
   if (message.pending > 0) return <Badge tone="attention">{`Retrying${of}`}</Badge>;
@@ -73,7 +93,10 @@ export default function Checkouts() {
   const submit = useSubmit();
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   const go = (status: string, page = 1) => submit({ ...(status ? { status } : {}), ...(page > 1 ? { page: String(page) } : {}) }, { method: "get" });
-  const selected = Math.max(0, TABS.findIndex((tab) => tab.id === query.status));
+  const selected = Math.max(
+    0,
+    TABS.findIndex((tab) => tab.id === query.status),
+  );
 
   return (
     <Page title="Checkouts" subtitle="Every checkout Cart Relay captured, also those without a phone or email yet. Buyer data is masked.">
@@ -82,7 +105,7 @@ export default function Checkouts() {
         <AbandonedExplained everAbandoned={everAbandoned} />
         <Card padding="0">
           <Tabs
-            tabs={TABS.map((tab) => ({ ...tab, content: `${tab.content} (${tab.id ? counts[tab.id] ?? 0 : total})` }))}
+            tabs={TABS.map((tab) => ({ ...tab, content: `${tab.content} (${tab.id ? (counts[tab.id] ?? 0) : total})` }))}
             selected={selected}
             onSelect={(index) => go(TABS[index]!.id)}
           />
@@ -97,8 +120,8 @@ export default function Checkouts() {
                     No checkouts {query.status ? `are ${query.status}` : "captured yet"}
                   </Text>
                   <Text as="p" tone="subdued">
-                    Checkouts appear as soon as a buyer types a phone or email in checkout, through the checkout block, the pixel or
-                    Shopify's checkout webhooks.
+                    Checkouts appear as soon as a buyer types a phone or email in checkout, through the checkout block, the pixel or Shopify's checkout
+                    webhooks.
                   </Text>
                 </BlockStack>
               </Box>
@@ -176,7 +199,9 @@ export default function Checkouts() {
                       </Text>
                     </BlockStack>
                   ) : (
-                    <Text as="span" tone="subdued">—</Text>
+                    <Text as="span" tone="subdued">
+                      —
+                    </Text>
                   )}
                 </IndexTable.Cell>
               </IndexTable.Row>

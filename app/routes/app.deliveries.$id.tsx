@@ -38,7 +38,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       firstSuccessAt: delivery.firstSuccessAt,
       createdAt: delivery.createdAt,
       endpoint: delivery.endpoint,
-      event: { id: delivery.event.id, createdAt: delivery.event.createdAt, expiresAt: delivery.event.expiresAt, checkoutId: delivery.event.checkoutId, test: delivery.event.test },
+      event: {
+        id: delivery.event.id,
+        createdAt: delivery.event.createdAt,
+        expiresAt: delivery.event.expiresAt,
+        checkoutId: delivery.event.checkoutId,
+        test: delivery.event.test,
+      },
       body: maskedBody(delivery.body),
       attempts: delivery.attempts.map((attempt) => ({
         number: attempt.number,

@@ -2,9 +2,7 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSubmit } from "@remix-run/react";
-import {
-  Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Select, Text, TextField,
-} from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
@@ -39,7 +37,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
   return json({
     timeZone,
-    filters: { endpointId: filters.endpointId ?? "", topic: filters.topic ?? "", status: filters.status ?? "", from: dates.from ?? "", to: dates.to ?? "", page },
+    filters: {
+      endpointId: filters.endpointId ?? "",
+      topic: filters.topic ?? "",
+      status: filters.status ?? "",
+      from: dates.from ?? "",
+      to: dates.to ?? "",
+      page,
+    },
     endpoints: endpoints.map(({ id, name, status }) => ({ id, name, status })),
     sinceDefault: `${dayKey(new Date(Date.now() - 24 * 60 * 60_000), timeZone)}T00:00`,
     ...list,
@@ -109,7 +114,11 @@ export default function Deliveries() {
 
   const apply = (next: Partial<typeof filters>) => {
     const merged = { ...filters, page: 1, ...next };
-    const query = Object.fromEntries(Object.entries(merged).filter(([key, value]) => value !== "" && !(key === "page" && value === 1)).map(([k, v]) => [k, String(v)]));
+    const query = Object.fromEntries(
+      Object.entries(merged)
+        .filter(([key, value]) => value !== "" && !(key === "page" && value === 1))
+        .map(([k, v]) => [k, String(v)]),
+    );
     submit(query, { method: "get" });
   };
   const endpointName = (id: string) => endpoints.find((endpoint) => endpoint.id === id)?.name ?? "";
@@ -132,7 +141,12 @@ export default function Deliveries() {
               value={filters.topic}
               onChange={(topic) => apply({ topic })}
             />
-            <Select label="Status" options={[{ label: "All statuses", value: "" }, ...STATUS_OPTIONS]} value={filters.status} onChange={(status) => apply({ status })} />
+            <Select
+              label="Status"
+              options={[{ label: "All statuses", value: "" }, ...STATUS_OPTIONS]}
+              value={filters.status}
+              onChange={(status) => apply({ status })}
+            />
             <TextField label="From" type="date" value={filters.from} onChange={(from) => apply({ from })} autoComplete="off" />
             <TextField label="To" type="date" value={filters.to} onChange={(to) => apply({ to })} autoComplete="off" />
           </InlineGrid>
@@ -194,9 +208,7 @@ export default function Deliveries() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>{resultLabel(delivery.lastStatusCode, delivery.lastErrorKind)}</IndexTable.Cell>
                 <IndexTable.Cell>{delivery.status === "pending" ? formatDateTime(delivery.nextAttemptAt, timeZone) : "—"}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  {isResendable(delivery.status) ? <ResendButton deliveryId={delivery.id} /> : null}
-                </IndexTable.Cell>
+                <IndexTable.Cell>{isResendable(delivery.status) ? <ResendButton deliveryId={delivery.id} /> : null}</IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>
@@ -210,8 +222,8 @@ export default function Deliveries() {
                 Resend failed deliveries
               </Text>
               <Text as="p" tone="subdued">
-                After fixing a receiver: every failed cart event of one endpoint created since the time you pick is sent again, with the
-                same event id (the idempotency key) and body. Checkouts ordered meanwhile are skipped.
+                After fixing a receiver: every failed cart event of one endpoint created since the time you pick is sent again, with the same event id (the
+                idempotency key) and body. Checkouts ordered meanwhile are skipped.
               </Text>
             </BlockStack>
             {activeEndpoints.length === 0 ? (

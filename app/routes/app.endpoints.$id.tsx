@@ -2,9 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import {
-  Badge, Banner, BlockStack, Box, Button, Card, DataTable, Divider, InlineStack, Layout, Link, Modal, Page, Text,
-} from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, Divider, InlineStack, Layout, Link, Modal, Page, Text } from "@shopify/polaris";
 import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
@@ -20,9 +18,7 @@ import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge, jsonTarge
 import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
 import { checkReceiver, type ReceiverCheckKind } from "../delivery/receiver-check.server";
 import { sendTestDelivery } from "../delivery/send-test.server";
-import {
-  deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint,
-} from "../models/endpoint.server";
+import { deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../models/endpoint.server";
 import { listDeliveries, shopDelivery } from "../models/delivery.server";
 import { usableTimeZone } from "../metrics/date-range";
 
@@ -148,7 +144,11 @@ function TestResult({ data, timeZone }: { data: ActionData; timeZone: string }) 
   return (
     <Banner
       tone={test.delivered ? "success" : "critical"}
-      title={test.delivered ? `Delivered: ${resultLabel(test.statusCode, null)} in ${formatDuration(test.durationMs)}` : `Not delivered: ${test.errorMessage ?? resultLabel(test.statusCode, test.errorKind)}`}
+      title={
+        test.delivered
+          ? `Delivered: ${resultLabel(test.statusCode, null)} in ${formatDuration(test.durationMs)}`
+          : `Not delivered: ${test.errorMessage ?? resultLabel(test.statusCode, test.errorKind)}`
+      }
     >
       <BlockStack gap="200">
         {test.responseStart ? (
@@ -176,8 +176,8 @@ function CheckResult({ data }: { data: ActionData }) {
       {check.acceptsForged ? (
         <Banner tone="critical" title="This receiver accepts forged events">
           <p>
-            It answered 2xx to an event it should have refused, so anyone who learns its URL can send it fake carts. Make it verify
-            x-webhook-signature against the raw body and reject timestamps more than 5 minutes old.
+            It answered 2xx to an event it should have refused, so anyone who learns its URL can send it fake carts. Make it verify x-webhook-signature against
+            the raw body and reject timestamps more than 5 minutes old.
           </p>
         </Banner>
       ) : check.passed ? (
@@ -259,7 +259,9 @@ export default function EndpointPage() {
       <BlockStack gap="500">
         {endpoint.status === "disabled" ? (
           <Banner tone="critical" title="This endpoint is disabled" action={{ content: "Resume", onAction: () => post(status, { intent: "resume" }) }}>
-            <p>{endpoint.disabledReason ?? "Deliveries stopped."} Resume it once the receiver works again; failed deliveries can be resent from the delivery log.</p>
+            <p>
+              {endpoint.disabledReason ?? "Deliveries stopped."} Resume it once the receiver works again; failed deliveries can be resent from the delivery log.
+            </p>
           </Banner>
         ) : endpoint.status === "paused" ? (
           <Banner tone="warning" title="This endpoint is paused">
@@ -277,8 +279,8 @@ export default function EndpointPage() {
                       Test and verify
                     </Text>
                     <Text as="p" tone="subdued">
-                      Send test delivers a signed sample cart now and logs it. Check receiver also sends two forgeries, which a safe
-                      receiver must refuse with 4xx.
+                      Send test delivers a signed sample cart now and logs it. Check receiver also sends two forgeries, which a safe receiver must refuse with
+                      4xx.
                     </Text>
                   </BlockStack>
                   <InlineStack gap="200">
@@ -305,8 +307,8 @@ export default function EndpointPage() {
                     </Button>
                   </InlineStack>
                   <Text as="p" tone="subdued">
-                    The secret was shown once, when this endpoint was created. Rotating makes a new one; the old one keeps signing alongside
-                    it (x-webhook-signature-previous) for 24 hours so you can update your BSP without losing events.
+                    The secret was shown once, when this endpoint was created. Rotating makes a new one; the old one keeps signing alongside it
+                    (x-webhook-signature-previous) for 24 hours so you can update your BSP without losing events.
                   </Text>
                   {endpoint.previousSecretExpiresAt && !secret ? (
                     <Text as="p" tone="caution">

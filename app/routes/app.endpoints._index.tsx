@@ -15,7 +15,10 @@ import { usableTimeZone } from "../metrics/date-range";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
   const endpoints = await listEndpoints(shop.id);
-  const latest = await latestDeliveries(shop.id, endpoints.map((endpoint) => endpoint.id));
+  const latest = await latestDeliveries(
+    shop.id,
+    endpoints.map((endpoint) => endpoint.id),
+  );
   return json({
     timeZone: usableTimeZone(shop.timezone),
     endpoints: endpoints.map((endpoint) => ({

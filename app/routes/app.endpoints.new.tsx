@@ -47,9 +47,7 @@ export default function NewEndpoint() {
         <Card>
           <BlockStack gap="400">
             <SecretReveal secret={result.created.secret} />
-            <Text as="p">
-              Next, send a test event and check that the receiver rejects forged ones. Both are on the endpoint's page.
-            </Text>
+            <Text as="p">Next, send a test event and check that the receiver rejects forged ones. Both are on the endpoint's page.</Text>
             <InlineStack gap="200">
               <Button variant="primary" url={`/app/endpoints/${result.created.id}`}>
                 Open endpoint

@@ -55,7 +55,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const actionBody = z.discriminatedUnion(
   "intent",
-  [z.object({ intent: z.literal("save"), values: z.unknown() }), z.object({ intent: z.literal("activatePixel") }), z.object({ intent: z.literal("rotatePixelKey") })],
+  [
+    z.object({ intent: z.literal("save"), values: z.unknown() }),
+    z.object({ intent: z.literal("activatePixel") }),
+    z.object({ intent: z.literal("rotatePixelKey") }),
+  ],
   { error: "must be save, activatePixel or rotatePixelKey" },
 );
 
@@ -67,8 +71,21 @@ export async function action({ request }: ActionFunctionArgs) {
     const activation = await (body.intent === "rotatePixelKey" ? rotatePixelKey : activatePixel)(session.shop, admin.graphql);
     return json(
       activation.ok
-        ? { intent: body.intent, ok: true as const, errors: {} as FieldErrors, pixel: { action: activation.action, webPixelId: activation.webPixelId }, error: null }
-        : { intent: body.intent, ok: false as const, errors: {} as FieldErrors, pixel: null, error: activation.error.message, errorKind: activation.error.kind },
+        ? {
+            intent: body.intent,
+            ok: true as const,
+            errors: {} as FieldErrors,
+            pixel: { action: activation.action, webPixelId: activation.webPixelId },
+            error: null,
+          }
+        : {
+            intent: body.intent,
+            ok: false as const,
+            errors: {} as FieldErrors,
+            pixel: null,
+            error: activation.error.message,
+            errorKind: activation.error.kind,
+          },
       { status: activation.ok ? 200 : 502 },
     );
   }

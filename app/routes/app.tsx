@@ -20,7 +20,9 @@ export default function AppLayout() {
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
-        <Link to="/app" rel="home">Dashboard</Link>
+        <Link to="/app" rel="home">
+          Dashboard
+        </Link>
         <Link to="/app/endpoints">Endpoints</Link>
         <Link to="/app/deliveries">Deliveries</Link>
         <Link to="/app/checkouts">Checkouts</Link>

@@ -12,8 +12,17 @@ const id = z.union([z.number(), z.string()]).nullish();
 
 const restAddress = z
   .object({
-    first_name: str, last_name: str, address1: str, address2: str, city: str, province: str,
-    province_code: str, zip: str, country: str, country_code: str, phone: str,
+    first_name: str,
+    last_name: str,
+    address1: str,
+    address2: str,
+    city: str,
+    province: str,
+    province_code: str,
+    zip: str,
+    country: str,
+    country_code: str,
+    phone: str,
   })
   .nullish();
 
@@ -44,15 +53,27 @@ export const checkoutWebhookSchema = z.object({
   billing_address: restAddress,
   customer: z
     .object({
-      email: str, phone: str, first_name: str, last_name: str,
-      email_marketing_consent: consentState, sms_marketing_consent: consentState,
+      email: str,
+      phone: str,
+      first_name: str,
+      last_name: str,
+      email_marketing_consent: consentState,
+      sms_marketing_consent: consentState,
     })
     .nullish(),
   line_items: z
     .array(
       z.object({
-        variant_id: id, product_id: id, title: str, variant_title: str, presentment_title: str, sku: str,
-        quantity: z.number().int().nonnegative(), price: num, line_price: num, compare_at_price: num,
+        variant_id: id,
+        product_id: id,
+        title: str,
+        variant_title: str,
+        presentment_title: str,
+        sku: str,
+        quantity: z.number().int().nonnegative(),
+        price: num,
+        line_price: num,
+        compare_at_price: num,
         discount_allocations: z.array(z.object({ amount: num, description: str, application_type: str })).nullish(),
       }),
     )
@@ -64,8 +85,7 @@ export const checkoutWebhookSchema = z.object({
 
 export type CheckoutWebhook = z.infer<typeof checkoutWebhookSchema>;
 
-const money = (value: string | number | null | undefined) =>
-  value === null || value === undefined ? undefined : String(Number(value));
+const money = (value: string | number | null | undefined) => (value === null || value === undefined ? undefined : String(Number(value)));
 
 function consent(state: string | null | undefined): boolean | undefined {
   if (!state) return undefined;
@@ -77,9 +97,7 @@ function consent(state: string | null | undefined): boolean | undefined {
 function utmFromLandingSite(landingSite: string | null | undefined): Record<string, string> | undefined {
   if (!landingSite) return undefined;
   const params = new URL(landingSite, "https://shop.invalid").searchParams;
-  const utm = Object.fromEntries(
-    [...params].filter(([key]) => key.startsWith("utm_") || key === "fbclid" || key === "gclid"),
-  );
+  const utm = Object.fromEntries([...params].filter(([key]) => key.startsWith("utm_") || key === "fbclid" || key === "gclid"));
   return Object.keys(utm).length > 0 ? utm : undefined;
 }
 

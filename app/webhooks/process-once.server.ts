@@ -6,12 +6,7 @@ import prisma from "../db.server";
  * before. The receipt is written after the effect succeeds, so a failure
  * lets Shopify's retry run it again; effects are idempotent for that race.
  */
-export async function processOnce(
-  webhookId: string | undefined,
-  shop: string,
-  topic: string,
-  effect: () => Promise<void>,
-): Promise<"processed" | "duplicate"> {
+export async function processOnce(webhookId: string | undefined, shop: string, topic: string, effect: () => Promise<void>): Promise<"processed" | "duplicate"> {
   if (webhookId && (await prisma.processedWebhook.findUnique({ where: { webhookId } }))) return "duplicate";
   await effect();
   if (!webhookId) return "processed";

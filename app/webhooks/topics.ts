@@ -4,8 +4,14 @@
 // serves (DESIGN.md "Interfaces the app exposes").
 
 export const WEBHOOK_TOPICS = [
-  "orders/create", "checkouts/create", "checkouts/update", "app/uninstalled", "app/scopes_update",
-  "customers/data_request", "customers/redact", "shop/redact",
+  "orders/create",
+  "checkouts/create",
+  "checkouts/update",
+  "app/uninstalled",
+  "app/scopes_update",
+  "customers/data_request",
+  "customers/redact",
+  "shop/redact",
 ] as const;
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
@@ -50,8 +56,9 @@ export function shopMismatch(topic: WebhookTopic, headerShop: string, payload: u
   const claim = SHOP_CLAIMS[topic];
   const body = (payload !== null && typeof payload === "object" ? payload : {}) as Record<string, unknown>;
   if (claim.kind === "field") {
-    const field = claim.fields.find((name) => typeof body[name] === "string" && isMyshopifyDomain(String(body[name]).toLowerCase()))
-      ?? claim.fields.find((name) => body[name] !== undefined && body[name] !== null);
+    const field =
+      claim.fields.find((name) => typeof body[name] === "string" && isMyshopifyDomain(String(body[name]).toLowerCase())) ??
+      claim.fields.find((name) => body[name] !== undefined && body[name] !== null);
     if (!field) return `${claim.fields[0]} is required`;
     if (String(body[field]).toLowerCase() !== headerShop) return `${field} does not match X-Shopify-Shop-Domain`;
     return null;

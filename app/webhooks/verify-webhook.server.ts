@@ -24,8 +24,7 @@ export function unverifiedBodyBytes(): number {
   return unverifiedBytes;
 }
 
-const busy = () =>
-  new HttpError(503, "too many webhook bodies are being received at once; retry later", { "retry-after": "5" });
+const busy = () => new HttpError(503, "too many webhook bodies are being received at once; retry later", { "retry-after": "5" });
 
 /**
  * Reads the body while computing its HMAC, holding at most `limit` bytes and

@@ -9,7 +9,9 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 export function verifyCartRelay(rawBody, headers, secret, toleranceMs = 5 * 60_000, now = Date.now()) {
   const timestamp = headers["x-webhook-timestamp"];
   if (!timestamp || !/^\d+$/.test(timestamp) || Math.abs(now - Number(timestamp)) > toleranceMs) return false;
-  const expected = createHmac("sha256", Buffer.from(secret, "utf8")).update(timestamp + rawBody, "utf8").digest();
+  const expected = createHmac("sha256", Buffer.from(secret, "utf8"))
+    .update(timestamp + rawBody, "utf8")
+    .digest();
   return [headers["x-webhook-signature"], headers["x-webhook-signature-previous"]].some((signature) => {
     const given = Buffer.from(signature ?? "", "base64");
     return given.length === expected.length && timingSafeEqual(given, expected);

@@ -30,10 +30,17 @@ async function recordOne(endpointId: string) {
   const endpoint = await prisma.endpoint.findUniqueOrThrow({ where: { id: endpointId } });
   const eventId = randomUUID();
   const now = new Date();
-  await prisma.$transaction((tx) => recordEvent(tx, {
-    eventId, shopId: endpoint.shopId, topic: "abandonedCheckout", payload: { eventId }, createdAt: now,
-    expiresAt: new Date(now.getTime() + 3_600_000), endpoints: [endpoint],
-  }));
+  await prisma.$transaction((tx) =>
+    recordEvent(tx, {
+      eventId,
+      shopId: endpoint.shopId,
+      topic: "abandonedCheckout",
+      payload: { eventId },
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      endpoints: [endpoint],
+    }),
+  );
   return eventId;
 }
 
@@ -49,9 +56,17 @@ describe("announcing new deliveries to BullMQ", () => {
       expect((await jobIn(prefix, eventId))!.data).toEqual({ eventId });
 
       const silent = randomUUID();
-      await prisma.$transaction((tx) => recordEvent(tx, {
-        eventId: silent, shopId: shop.id, topic: "abandonedCheckout", payload: {}, createdAt: new Date(), expiresAt: new Date(Date.now() + 60_000), endpoints: [],
-      }));
+      await prisma.$transaction((tx) =>
+        recordEvent(tx, {
+          eventId: silent,
+          shopId: shop.id,
+          topic: "abandonedCheckout",
+          payload: {},
+          createdAt: new Date(),
+          expiresAt: new Date(Date.now() + 60_000),
+          endpoints: [],
+        }),
+      );
       const second = await recordOne(endpointId);
       await waitFor("the second event job", async () => (await jobIn(prefix, second)) !== undefined, 10_000, 50);
       // Announcements go out in order, so the one for the event without deliveries would be there by now.

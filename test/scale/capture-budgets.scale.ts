@@ -52,7 +52,12 @@ describe("capture across two web processes", () => {
     );
     expect(await Promise.all(requests.map(async (request) => (await fetch(request)).status))).toEqual(Array(6).fill(200));
     expect(await checkoutOf(shop, "shared-checkout")).toMatchObject({
-      email: "both@example.com", phone: "+14155550100", city: "Pune", zip: "411001", locale: "en-IN", currency: "INR",
+      email: "both@example.com",
+      phone: "+14155550100",
+      city: "Pune",
+      zip: "411001",
+      locale: "en-IN",
+      currency: "INR",
     });
   });
 });

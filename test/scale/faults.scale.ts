@@ -6,8 +6,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { startRedis, type ThrowawayRedis } from "../../scripts/throwaway-servers";
 import {
-  deliveryGuarantees, killAllWorkers, requirePostgres, seedEvents, shopWithEndpoint, startFaultReceiver, startWorker, statusCounts, waitFor,
-  type FaultReceiver, type Reply, type WorkerProcess,
+  deliveryGuarantees,
+  killAllWorkers,
+  requirePostgres,
+  seedEvents,
+  shopWithEndpoint,
+  startFaultReceiver,
+  startWorker,
+  statusCounts,
+  waitFor,
+  type FaultReceiver,
+  type Reply,
+  type WorkerProcess,
 } from "./harness";
 
 requirePostgres();
@@ -40,10 +50,14 @@ function halfFailing(eventIds: string[]): (key: string, nth: number) => Reply {
     const i = index.get(key) ?? 0;
     if (i % 500 === 3 && nth === 1) return "hang";
     switch (i % 4) {
-      case 0: return "ok";
-      case 1: return nth <= 1 ? "fail" : "ok";
-      case 2: return nth <= 2 ? "fail" : "ok";
-      default: return nth <= 1 ? "reset" : "ok";
+      case 0:
+        return "ok";
+      case 1:
+        return nth <= 1 ? "fail" : "ok";
+      case 2:
+        return nth <= 2 ? "fail" : "ok";
+      default:
+        return nth <= 1 ? "reset" : "ok";
     }
   };
 }

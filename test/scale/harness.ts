@@ -39,7 +39,9 @@ export function startWorker(name: string, env: Record<string, string>, args: str
   });
   running.add(child);
   let log = "";
-  const append = (chunk: Buffer) => { log = (log + chunk.toString()).slice(-20_000); };
+  const append = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
   child.stdout.on("data", append);
   child.stderr.on("data", append);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -62,10 +64,15 @@ export function startWorker(name: string, env: Record<string, string>, args: str
 
 /** For afterAll: no worker outlives its test file. */
 export async function killAllWorkers(): Promise<void> {
-  await Promise.all([...running].map((child) => new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  })));
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once("exit", () => resolve());
+          child.kill("SIGKILL");
+        }),
+    ),
+  );
 }
 
 /** Polls until `check` holds; fails with `what` and the last state once `timeoutMs` passed (a liveness bound, not a speed claim). */
@@ -115,7 +122,11 @@ export async function startFaultReceiver(plan: (key: string, nth: number) => Rep
     requests: [],
     acknowledged: new Set(),
     overlaps: [],
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const server = createServer((request, response) => {
     const headers: IncomingHttpHeaders = request.headers;
@@ -199,14 +210,24 @@ export async function seedEvents(shop: Shop, endpointId: string, count: number, 
     await prisma.$transaction([
       prisma.event.createMany({
         data: batch.map(({ eventId, payload }) => ({
-          id: eventId, shopId: shop.id, topic: "abandonedCheckout", payload: JSON.stringify(payload),
-          createdAt: now, expiresAt: new Date(now.getTime() + 24 * 3_600_000),
+          id: eventId,
+          shopId: shop.id,
+          topic: "abandonedCheckout",
+          payload: JSON.stringify(payload),
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + 24 * 3_600_000),
         })),
       }),
       prisma.delivery.createMany({
         data: batch.map(({ eventId, payload }) => ({
-          shopId: shop.id, eventId, endpointId, topic: "abandonedCheckout",
-          body: deliveryBody(payload, "abandonedCheckout", endpoint), status: "pending", nextAttemptAt: now, createdAt: now,
+          shopId: shop.id,
+          eventId,
+          endpointId,
+          topic: "abandonedCheckout",
+          body: deliveryBody(payload, "abandonedCheckout", endpoint),
+          status: "pending",
+          nextAttemptAt: now,
+          createdAt: now,
         })),
       }),
     ]);

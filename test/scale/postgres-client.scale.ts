@@ -11,7 +11,9 @@ requirePostgres();
 describe("the PostgreSQL client speaks @prisma/client's Prisma namespace", () => {
   it("throws unique violations the app recognises as Prisma.PrismaClientKnownRequestError P2002", async () => {
     await prisma.processedWebhook.create({ data: { webhookId: "dup-1", shop: "a.myshopify.com", topic: "orders/create" } });
-    const error = await prisma.processedWebhook.create({ data: { webhookId: "dup-1", shop: "a.myshopify.com", topic: "orders/create" } }).catch((e: unknown) => e);
+    const error = await prisma.processedWebhook
+      .create({ data: { webhookId: "dup-1", shop: "a.myshopify.com", topic: "orders/create" } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
     expect((error as Prisma.PrismaClientKnownRequestError).code).toBe("P2002");
   });
@@ -21,7 +23,9 @@ describe("the PostgreSQL client speaks @prisma/client's Prisma namespace", () =>
     const checkout = await prisma.checkout.create({
       data: { shopId: shop.id, token: "json-1", lastActivityAt: new Date(), lines: Prisma.DbNull, attributes: { zeta: "1", alpha: "2", Mid: "3" } },
     });
-    const [row] = await prisma.$queryRaw<{ lines: unknown; attributes: string }[]>`SELECT "lines", "attributes"::text AS "attributes" FROM "Checkout" WHERE id = ${checkout.id}`;
+    const [row] = await prisma.$queryRaw<
+      { lines: unknown; attributes: string }[]
+    >`SELECT "lines", "attributes"::text AS "attributes" FROM "Checkout" WHERE id = ${checkout.id}`;
     expect(row.lines).toBeNull();
     expect(row.attributes).toBe('{"zeta":"1","alpha":"2","Mid":"3"}');
     expect(Object.keys((await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).attributes as object)).toEqual(["zeta", "alpha", "Mid"]);

@@ -1,6 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { derivePostgresSchema, GENERATED_HEADER, migrationHeader, pairMigrations, SchemaTextError, sameSql, sha256, shareRuntime, twinChecksum } from "../../scripts/postgres-schema-text";
+import {
+  derivePostgresSchema,
+  GENERATED_HEADER,
+  migrationHeader,
+  pairMigrations,
+  SchemaTextError,
+  sameSql,
+  sha256,
+  shareRuntime,
+  twinChecksum,
+} from "../../scripts/postgres-schema-text";
 
 const source = `// comment
 generator client {
@@ -37,7 +47,9 @@ describe("the Postgres schema derived from the source schema", () => {
     expect(derived).toContain("  topics  Json @db.Json // list\n");
     expect(derived).toContain("  report Json @db.JsonB\n");
     expect(derived).toContain('  notJson String @default("Json")\n');
-    expect(derived.slice(GENERATED_HEADER.length).replace('"postgresql"', '"sqlite"').replace('\n  output     = "./client"', "").replaceAll(" @db.Json", "")).toBe(source.replace(" @db.JsonB", "B"));
+    expect(
+      derived.slice(GENERATED_HEADER.length).replace('"postgresql"', '"sqlite"').replace('\n  output     = "./client"', "").replaceAll(" @db.Json", ""),
+    ).toBe(source.replace(" @db.JsonB", "B"));
   });
 
   it.each([
@@ -93,7 +105,9 @@ describe("the SQLite twin recorded in a Postgres migration", () => {
   });
 
   it("matches prisma/migrations for every SQLite migration (the offline half of scripts/postgres-schema.ts check)", () => {
-    const sqliteNames = readdirSync("prisma/migrations", { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const sqliteNames = readdirSync("prisma/migrations", { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(sqliteNames.length).toBeGreaterThan(0);
     for (const name of sqliteNames) {
       const postgres = readFileSync(`prisma/postgres/migrations/${name}/migration.sql`, "utf8");

@@ -32,7 +32,10 @@ async function captureDue(shop: string, prefix: string, count: number) {
     });
   }
   // Idle long enough: due now.
-  await prisma.checkout.updateMany({ where: { shop: { domain: shop }, token: { startsWith: `${prefix}-` } }, data: { abandonDueAt: new Date(Date.now() - 1000) } });
+  await prisma.checkout.updateMany({
+    where: { shop: { domain: shop }, token: { startsWith: `${prefix}-` } },
+    data: { abandonDueAt: new Date(Date.now() - 1000) },
+  });
 }
 
 describe("scale mode: PostgreSQL, Redis and two `npm run worker` processes", () => {
@@ -63,15 +66,20 @@ describe("scale mode: PostgreSQL, Redis and two `npm run worker` processes", () 
 
     // Slow answers keep attempts in flight while the workers are told to stop.
     let holding = 0;
-    receiver.respondWith(...Array.from({ length: 10 }, () => async (_d: unknown, response: import("node:http").ServerResponse) => {
-      holding++;
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      response.writeHead(200).end("{}");
-    }));
+    receiver.respondWith(
+      ...Array.from({ length: 10 }, () => async (_d: unknown, response: import("node:http").ServerResponse) => {
+        holding++;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        response.writeHead(200).end("{}");
+      }),
+    );
     await captureDue(shop, "late", 10);
     await waitFor("attempts in flight", async () => holding > 0, 30_000, 20);
     const stopped = await Promise.all(workers.map((worker) => worker.kill("SIGTERM")));
-    expect(stopped, workers.map((w) => w.output()).join("\n")).toEqual([{ code: 0, signal: null }, { code: 0, signal: null }]);
+    expect(stopped, workers.map((w) => w.output()).join("\n")).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
 
     expect(await prisma.delivery.count({ where: { shop: { domain: shop }, status: "in_flight" } })).toBe(0);
     expect(await prisma.attempt.count({ where: { delivery: { shop: { domain: shop } }, statusCode: null, errorKind: null } })).toBe(0);

@@ -307,7 +307,8 @@ describe("buildCartPayload", () => {
       cartToken: "",
       email: "",
       phone: "+916000376569",
-      abandonedCheckoutUrl: "https://test-mihir-1.myshopify.com/cart?checkout%5Bshipping_address%5D%5Bphone%5D=%2B916000376569&attributes%5B_cart_relay%5D=evt_0123456789",
+      abandonedCheckoutUrl:
+        "https://test-mihir-1.myshopify.com/cart?checkout%5Bshipping_address%5D%5Bphone%5D=%2B916000376569&attributes%5B_cart_relay%5D=evt_0123456789",
       originalTotalPrice: null,
       totalPrice: null,
       totalDiscount: 0,
@@ -359,9 +360,31 @@ describe("buildCartPayload", () => {
   });
 
   it.each([
-    ["allocations grouped by code", [{ code: "A", amount: 10 }, { code: "A", amount: 5 }, { title: "AUTO", amount: 2 }], ["A"], 17, [{ code: "A", value: 15 }, { code: "AUTO", value: 2 }]],
+    [
+      "allocations grouped by code",
+      [
+        { code: "A", amount: 10 },
+        { code: "A", amount: 5 },
+        { title: "AUTO", amount: 2 },
+      ],
+      ["A"],
+      17,
+      [
+        { code: "A", value: 15 },
+        { code: "AUTO", value: 2 },
+      ],
+    ],
     ["a code with no allocation gets the cart's discount", [], ["ORDER10"], 120, [{ code: "ORDER10", value: 120 }]],
-    ["several unallocated codes cannot be split", [], ["A", "B"], 50, [{ code: "A", value: 0 }, { code: "B", value: 0 }]],
+    [
+      "several unallocated codes cannot be split",
+      [],
+      ["A", "B"],
+      50,
+      [
+        { code: "A", value: 0 },
+        { code: "B", value: 0 },
+      ],
+    ],
   ])("lists promotions: %s", (_case, discounts, codes, totalDiscount, expected) => {
     const checkout = {
       ...nearEmpty,
@@ -418,7 +441,12 @@ describe("resumeCheckoutUrl", () => {
     ],
     [
       "variants and quantities in the path",
-      { lines: [{ variantId: "45515259445425", quantity: 2 }, { variantId: "45538243870897", quantity: 1 }] },
+      {
+        lines: [
+          { variantId: "45515259445425", quantity: 2 },
+          { variantId: "45538243870897", quantity: 1 },
+        ],
+      },
       "https://test-mihir-1.myshopify.com/cart/45515259445425:2,45538243870897:1?attributes%5B_cart_relay%5D=evt_1",
     ],
     [

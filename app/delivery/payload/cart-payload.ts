@@ -237,9 +237,7 @@ function stringList(json: unknown): string[] {
 }
 
 function stringMap(json: unknown): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record(json)).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
-  );
+  return Object.fromEntries(Object.entries(record(json)).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
 function lineName(line: StoredLine): string {
@@ -282,11 +280,7 @@ function lineItem(line: StoredLine, currency: string, shopDomain: string): CartL
   const originalPrice = unitPriceOf(line);
   const discountTotal = line.discounts.reduce((sum, d) => sum + d.amount, 0);
   const discountedPrice =
-    originalPrice === null
-      ? null
-      : line.quantity > 0
-        ? money(Math.max(0, (originalPrice * line.quantity - discountTotal) / line.quantity))
-        : originalPrice;
+    originalPrice === null ? null : line.quantity > 0 ? money(Math.max(0, (originalPrice * line.quantity - discountTotal) / line.quantity)) : originalPrice;
   return {
     reference: shopifyIdNumber(line.productId),
     variantId: shopifyIdNumber(line.variantId),
@@ -339,8 +333,7 @@ export function buildCartPayload(checkout: Checkout, shop: Shop, context: Payloa
   const lineDiscounts = money(lines.reduce((sum, line) => sum + line.discounts.reduce((s, d) => s + d.amount, 0), 0));
   const totalDiscount = fromDecimal(checkout.totalDiscount) ?? lineDiscounts;
   const originalTotalPrice = lineTotal ?? fromDecimal(checkout.subtotal) ?? fromDecimal(checkout.total);
-  const totalPrice =
-    fromDecimal(checkout.total) ?? (originalTotalPrice === null ? null : money(Math.max(0, originalTotalPrice - totalDiscount)));
+  const totalPrice = fromDecimal(checkout.total) ?? (originalTotalPrice === null ? null : money(Math.max(0, originalTotalPrice - totalDiscount)));
 
   const email = checkout.emailNormalized ?? "";
   const firstName = text(checkout.firstName) ?? "";

@@ -5,14 +5,7 @@ import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../endpoint
 import { deliveryHeaders } from "../headers";
 import { DEFAULT_RETRY_POLICY } from "../retry-policy";
 import { buildCartPayload, buildIntegrationStatusPayload, buildRecoveredPayload, buildTestPayload, sampleCheckout } from "./cart-payload";
-import {
-  allContractSchemas,
-  contractDefinitions,
-  deliveryHeadersSchema,
-  openApiRef,
-  topicBodySchema,
-  type JsonSchema,
-} from "./contract-schema";
+import { allContractSchemas, contractDefinitions, deliveryHeadersSchema, openApiRef, topicBodySchema, type JsonSchema } from "./contract-schema";
 import { DEFAULT_PAYLOAD_FORMAT, EVENT_TOPICS, FORMAT_VERSION, PAYLOAD_FORMATS, type EventTopic } from "./formats";
 
 // Every generated file of docs/bsp/: the schemas, the OpenAPI document and the
@@ -139,10 +132,13 @@ const RECEIVER_RESPONSES = {
 };
 
 const TOPIC_WHEN: Record<EventTopic, string> = {
-  abandonedCheckout: "A captured checkout with a phone or email went idle for the shop's abandon-after minutes (default 10) with no order. At most one per checkout.",
-  checkoutRecovered: "An order was linked to a checkout that had been sent as abandoned: stop the flow. Same body as abandonedCheckout plus `order` and `recovery`.",
-  integrationStatus: "An endpoint was connected, paused, disabled (after continuous failures or a 410) or the app was uninstalled. Shaped like Cashfree's partner webhooks.",
-  test: "The merchant pressed Test (or Check receiver): a realistic abandonedCheckout body with `\"test\": true`. Do not message anyone.",
+  abandonedCheckout:
+    "A captured checkout with a phone or email went idle for the shop's abandon-after minutes (default 10) with no order. At most one per checkout.",
+  checkoutRecovered:
+    "An order was linked to a checkout that had been sent as abandoned: stop the flow. Same body as abandonedCheckout plus `order` and `recovery`.",
+  integrationStatus:
+    "An endpoint was connected, paused, disabled (after continuous failures or a 410) or the app was uninstalled. Shaped like Cashfree's partner webhooks.",
+  test: 'The merchant pressed Test (or Check receiver): a realistic abandonedCheckout body with `"test": true`. Do not message anyone.',
 };
 
 function openApiDocument(): JsonSchema {

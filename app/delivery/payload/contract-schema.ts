@@ -29,7 +29,7 @@ const closed = (properties: Record<string, JsonSchema>, description?: string): J
   additionalProperties: false,
 });
 
-const RULES = "The endpoint's field rules may mask it (`D****n`) or drop it (sent as \"\").";
+const RULES = 'The endpoint\'s field rules may mask it (`D****n`) or drop it (sent as "").';
 const ruled = (path: string, description: string, extra: JsonSchema = {}): JsonSchema => {
   if (!FIELD_RULE_PATHS.includes(path)) throw new Error(`${path} is not a field rule path`);
   return string(`${description} ${RULES}`, extra);
@@ -42,10 +42,10 @@ function lineItemSchema(): JsonSchema {
   const properties: Record<keyof CartLineItem, JsonSchema> = {
     reference: { type: ["integer", "null"], description: "Shopify product id; null when unknown." },
     variantId: { type: ["integer", "null"], description: "Shopify variant id; null when unknown." },
-    skuName: ruled("lineItems[].skuName", "The SKU; \"\" when the variant has none."),
-    name: ruled("lineItems[].name", "Product title, then \" - \" and the variant title (\"Jordans - Black\")."),
-    description: string("Always \"\" (kept for Cashfree compatibility).", { const: "" }),
-    detailsUrlStr: string("The product page, `https://{storeUrl}/products/{handle}`, when the product's handle was captured; otherwise \"\".", {
+    skuName: ruled("lineItems[].skuName", 'The SKU; "" when the variant has none.'),
+    name: ruled("lineItems[].name", 'Product title, then " - " and the variant title ("Jordans - Black").'),
+    description: string('Always "" (kept for Cashfree compatibility).', { const: "" }),
+    detailsUrlStr: string('The product page, `https://{storeUrl}/products/{handle}`, when the product\'s handle was captured; otherwise "".', {
       anyOf: [{ const: "" }, { format: "uri", pattern: "^https://" }],
     }),
     imageUrlStr: ruled("lineItems[].imageUrlStr", "The variant's (else the product's) image URL as captured in checkout; \"\" when none."),
@@ -59,7 +59,7 @@ function lineItemSchema(): JsonSchema {
       description: "Discounts allocated to this line; `value` is the line's total share.",
       items: closed({
         title: string("The code or the automatic discount's title."),
-        description: string("Always \"\".", { const: "" }),
+        description: string('Always "".', { const: "" }),
         type: { const: "FIXED", description: "Always FIXED: `value` is money, whatever the discount's own kind." },
         value: { type: "number", minimum: 0 },
       }),
@@ -73,12 +73,18 @@ function cartProperties(topic: "abandonedCheckout" | "checkoutRecovered" | "test
     cartId: { type: "integer", minimum: 0, description: "Cart Relay's number for the checkout (0 in test events)." },
     storeUrl: string("The shop's myshopify domain.", { pattern: "^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$" }),
     platform: { const: "shopify" },
-    cartToken: ruled("cartToken", "Shopify's cart token; \"\" when unknown."),
-    email: ruled("email", "The buyer's email, lower-cased; \"\" when unknown."),
-    phone: string(`The buyer's phone in E.164, normalised with the shop's country as default region; "" when no valid number was captured. ${RULES} A masked phone keeps its country code and last 4 digits (\`+91******6569\`).`, {
-      pattern: E164_OR_MASKED,
-    }),
-    abandonedCheckoutUrl: ruled("abandonedCheckoutUrl", "Where the buyer resumes: Shopify's recovery URL, or a cart permalink carrying `attributes[_cart_relay]=<eventId>`."),
+    cartToken: ruled("cartToken", 'Shopify\'s cart token; "" when unknown.'),
+    email: ruled("email", 'The buyer\'s email, lower-cased; "" when unknown.'),
+    phone: string(
+      `The buyer's phone in E.164, normalised with the shop's country as default region; "" when no valid number was captured. ${RULES} A masked phone keeps its country code and last 4 digits (\`+91******6569\`).`,
+      {
+        pattern: E164_OR_MASKED,
+      },
+    ),
+    abandonedCheckoutUrl: ruled(
+      "abandonedCheckoutUrl",
+      "Where the buyer resumes: Shopify's recovery URL, or a cart permalink carrying `attributes[_cart_relay]=<eventId>`.",
+    ),
     originalTotalPrice: nullableNumber("Sum of originalPrice × quantity, else the captured subtotal or total; null when no price is known."),
     totalPrice: nullableNumber("The captured total, else originalTotalPrice − totalDiscount; null when no price is known."),
     totalDiscount: { type: "number", minimum: 0 },
@@ -97,8 +103,8 @@ function cartProperties(topic: "abandonedCheckout" | "checkoutRecovered" | "test
     },
     customer: closed({
       email: ruled("customer.email", "Same as the top-level email."),
-      firstName: ruled("customer.firstName", "\"\" when unknown."),
-      lastName: ruled("customer.lastName", "\"\" when unknown."),
+      firstName: ruled("customer.firstName", '"" when unknown.'),
+      lastName: ruled("customer.lastName", '"" when unknown.'),
       shippingAddress: { $ref: ref("ShippingAddress") },
     }),
     eventId: string("Unique per event, identical on every attempt; also `x-idempotency-key`.", { minLength: 1 }),
@@ -120,18 +126,21 @@ function cartProperties(topic: "abandonedCheckout" | "checkoutRecovered" | "test
 function shippingAddressSchema(): JsonSchema {
   const a = (field: string, description: string) => ruled(`customer.shippingAddress.${field}`, description);
   return closed({
-    customerName: a("customerName", "First and last name; \"\" when unknown."),
-    address1: a("address1", "\"\" when unknown."),
-    address2: a("address2", "\"\" when unknown."),
-    city: a("city", "\"\" when unknown."),
-    province: a("province", "\"\" when unknown."),
-    country: a("country", "The country's name (\"India\"): as captured, else derived from countryCode in the buyer's checkout language (English when it is unknown)."),
-    zip: a("zip", "\"\" when unknown."),
+    customerName: a("customerName", 'First and last name; "" when unknown.'),
+    address1: a("address1", '"" when unknown.'),
+    address2: a("address2", '"" when unknown.'),
+    city: a("city", '"" when unknown.'),
+    province: a("province", '"" when unknown.'),
+    country: a(
+      "country",
+      "The country's name (\"India\"): as captured, else derived from countryCode in the buyer's checkout language (English when it is unknown).",
+    ),
+    zip: a("zip", '"" when unknown.'),
     email: a("email", "The email as the buyer typed it."),
     phone: a("phone", "The phone as the buyer typed it (the top-level phone is its E.164 form)."),
     name: { type: "null", description: "Always null, as in Cashfree's sample." },
-    provinceCode: a("provinceCode", "\"\" when unknown."),
-    countryCode: a("countryCode", "ISO 3166-1 alpha-2; \"\" when unknown."),
+    provinceCode: a("provinceCode", '"" when unknown.'),
+    countryCode: a("countryCode", 'ISO 3166-1 alpha-2; "" when unknown.'),
   });
 }
 
@@ -157,7 +166,7 @@ function integrationStatusSchema(): JsonSchema {
       storeUrl: string("The shop's myshopify domain.", { pattern: "^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$" }),
       endpointId: string("Cart Relay's id of the endpoint this event is about.", { minLength: 1 }),
       status: { enum: [...INTEGRATION_STATUSES] },
-      reason: { type: ["string", "null"], description: "Why, in words (\"the endpoint answered 410 Gone\")." },
+      reason: { type: ["string", "null"], description: 'Why, in words ("the endpoint answered 410 Gone").' },
     }),
     event_time: string("ISO 8601, UTC.", { format: "date-time" }),
     type: { const: "INTEGRATION_STATUS" },
@@ -218,7 +227,10 @@ export function deliveryHeadersSchema(): JsonSchema {
     "user-agent": string("`CartRelay/<version>`.", { pattern: "^CartRelay/\\S+$" }),
     "x-store-url": string("The shop's myshopify domain.", { pattern: "^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$" }),
     "x-webhook-topic": { enum: [...EVENT_TOPICS] },
-    "x-webhook-version": { enum: PAYLOAD_FORMATS.map((format) => FORMAT_VERSION[format]), description: "2025-01-01 for cashfree-2025-01-01, v1 for ecom360-v1." },
+    "x-webhook-version": {
+      enum: PAYLOAD_FORMATS.map((format) => FORMAT_VERSION[format]),
+      description: "2025-01-01 for cashfree-2025-01-01, v1 for ecom360-v1.",
+    },
     "x-webhook-timestamp": string("Unix time in milliseconds when this attempt was signed.", { pattern: "^[0-9]{13}$" }),
     "x-webhook-signature": string("base64(HMAC-SHA256(key = the whole whsec_... secret as UTF-8 bytes, message = x-webhook-timestamp + raw body)).", {
       pattern: `^${BASE64_SHA256}$`,
@@ -231,13 +243,24 @@ export function deliveryHeadersSchema(): JsonSchema {
     "x-request-id": string("Unique per attempt.", { minLength: 1 }),
     "webhook-id": string("Standard Webhooks, when enabled: the event id, identical on every attempt.", { minLength: 1 }),
     "webhook-timestamp": string("Standard Webhooks, when enabled: Unix time in seconds.", { pattern: "^[0-9]{10}$" }),
-    "webhook-signature": string("Standard Webhooks, when enabled: `v1,<base64>` over `webhook-id.webhook-timestamp.body` keyed with the base64-decoded part after whsec_; during a rotation a second, space-separated `v1,` entry made with the previous secret.", {
-      pattern: `^v1,${BASE64_SHA256}(?: v1,${BASE64_SHA256})?$`,
-    }),
+    "webhook-signature": string(
+      "Standard Webhooks, when enabled: `v1,<base64>` over `webhook-id.webhook-timestamp.body` keyed with the base64-decoded part after whsec_; during a rotation a second, space-separated `v1,` entry made with the previous secret.",
+      {
+        pattern: `^v1,${BASE64_SHA256}(?: v1,${BASE64_SHA256})?$`,
+      },
+    ),
   };
   const required = [
-    "content-type", "user-agent", "x-store-url", "x-webhook-topic", "x-webhook-version", "x-webhook-timestamp",
-    "x-webhook-signature", "x-webhook-attempt", "x-idempotency-key", "x-request-id",
+    "content-type",
+    "user-agent",
+    "x-store-url",
+    "x-webhook-topic",
+    "x-webhook-version",
+    "x-webhook-timestamp",
+    "x-webhook-signature",
+    "x-webhook-attempt",
+    "x-idempotency-key",
+    "x-request-id",
   ];
   return {
     $schema: JSON_SCHEMA_DIALECT,

@@ -23,7 +23,10 @@ describe("docs/bsp/", () => {
     const refs = JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [];
     expect(refs.length).toBeGreaterThan(EVENT_TOPICS.length);
     for (const ref of refs) {
-      const target = ref.slice('"$ref":"#/'.length, -1).split("/").reduce((node: any, key) => node?.[key], document);
+      const target = ref
+        .slice('"$ref":"#/'.length, -1)
+        .split("/")
+        .reduce((node: any, key) => node?.[key], document);
       expect(target, ref).toBeTypeOf("object");
     }
     for (const topic of EVENT_TOPICS) {
@@ -48,7 +51,11 @@ describe("docs/bsp/", () => {
     const verifyAt = (secret: string) => {
       const webhook = new Webhook(secret);
       // verify() checks the timestamp against the current clock and the sample's is fixed: compare signatures instead.
-      const headers = { "webhook-id": sample.headers["webhook-id"], "webhook-timestamp": sample.headers["webhook-timestamp"], "webhook-signature": sample.headers["webhook-signature"] };
+      const headers = {
+        "webhook-id": sample.headers["webhook-id"],
+        "webhook-timestamp": sample.headers["webhook-timestamp"],
+        "webhook-signature": sample.headers["webhook-signature"],
+      };
       const signatures = headers["webhook-signature"].split(" ");
       return signatures.includes(webhook.sign(headers["webhook-id"], at, sample.body));
     };
@@ -58,7 +65,10 @@ describe("docs/bsp/", () => {
 
   it("holds with every field dropped, and with every field masked", () => {
     const sample = sampleDelivery("abandonedCheckout");
-    for (const rules of [{ dropFields: FIELD_RULE_PATHS, maskFields: [] }, { dropFields: [], maskFields: FIELD_RULE_PATHS }]) {
+    for (const rules of [
+      { dropFields: FIELD_RULE_PATHS, maskFields: [] },
+      { dropFields: [], maskFields: FIELD_RULE_PATHS },
+    ]) {
       const body = deliveryBody(JSON.parse(sample.body), "abandonedCheckout", rules as never);
       expect(checkDeliveryContract(sample.headers, body).problems).toEqual([]);
     }

@@ -63,7 +63,7 @@ describe("applyFieldRules", () => {
     expect(applyFieldRules(original, { drop: [], mask: [] })).toEqual(payload());
   });
 
-  it.each(FIELD_RULE_PATHS)("drop %s: the key stays, its value becomes \"\"", (path) => {
+  it.each(FIELD_RULE_PATHS)('drop %s: the key stays, its value becomes ""', (path) => {
     const original = payload();
     const result = applyFieldRules(original, { drop: [path], mask: [] });
     const values = [at(result, path)].flat();
@@ -114,7 +114,9 @@ describe("applyFieldRules", () => {
   });
 
   it("keeps null values null", () => {
-    expect(applyFieldRules({ email: null, customer: { shippingAddress: { phone: null } } }, { drop: ["email"], mask: ["customer.shippingAddress.phone"] })).toEqual({
+    expect(
+      applyFieldRules({ email: null, customer: { shippingAddress: { phone: null } } }, { drop: ["email"], mask: ["customer.shippingAddress.phone"] }),
+    ).toEqual({
       email: null,
       customer: { shippingAddress: { phone: null } },
     });
@@ -128,11 +130,17 @@ describe("applyFieldRules", () => {
       [["customer.shippingAddress.email"], ["checkout[email]"]],
       [["phone"], ["checkout[shipping_address][phone]"]],
       [["customer.shippingAddress.customerName"], ["checkout[shipping_address][first_name]", "checkout[shipping_address][last_name]"]],
-      [["customer.shippingAddress.address1", "customer.shippingAddress.zip"], ["checkout[shipping_address][address1]", "checkout[shipping_address][zip]"]],
+      [
+        ["customer.shippingAddress.address1", "customer.shippingAddress.zip"],
+        ["checkout[shipping_address][address1]", "checkout[shipping_address][zip]"],
+      ],
       [["customer.shippingAddress.countryCode"], ["checkout[shipping_address][country]"]],
     ])("%j removes %j", (paths, removed) => {
       const before = params(payload().abandonedCheckoutUrl);
-      for (const rules of [{ drop: paths, mask: [] }, { drop: [], mask: paths }]) {
+      for (const rules of [
+        { drop: paths, mask: [] },
+        { drop: [], mask: paths },
+      ]) {
         const after = params(applyFieldRules(payload(), rules).abandonedCheckoutUrl);
         expect(after).toEqual(before.filter((name) => !removed.includes(name)));
       }

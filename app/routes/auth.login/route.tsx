@@ -40,7 +40,9 @@ export default function Login() {
         <Card>
           <Form method="post">
             <FormLayout>
-              <Text variant="headingMd" as="h2">Log in to Cart Relay</Text>
+              <Text variant="headingMd" as="h2">
+                Log in to Cart Relay
+              </Text>
               <TextField
                 type="text"
                 name="shop"

@@ -31,21 +31,45 @@ describe("buildCaptureBody", () => {
     signals.email.value = " buyer@example.com ";
     signals.phone.value = "+91 6000376569";
     signals.shippingAddress.value = {
-      firstName: "Darpan", lastName: "Deka", address1: "Rangia, Murara", address2: "", city: "Rangia",
-      provinceCode: "AS", zip: "781354", countryCode: "IN", phone: "+91 6000376569",
+      firstName: "Darpan",
+      lastName: "Deka",
+      address1: "Rangia, Murara",
+      address2: "",
+      city: "Rangia",
+      provinceCode: "AS",
+      zip: "781354",
+      countryCode: "IN",
+      phone: "+91 6000376569",
     };
-    signals.lines.value = [cartLine(), cartLine({
-      variant: 45538243870897, product: 8352793428145, quantity: 1,
-      merchandise: { id: "gid://shopify/ProductVariant/45538243870897", title: "bundle 2", subtitle: undefined, sku: undefined,
-        selectedOptions: [{ name: "Color", value: "Black" }, { name: "Size", value: "L" }], product: { id: "gid://shopify/Product/8352793428145" } },
-      cost: { totalAmount: { amount: 1000, currencyCode: "INR" } },
-      discountAllocations: [],
-    })];
+    signals.lines.value = [
+      cartLine(),
+      cartLine({
+        variant: 45538243870897,
+        product: 8352793428145,
+        quantity: 1,
+        merchandise: {
+          id: "gid://shopify/ProductVariant/45538243870897",
+          title: "bundle 2",
+          subtitle: undefined,
+          sku: undefined,
+          selectedOptions: [
+            { name: "Color", value: "Black" },
+            { name: "Size", value: "L" },
+          ],
+          product: { id: "gid://shopify/Product/8352793428145" },
+        },
+        cost: { totalAmount: { amount: 1000, currencyCode: "INR" } },
+        discountAllocations: [],
+      }),
+    ];
     signals.subtotal.value = { amount: 1800, currencyCode: "INR" };
     signals.total.value = { amount: 1750, currencyCode: "INR" };
     signals.discountCodes.value = [{ code: "WELCOME50" }];
     signals.discountAllocations.value = [{ type: "code", code: "WELCOME50", discountedAmount: { amount: 50, currencyCode: "INR" } }];
-    signals.attributes.value = [{ key: "gift", value: "no" }, { key: "utm_source", value: "instagram" }];
+    signals.attributes.value = [
+      { key: "gift", value: "no" },
+      { key: "utm_source", value: "instagram" },
+    ];
     signals.language.value = { isoCode: "en-IN" };
     signals.customer.value = { acceptsEmailMarketing: true, acceptsSmsMarketing: false };
 
@@ -59,19 +83,42 @@ describe("buildCaptureBody", () => {
       emailMarketing: true,
       smsMarketing: false,
       shippingAddress: {
-        firstName: "Darpan", lastName: "Deka", address1: "Rangia, Murara", address2: undefined, city: "Rangia",
-        provinceCode: "AS", zip: "781354", countryCode: "IN", phone: "+91 6000376569",
+        firstName: "Darpan",
+        lastName: "Deka",
+        address1: "Rangia, Murara",
+        address2: undefined,
+        city: "Rangia",
+        provinceCode: "AS",
+        zip: "781354",
+        countryCode: "IN",
+        phone: "+91 6000376569",
       },
       lines: [
         {
-          variantId: "45515259445425", productId: "8181897822385", title: "Jordans", variantTitle: "Black", sku: "JRD-BLK",
-          quantity: 2, imageUrl: "https://cdn.shopify.com/s/files/1/0628/9037/7393/files/1.webp?v=1732785645",
-          unitPrice: 500, linePrice: 800, originalLinePrice: 1000,
+          variantId: "45515259445425",
+          productId: "8181897822385",
+          title: "Jordans",
+          variantTitle: "Black",
+          sku: "JRD-BLK",
+          quantity: 2,
+          imageUrl: "https://cdn.shopify.com/s/files/1/0628/9037/7393/files/1.webp?v=1732785645",
+          unitPrice: 500,
+          linePrice: 800,
+          originalLinePrice: 1000,
           discounts: [{ title: "SHOE_AUTOMATIC", type: "automatic", amount: 200 }],
         },
         {
-          variantId: "45538243870897", productId: "8352793428145", title: "bundle 2", variantTitle: "Black / L", sku: undefined,
-          quantity: 1, imageUrl: undefined, unitPrice: 1000, linePrice: 1000, originalLinePrice: 1000, discounts: [],
+          variantId: "45538243870897",
+          productId: "8352793428145",
+          title: "bundle 2",
+          variantTitle: "Black / L",
+          sku: undefined,
+          quantity: 1,
+          imageUrl: undefined,
+          unitPrice: 1000,
+          linePrice: 1000,
+          originalLinePrice: 1000,
+          discounts: [],
         },
       ],
       currency: "INR",
@@ -90,13 +137,29 @@ describe("buildCaptureBody", () => {
     ["a ZIP alone", { shippingAddress: { zip: " 560001 " } }, { shippingAddress: expect.objectContaining({ zip: "560001", city: undefined }) }],
     ["an email before any address", { email: "a@example.com" }, { email: "a@example.com", shippingAddress: undefined }],
     ["an address with only blanks", { shippingAddress: { city: "  ", zip: "" } }, { shippingAddress: undefined }],
-    ["the logged-in customer's email and flags", { customer: { email: "known@example.com", acceptsEmailMarketing: false, acceptsSmsMarketing: true } }, { email: "known@example.com", emailMarketing: false, smsMarketing: true }],
-    ["typed contact over the account's", { email: "typed@example.com", customer: { email: "known@example.com", acceptsEmailMarketing: true, acceptsSmsMarketing: true } }, { email: "typed@example.com" }],
+    [
+      "the logged-in customer's email and flags",
+      { customer: { email: "known@example.com", acceptsEmailMarketing: false, acceptsSmsMarketing: true } },
+      { email: "known@example.com", emailMarketing: false, smsMarketing: true },
+    ],
+    [
+      "typed contact over the account's",
+      { email: "typed@example.com", customer: { email: "known@example.com", acceptsEmailMarketing: true, acceptsSmsMarketing: true } },
+      { email: "typed@example.com" },
+    ],
     ["a currency from the total", { total: { amount: 10, currencyCode: "EUR" }, currency: "INR" }, { currency: "EUR", total: 10 }],
     ["a currency from localization when there is no total", { currency: "USD" }, { currency: "USD" }],
     ["fractions rounded to cents", { total: { amount: 10.005, currencyCode: "USD" } }, { total: 10.01 }],
-    ["a city longer than the server allows, clipped", { shippingAddress: { city: "x".repeat(300) } }, { shippingAddress: expect.objectContaining({ city: "x".repeat(255) }) }],
-    ["an invalid country code dropped", { shippingAddress: { zip: "1", countryCode: "IND" } }, { shippingAddress: expect.objectContaining({ countryCode: undefined }) }],
+    [
+      "a city longer than the server allows, clipped",
+      { shippingAddress: { city: "x".repeat(300) } },
+      { shippingAddress: expect.objectContaining({ city: "x".repeat(255) }) },
+    ],
+    [
+      "an invalid country code dropped",
+      { shippingAddress: { zip: "1", countryCode: "IND" } },
+      { shippingAddress: expect.objectContaining({ countryCode: undefined }) },
+    ],
   ])("captures %s", (_case, overrides, expected) => {
     const body = buildCaptureBody(snapshot(overrides), null, AT);
     expect(body).toMatchObject(expected);
@@ -141,8 +204,19 @@ describe("numericId", () => {
 describe("utmFromAttributes", () => {
   it.each<[string, { key: string; value: string }[], Record<string, string> | undefined]>([
     ["none", [{ key: "gift", value: "no" }], undefined],
-    ["named attributes", [{ key: "UTM_Source", value: "ig" }, { key: "fbclid", value: "abc" }], { utm_source: "ig", fbclid: "abc" }],
-    ["a landing page URL", [{ key: "_landing_page", value: "/products/x?utm_campaign=diwali&utm_medium=social&ref=1" }], { utm_campaign: "diwali", utm_medium: "social" }],
+    [
+      "named attributes",
+      [
+        { key: "UTM_Source", value: "ig" },
+        { key: "fbclid", value: "abc" },
+      ],
+      { utm_source: "ig", fbclid: "abc" },
+    ],
+    [
+      "a landing page URL",
+      [{ key: "_landing_page", value: "/products/x?utm_campaign=diwali&utm_medium=social&ref=1" }],
+      { utm_campaign: "diwali", utm_medium: "social" },
+    ],
     ["a landing page that is not a URL", [{ key: "landing_page", value: "http://[bad" }], undefined],
   ])("%s", (_case, attributes, expected) => {
     expect(utmFromAttributes(attributes)).toEqual(expected);

@@ -63,8 +63,7 @@ export function numericId(gid: string | undefined | null): string | undefined {
 }
 
 const round = (amount: number) => Math.round(amount * 100) / 100;
-const moneyOf = (money: CaptureMoney | undefined) =>
-  money && Number.isFinite(money.amount) && money.amount >= 0 ? round(money.amount) : undefined;
+const moneyOf = (money: CaptureMoney | undefined) => (money && Number.isFinite(money.amount) && money.amount >= 0 ? round(money.amount) : undefined);
 
 function allocationDiscount(allocation: CaptureDiscountAllocation) {
   const amount = moneyOf(allocation.discountedAmount);
@@ -81,8 +80,7 @@ function lineOf(line: CaptureCartLine): CaptureLine {
   const originalLinePrice = linePrice === undefined ? undefined : round(linePrice + discounted);
   const quantity = Math.max(0, Math.floor(line.quantity));
   const imageUrl = merchandise.image?.url;
-  const variantTitle =
-    merchandise.subtitle ?? merchandise.selectedOptions?.map((option) => option.value).join(" / ");
+  const variantTitle = merchandise.subtitle ?? merchandise.selectedOptions?.map((option) => option.value).join(" / ");
   return {
     variantId: numericId(merchandise.id),
     productId: numericId(merchandise.product.id),
@@ -146,11 +144,7 @@ function addressOf(address: ShippingAddress | undefined): CaptureBody["shippingA
  * The capture body for a snapshot, or null when the checkout has no token yet
  * (Shopify creates it on the server a moment after checkout opens).
  */
-export function buildCaptureBody(
-  snapshot: CheckoutSnapshot,
-  whatsappOptIn: boolean | null,
-  occurredAt: Date,
-): CaptureBody | null {
+export function buildCaptureBody(snapshot: CheckoutSnapshot, whatsappOptIn: boolean | null, occurredAt: Date): CaptureBody | null {
   const checkoutToken = snapshot.checkoutToken?.trim();
   if (!checkoutToken) return null;
   const allocations = [...snapshot.discountAllocations, ...snapshot.lines.flatMap((line) => line.discountAllocations)];
@@ -175,7 +169,10 @@ export function buildCaptureBody(
     total: moneyOf(snapshot.total),
     totalDiscount: round(totalDiscount),
     discountCodes: [...codes].slice(0, MAX_CODES),
-    attributes: stringMap(snapshot.attributes.map((a) => [a.key, a.value]), MAX_ATTRIBUTES),
+    attributes: stringMap(
+      snapshot.attributes.map((a) => [a.key, a.value]),
+      MAX_ATTRIBUTES,
+    ),
     utm: utmFromAttributes(snapshot.attributes),
     locale: clip(snapshot.language, 35),
   };

@@ -113,7 +113,10 @@ describe("createCaptureSender", () => {
     await s.idle();
     expect(calls.map((call) => call.at - calls[0].at)).toEqual([0, 1000, 5000, 20_000]);
     expect(calls.map((call) => call.headers.authorization)).toEqual([
-      "Bearer session-token-1", "Bearer session-token-2", "Bearer session-token-3", "Bearer session-token-4",
+      "Bearer session-token-1",
+      "Bearer session-token-2",
+      "Bearer session-token-3",
+      "Bearer session-token-4",
     ]);
     expect(new Set(calls.map((call) => JSON.stringify(call.body))).size).toBe(1);
     // Delivered: nothing more goes out.

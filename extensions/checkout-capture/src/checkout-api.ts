@@ -18,10 +18,7 @@ export interface CaptureMoney {
   currencyCode: string;
 }
 
-export type CaptureDiscountAllocation = { discountedAmount: CaptureMoney } & (
-  | { type: "code"; code: string }
-  | { type: "automatic" | "custom"; title: string }
-);
+export type CaptureDiscountAllocation = { discountedAmount: CaptureMoney } & ({ type: "code"; code: string } | { type: "automatic" | "custom"; title: string });
 
 export interface CaptureCartLine {
   quantity: number;

@@ -6,13 +6,31 @@ import type { CheckoutEvent, SubscribedEvent } from "./ingest-body";
 const INR = (amount: number) => ({ amount, currencyCode: "INR" });
 
 export const SHIPPING_ADDRESS: MailingAddress = {
-  firstName: "Darpan", lastName: "Deka", address1: "Rangia, Murara", address2: null, city: "Rangia",
-  province: "Assam", provinceCode: "AS", zip: "781354", country: "India", countryCode: "IN", phone: "+91 6000376569",
+  firstName: "Darpan",
+  lastName: "Deka",
+  address1: "Rangia, Murara",
+  address2: null,
+  city: "Rangia",
+  province: "Assam",
+  provinceCode: "AS",
+  zip: "781354",
+  country: "India",
+  countryCode: "IN",
+  phone: "+91 6000376569",
 };
 
 const EMPTY_ADDRESS: MailingAddress = {
-  firstName: null, lastName: null, address1: null, address2: null, city: null, province: null,
-  provinceCode: null, zip: null, country: "India", countryCode: "IN", phone: null,
+  firstName: null,
+  lastName: null,
+  address1: null,
+  address2: null,
+  city: null,
+  province: null,
+  provinceCode: null,
+  zip: null,
+  country: "India",
+  countryCode: "IN",
+  phone: null,
 };
 
 export function pixelCheckout(overrides: Partial<Checkout> = {}): Checkout {
@@ -40,7 +58,14 @@ export function pixelCheckout(overrides: Partial<Checkout> = {}): Checkout {
         discountAllocations: [
           {
             amount: INR(200),
-            discountApplication: { allocationMethod: "ACROSS", targetSelection: "ALL", targetType: "LINE_ITEM", title: "SHOE_AUTOMATIC", type: "AUTOMATIC", value: INR(200) },
+            discountApplication: {
+              allocationMethod: "ACROSS",
+              targetSelection: "ALL",
+              targetType: "LINE_ITEM",
+              title: "SHOE_AUTOMATIC",
+              type: "AUTOMATIC",
+              value: INR(200),
+            },
           },
         ],
         variant: {
@@ -74,16 +99,28 @@ export const CHECKOUT_AT: Record<SubscribedEvent, Partial<Checkout>> = {
   checkout_contact_info_submitted: { email: "buyer@example.com", buyerAcceptsEmailMarketing: true },
   checkout_address_info_submitted: { email: "buyer@example.com", buyerAcceptsEmailMarketing: true, shippingAddress: SHIPPING_ADDRESS },
   checkout_shipping_info_submitted: {
-    email: "buyer@example.com", buyerAcceptsEmailMarketing: true, shippingAddress: SHIPPING_ADDRESS,
-    shippingLine: { price: INR(50) }, totalPrice: INR(850),
+    email: "buyer@example.com",
+    buyerAcceptsEmailMarketing: true,
+    shippingAddress: SHIPPING_ADDRESS,
+    shippingLine: { price: INR(50) },
+    totalPrice: INR(850),
   },
   payment_info_submitted: {
-    email: "buyer@example.com", buyerAcceptsEmailMarketing: true, shippingAddress: SHIPPING_ADDRESS,
-    billingAddress: SHIPPING_ADDRESS, smsMarketingPhone: "+916000376569", buyerAcceptsSmsMarketing: true, totalPrice: INR(850),
+    email: "buyer@example.com",
+    buyerAcceptsEmailMarketing: true,
+    shippingAddress: SHIPPING_ADDRESS,
+    billingAddress: SHIPPING_ADDRESS,
+    smsMarketingPhone: "+916000376569",
+    buyerAcceptsSmsMarketing: true,
+    totalPrice: INR(850),
   },
   checkout_completed: {
-    email: "buyer@example.com", buyerAcceptsEmailMarketing: true, shippingAddress: SHIPPING_ADDRESS,
-    billingAddress: SHIPPING_ADDRESS, totalPrice: INR(850), order: { id: "820982911946154500", customer: { id: "7001", isFirstOrder: true } },
+    email: "buyer@example.com",
+    buyerAcceptsEmailMarketing: true,
+    shippingAddress: SHIPPING_ADDRESS,
+    billingAddress: SHIPPING_ADDRESS,
+    totalPrice: INR(850),
+    order: { id: "820982911946154500", customer: { id: "7001", isFirstOrder: true } },
   },
 };
 

@@ -21,13 +21,31 @@ const LINE = {
 };
 
 const ADDRESS = {
-  firstName: "Darpan", lastName: "Deka", address1: "Rangia, Murara", address2: undefined, city: "Rangia",
-  province: "Assam", provinceCode: "AS", zip: "781354", country: "India", countryCode: "IN", phone: "+91 6000376569",
+  firstName: "Darpan",
+  lastName: "Deka",
+  address1: "Rangia, Murara",
+  address2: undefined,
+  city: "Rangia",
+  province: "Assam",
+  provinceCode: "AS",
+  zip: "781354",
+  country: "India",
+  countryCode: "IN",
+  phone: "+91 6000376569",
 };
 
 describe("ingestBody", () => {
   it.each<[SubscribedEvent, Record<string, unknown>]>([
-    ["checkout_started", { email: undefined, phone: undefined, emailMarketing: false, shippingAddress: expect.objectContaining({ countryCode: "IN", zip: undefined }), total: 800 }],
+    [
+      "checkout_started",
+      {
+        email: undefined,
+        phone: undefined,
+        emailMarketing: false,
+        shippingAddress: expect.objectContaining({ countryCode: "IN", zip: undefined }),
+        total: 800,
+      },
+    ],
     ["checkout_contact_info_submitted", { email: "buyer@example.com", emailMarketing: true, smsMarketing: false, shippingAddress: undefined }],
     ["checkout_address_info_submitted", { email: "buyer@example.com", shippingAddress: ADDRESS }],
     ["checkout_shipping_info_submitted", { shippingAddress: ADDRESS, total: 850 }],
@@ -61,8 +79,12 @@ describe("ingestBody", () => {
 
   it("subscribes to exactly the six checkout steps", () => {
     expect([...SUBSCRIBED_EVENTS]).toEqual([
-      "checkout_started", "checkout_contact_info_submitted", "checkout_address_info_submitted",
-      "checkout_shipping_info_submitted", "payment_info_submitted", "checkout_completed",
+      "checkout_started",
+      "checkout_contact_info_submitted",
+      "checkout_address_info_submitted",
+      "checkout_shipping_info_submitted",
+      "payment_info_submitted",
+      "checkout_completed",
     ]);
   });
 
@@ -72,7 +94,14 @@ describe("ingestBody", () => {
   });
 
   it("takes discount codes from the applications, and falls back to the billing address", () => {
-    const code = { allocationMethod: "ACROSS", targetSelection: "ALL", targetType: "LINE_ITEM", title: "WELCOME50", type: "DISCOUNT_CODE", value: { amount: 50, currencyCode: "INR" } };
+    const code = {
+      allocationMethod: "ACROSS",
+      targetSelection: "ALL",
+      targetType: "LINE_ITEM",
+      title: "WELCOME50",
+      type: "DISCOUNT_CODE",
+      value: { amount: 50, currencyCode: "INR" },
+    };
     const body = ingestBody(
       checkoutEvent("payment_info_submitted", {
         shippingAddress: null,

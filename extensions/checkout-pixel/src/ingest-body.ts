@@ -34,8 +34,7 @@ const clip = (value: string | null | undefined, max: number): string | undefined
 };
 
 const round = (amount: number) => Math.round(amount * 100) / 100;
-const amountOf = (money: MoneyV2 | null | undefined) =>
-  money && Number.isFinite(money.amount) && money.amount >= 0 ? round(money.amount) : undefined;
+const amountOf = (money: MoneyV2 | null | undefined) => (money && Number.isFinite(money.amount) && money.amount >= 0 ? round(money.amount) : undefined);
 
 /** `gid://shopify/ProductVariant/4551` or `4551` -> `4551`. */
 export function numericId(id: string | null | undefined): string | undefined {
@@ -189,7 +188,10 @@ export function ingestBody(event: CheckoutEvent, pixelKey: string): IngestBody |
       total: amountOf(checkout.totalPrice),
       totalDiscount: amountOf(checkout.discountsAmount),
       discountCodes: [...new Set(codes)].slice(0, 50),
-      attributes: stringMap(attributes.map((a) => [a.key, a.value]), 100),
+      attributes: stringMap(
+        attributes.map((a) => [a.key, a.value]),
+        100,
+      ),
       utm: utmOf(attributes),
       locale: clip(checkout.localization?.language?.isoCode, 35),
     },
