@@ -15,14 +15,60 @@ export interface Buyer {
   email: string | null;
   phone: string | null;
   whatsappOptIn: boolean | null;
-  lines: { variantId: string; productId: string; title: string; variantTitle: string; sku: string; quantity: number; unitPrice: number }[];
+  lines: {
+    variantId: string;
+    productId: string;
+    title: string;
+    variantTitle: string;
+    sku: string;
+    productHandle: string;
+    imageUrl: string;
+    quantity: number;
+    unitPrice: number;
+  }[];
 }
 
 const CATALOG = [
-  { variantId: "45515259445425", productId: "8181897822385", title: "Jordans", variantTitle: "Black / 9", sku: "JRD-BLK-9", unitPrice: 4999 },
-  { variantId: "45538243870897", productId: "8352793428145", title: "Kurta set", variantTitle: "Indigo / M", sku: "KRT-IND-M", unitPrice: 1899 },
-  { variantId: "45538243870898", productId: "8352793428146", title: "Steel bottle", variantTitle: "1 L", sku: "BTL-1L", unitPrice: 699 },
-  { variantId: "45538243870899", productId: "8352793428147", title: "Cotton saree", variantTitle: "Red", sku: "SAR-RED", unitPrice: 2599 },
+  {
+    variantId: "45515259445425",
+    productId: "8181897822385",
+    title: "Jordans",
+    productHandle: "jordans",
+    imageUrl: "https://cdn.shopify.com/s/files/1/0700/0001/products/jordans-black.jpg",
+    variantTitle: "Black / 9",
+    sku: "JRD-BLK-9",
+    unitPrice: 4999,
+  },
+  {
+    variantId: "45538243870897",
+    productId: "8352793428145",
+    title: "Kurta set",
+    productHandle: "kurta-set",
+    imageUrl: "https://cdn.shopify.com/s/files/1/0700/0001/products/kurta-indigo.jpg",
+    variantTitle: "Indigo / M",
+    sku: "KRT-IND-M",
+    unitPrice: 1899,
+  },
+  {
+    variantId: "45538243870898",
+    productId: "8352793428146",
+    title: "Steel bottle",
+    productHandle: "steel-bottle",
+    imageUrl: "https://cdn.shopify.com/s/files/1/0700/0001/products/bottle-1l.jpg",
+    variantTitle: "1 L",
+    sku: "BTL-1L",
+    unitPrice: 699,
+  },
+  {
+    variantId: "45538243870899",
+    productId: "8352793428147",
+    title: "Cotton saree",
+    productHandle: "cotton-saree",
+    imageUrl: "https://cdn.shopify.com/s/files/1/0700/0001/products/saree-red.jpg",
+    variantTitle: "Red",
+    sku: "SAR-RED",
+    unitPrice: 2599,
+  },
 ];
 const NAMES = [
   ["Asha", "Rao"],

@@ -63,6 +63,7 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
       rejected: inbox.rejected,
       failedOnPurpose: inbox.failedOnPurpose,
       failedOnPurposeByTopic: { ...inbox.failedOnPurposeByTopic },
+      contractViolations: inbox.contractViolations,
     },
   };
 }

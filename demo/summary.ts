@@ -46,6 +46,8 @@ export interface DemoSummary {
     failedOnPurpose: number;
     /** 503s answered on purpose, by topic */
     failedOnPurposeByTopic: Record<string, number>;
+    /** deliveries whose headers or body broke the published contract (docs/bsp/schemas) */
+    contractViolations: number;
   } | null;
 }
 
@@ -88,6 +90,7 @@ export function formatSummary(s: DemoSummary): string {
       `  checkoutRecovered      ${s.inbox.checkoutRecovered} distinct events, ${check(s.inbox.checkoutRecovered, s.recoveryNotices)}`,
       `  answered 503 on purpose ${s.inbox.failedOnPurpose}${byTopic ? ` (${byTopic})` : ""}, ${check(s.inbox.failedOnPurpose, failedInDb)}'s failed attempts`,
       `  rejected as forged     ${s.inbox.rejected}`,
+      `  off-contract           ${s.inbox.contractViolations} (checked against docs/bsp/schemas)`,
     );
   }
   lines.push(

@@ -94,6 +94,7 @@ describe("npm run demo", () => {
     expect(summary.inbox!.abandonedCheckout).toBe(summary.delivered);
     expect(summary.inbox!.checkoutRecovered).toBe(summary.recoveryNotices);
     expect(summary.inbox!.rejected).toBe(0);
+    expect(summary.inbox!.contractViolations).toBe(0);
     expect(summary.recovered).toBeGreaterThan(0);
     expect(summary.converted).toBeGreaterThan(0);
     expect(summary.deliveryAttempts).toBeGreaterThanOrEqual(summary.delivered);
