@@ -1,17 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, writeFileSync, readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./browser";
 import { freePort } from "./app-server";
 import { BROWSER_USER_AGENT } from "./shopify";
 import type { DemoSummary } from "../demo/summary";
 import { claimPort, parseDemoArgs, UsageError } from "../demo/run";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function demoEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -138,19 +137,7 @@ describe("npm run demo", () => {
   });
 
   it("lets headless Chromium, as it comes, click through every page and save settings with the save bar", { timeout: 120_000 }, async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
-    const browser: Browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser: Browser = await launchChromium();
     try {
       // No user agent override, no routing: what a newcomer's headless browser does.
       const page = await browser.newPage();
