@@ -256,6 +256,25 @@ describe("one endpoint", () => {
     expect(refused.body.test).toMatchObject({ status: "failed", delivered: false, statusCode: 401, errorMessage: "HTTP 401" });
   });
 
+  it("answers a Send test over the shop's budget with the reason, for the page to show beside the button", async () => {
+    const { status, body } = await create(form({ url: lax.url, name: "Budget" }), OTHER);
+    expect(status).toBe(200);
+    const id = body.created.id as string;
+    const answers = [];
+    for (let i = 0; i < 11; i++) answers.push(await act(id, { intent: "test" }, OTHER));
+    expect(answers.slice(0, 10).map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(answers[10]).toEqual({
+      status: 429,
+      body: {
+        intent: "test",
+        ok: false,
+        refused: expect.stringMatching(/^Send test refused: at most 10 test sends and receiver checks a minute per shop; try again in \d+ s$/),
+      },
+    });
+    const check = await act(id, { intent: "check" }, OTHER);
+    expect(check).toMatchObject({ status: 429, body: { intent: "check", ok: false, refused: expect.stringMatching(/^Check receiver refused/) } });
+  });
+
   it("passes a receiver that verifies, with one 2xx and two 4xx", async () => {
     const { id, secret } = await createdEndpoint({ url: strict.url, standardWebhooks: true });
     strict.secret = secret;

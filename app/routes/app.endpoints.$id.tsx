@@ -70,6 +70,13 @@ const actionBody = z.discriminatedUnion(
   { error: "must be one of update, rotate, pause, resume, delete, test, check" },
 );
 
+/** "Send test" and "Check receiver" over the shop's budget (a thrown 429) answer the page, which says why beside the button. */
+async function refusal(intent: "test" | "check", error: unknown) {
+  if (!(error instanceof Response) || error.status !== 429) throw error;
+  const { error: refused } = (await error.json()) as { error: string };
+  return json({ intent, ok: false as const, refused }, { status: 429, headers: { "retry-after": error.headers.get("retry-after") ?? "5" } });
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { shop } = await adminContext(request);
   const body = parseOrThrow(actionBody, await readJsonBody(request));
@@ -94,7 +101,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await deleteEndpoint(shop.id, endpoint.id);
       return redirect("/app/endpoints");
     case "test": {
-      const { deliveryId, result } = await sendTestDelivery(shop, endpoint.id);
+      let sent: Awaited<ReturnType<typeof sendTestDelivery>>;
+      try {
+        sent = await sendTestDelivery(shop, endpoint.id);
+      } catch (error) {
+        return refusal(body.intent, error);
+      }
+      const { deliveryId, result } = sent;
       const delivery = await shopDelivery(shop.id, deliveryId);
       return json({
         intent: body.intent,
@@ -113,7 +126,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
     }
     case "check": {
-      const check = await checkReceiver(shop, endpoint.id);
+      let check: Awaited<ReturnType<typeof checkReceiver>>;
+      try {
+        check = await checkReceiver(shop, endpoint.id);
+      } catch (error) {
+        return refusal(body.intent, error);
+      }
       return json({
         intent: body.intent,
         ok: true,
@@ -166,6 +184,11 @@ function TestResult({ data, timeZone }: { data: ActionData; timeZone: string }) 
       </BlockStack>
     </Banner>
   );
+}
+
+function Refused({ data }: { data: ActionData }) {
+  if (!data || !("refused" in data)) return null;
+  return <Banner tone="warning" title={data.refused} />;
 }
 
 function CheckResult({ data }: { data: ActionData }) {
@@ -291,7 +314,9 @@ export default function EndpointPage() {
                       Check receiver
                     </Button>
                   </InlineStack>
+                  <Refused data={test.data} />
                   <TestResult data={test.data} timeZone={timeZone} />
+                  <Refused data={check.data} />
                   <CheckResult data={check.data} />
                 </BlockStack>
               </Card>
