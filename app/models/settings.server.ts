@@ -1,6 +1,7 @@
 import type { Shop } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
+import { forgetCachedShops } from "./shop.server";
 import { env, policyMinuteMs } from "../env.server";
 import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../abandonment/rules";
 
@@ -64,7 +65,7 @@ export function shopSettings(shop: Shop): ShopSettings {
  */
 export async function updateSettings(shop: Shop, settings: ShopSettings): Promise<{ shop: Shop; rescheduled: number }> {
   const rulesChanged = settings.abandonAfterMinutes !== shop.abandonAfterMinutes || settings.allowUntrustedEvents !== shop.allowUntrustedEvents;
-  return prisma.$transaction(async (tx) => {
+  const saved = await prisma.$transaction(async (tx) => {
     const updated = await tx.shop.update({ where: { id: shop.id }, data: settings });
     if (!rulesChanged) return { shop: updated, rescheduled: 0 };
     // Checkouts the detector folded into a newer one stay folded.
@@ -96,4 +97,7 @@ export async function updateSettings(shop: Shop, settings: ShopSettings): Promis
     }
     return { shop: updated, rescheduled };
   });
+  // This process's capture path sees the new rules at once; other web processes within CAPTURE_SHOP_CACHE_MS.
+  forgetCachedShops();
+  return saved;
 }

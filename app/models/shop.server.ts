@@ -10,11 +10,13 @@ export function newPixelKey(): string {
 
 /** The Shop row for a myshopify domain after an install or re-auth. */
 export async function ensureShop(domain: string, details: { scopes?: string | null } = {}): Promise<Shop> {
-  return prisma.shop.upsert({
+  const shop = await prisma.shop.upsert({
     where: { domain },
     create: { domain, pixelKey: newPixelKey(), scopes: details.scopes ?? null },
     update: { uninstalledAt: null, ...(details.scopes !== undefined ? { scopes: details.scopes } : {}) },
   });
+  forgetCachedShops();
+  return shop;
 }
 
 /** The Shop row for a domain a Shopify-signed request named, created on first sight. */
@@ -99,7 +101,7 @@ export function cachedShopForPixelKey(pixelKey: string, nowMs = Date.now(), befo
   );
 }
 
-/** Forgets cached lookups (tests that change a shop and expect the next capture to see it). */
+/** Forgets cached lookups, after this process changed a shop: its own next capture sees the change. */
 export function forgetCachedShops(): void {
   shopsByDomain.clear();
   shopsByPixelKey.clear();
@@ -118,6 +120,7 @@ export async function markUninstalled(domain: string, at = new Date()): Promise<
     prisma.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: at } }),
     prisma.session.deleteMany({ where: { shop: domain } }),
   ]);
+  forgetCachedShops();
   return count === 1 ? prisma.shop.findUnique({ where: { domain } }) : null;
 }
 

@@ -2,7 +2,7 @@ import type { Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
-import { shopForCapture } from "../models/shop.server";
+import { forgetCachedShops, shopForCapture } from "../models/shop.server";
 
 /** `admin.graphql` from `authenticate.admin` / `unauthenticated.admin`, or a test's stand-in. */
 export type AdminGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
@@ -117,6 +117,7 @@ export async function activatePixel(
     }
     if (!result.webPixel?.id) throw new PixelActivationError("unexpected_response", "Admin API returned no web pixel id");
     await prisma.shop.update({ where: { id: shop.id }, data: { webPixelId: result.webPixel.id, pixelKey: settings.pixelKey } });
+    forgetCachedShops();
     logger.info({ shop: shopDomain, webPixelId: result.webPixel.id, action }, "web pixel activated");
     return { ok: true, action, webPixelId: result.webPixel.id, settings };
   } catch (error) {
