@@ -37,7 +37,14 @@ function nested(depth: number): unknown {
   return value;
 }
 
-const notString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
+// NaN and ±Infinity would serialise as null, which is a valid (absent) value.
+const notString = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.object({ maxDepth: 2 }),
+);
 const notBoolean = fc.oneof(fc.string(), fc.integer(), fc.array(fc.boolean(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
 
 /** For each field, values the schema can never accept. */
@@ -52,7 +59,7 @@ const wrongField = fc.oneof(
   fc.tuple(fc.constant("phone"), fc.oneof(notString, fc.constant("9".repeat(41)))),
   fc.tuple(fc.constant("whatsappOptIn"), notBoolean),
   fc.tuple(fc.constant("lines"), fc.oneof(fc.string(), fc.integer(), fc.array(fc.record({ title: fc.string() }), { minLength: 1, maxLength: 2 }))),
-  fc.tuple(fc.constant("total"), fc.oneof(fc.double({ max: -0.01, noNaN: true }), fc.constant("lots"), fc.object({ maxDepth: 1 }))),
+  fc.tuple(fc.constant("total"), fc.oneof(fc.double({ max: -0.01, noNaN: true, noDefaultInfinity: true }), fc.constant("lots"), fc.object({ maxDepth: 1 }))),
   fc.tuple(fc.constant("currency"), fc.oneof(fc.integer(), fc.constantFrom("rupees", "₹", "", "US"))),
   fc.tuple(fc.constant("shippingAddress"), fc.oneof(fc.string(), fc.integer(), fc.array(fc.string(), { minLength: 1 }))),
   fc.tuple(fc.constant("attributes"), fc.oneof(fc.string(), fc.constant(nested(50)), fc.dictionary(fc.string({ minLength: 1 }), fc.integer(), { minKeys: 1 }))),
