@@ -55,7 +55,8 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
     recoveredRevenue: revenue.toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     currency: shop.currency,
     lastFailure:
-      failure && [failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean).join(": "),
+      failure &&
+      [...new Set([failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean))].join(": "),
     policyMinuteSeconds: 60 / env.CART_RELAY_TIME_SCALE,
     inbox: inbox && {
       abandonedCheckout: inbox.distinct("abandonedCheckout").length,
