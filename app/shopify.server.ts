@@ -3,9 +3,9 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
-import { ensureShop } from "./models/shop.server";
+import { ensureShop } from "./shops/shop.server";
 import { activatePixel } from "./pixel/activate.server";
-import { syncShopDetails } from "./models/shop-details.server";
+import { syncShopDetails } from "./shops/shop-details-sync.server";
 import { logger } from "./logger.server";
 import { EncryptedSessionStorage } from "./crypto/encrypted-session-storage.server";
 import { appKeyring } from "./crypto/keyring.server";

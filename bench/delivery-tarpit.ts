@@ -61,7 +61,7 @@ try {
   Object.assign(process.env, workerEnv(databaseUrl));
   const { default: prisma } = await import("../app/db.server");
   cleanups.unshift(() => prisma.$disconnect());
-  const { createEndpoint } = await import("../app/models/endpoint.server");
+  const { createEndpoint } = await import("../app/endpoints/endpoint.server");
   const { endpointInputSchema } = await import("../app/endpoints/endpoint-input");
   const healthyShop = await benchShop(prisma, receiverUrl);
   const slowShop = await prisma.shop.create({ data: { domain: "tarpit-shop.myshopify.com", pixelKey: randomUUID(), countryCode: "IN", currency: "INR" } });

@@ -26,7 +26,7 @@ export async function benchDatabases(mode: string, cleanups: (() => Promise<void
 }
 
 export async function benchShop(prisma: PrismaClient, receiverUrl: string): Promise<string> {
-  const { createEndpoint } = await import("../app/models/endpoint.server");
+  const { createEndpoint } = await import("../app/endpoints/endpoint.server");
   const { endpointInputSchema } = await import("../app/endpoints/endpoint-input");
   const shop = await prisma.shop.create({ data: { domain: "bench-shop.myshopify.com", pixelKey: randomUUID(), countryCode: "IN", currency: "INR" } });
   await createEndpoint(shop, endpointInputSchema({ allowLoopback: true }).parse({ name: "Bench BSP", url: receiverUrl, topics: ["abandonedCheckout"] }));

@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkDeliveryContract } from "../app/delivery/payload/contract-validator";
+import { checkDeliveryContract } from "../app/events/payload/contract-validator";
 
 const TOLERANCE_MS = 5 * 60_000;
 

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { EndpointSecretError, standardWebhooksKey } from "../app/delivery/endpoint-secret";
+import { EndpointSecretError, standardWebhooksKey } from "../app/events/endpoint-secret";
 import { freeLoopbackPort } from "../scripts/throwaway-servers";
 import { FRONT_DOOR_HOST, openFrontDoor, PortInUseError, type FrontDoor } from "./admin-front-door";
 import { Inbox } from "./inbox";
@@ -267,8 +267,8 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
 
   // The app's modules read the environment when they load, so they come in after it is set.
   const { default: prisma } = await import("../app/db.server");
-  const { ensureShop } = await import("../app/models/shop.server");
-  const { createEndpoint } = await import("../app/models/endpoint.server");
+  const { ensureShop } = await import("../app/shops/shop.server");
+  const { createEndpoint } = await import("../app/endpoints/endpoint.server");
   const { endpointInputSchema } = await import("../app/endpoints/endpoint-input");
   const { readSummary } = await import("./summary.server");
 
@@ -287,7 +287,7 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
   let url = options.endpoint;
   let secret = options.secret;
   if (!url) {
-    secret = (await import("../app/delivery/endpoint-secret")).generateEndpointSecret();
+    secret = (await import("../app/events/endpoint-secret")).generateEndpointSecret();
     inbox = new Inbox({ secret, failureRate: options.failureRate, random, standardWebhooks: options.standardWebhooks, print });
     url = await inbox.start();
   }

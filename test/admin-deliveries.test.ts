@@ -4,7 +4,7 @@ import prisma from "../app/db.server";
 import { loader as listLoader, action as listAction } from "../app/routes/app.deliveries._index";
 import { loader as detailLoader, action as detailAction } from "../app/routes/app.deliveries.$id";
 import { sendTestDelivery } from "../app/delivery/send-test.server";
-import { setEndpointStatus } from "../app/models/endpoint.server";
+import { setEndpointStatus } from "../app/endpoints/endpoint.server";
 import { adminRequest, callRoute, installShop, read } from "./admin-session";
 import type { BspReceiver } from "./bsp-receiver";
 import { snapshot } from "./db";

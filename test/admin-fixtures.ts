@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Shop } from "@prisma/client";
 import prisma from "../app/db.server";
 import { sealWithAppKey } from "../app/crypto/keyring.server";
-import { generateEndpointSecret } from "../app/delivery/endpoint-secret";
+import { generateEndpointSecret } from "../app/events/endpoint-secret";
 import { FIXTURE_CHECKOUTS, FIXTURE_DELIVERIES } from "../app/metrics/dashboard.fixture";
 
 export async function storedEndpoint(shop: Shop, name: string, overrides: Record<string, unknown> = {}) {

@@ -18,7 +18,7 @@ import { Session } from "@shopify/shopify-api";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
 import type { Shop } from "@prisma/client";
 import { sessionStorage } from "../app/shopify.server";
-import { ensureShop } from "../app/models/shop.server";
+import { ensureShop } from "../app/shops/shop.server";
 import { API_KEY, API_SECRET, APP_URL, BROWSER_USER_AGENT } from "./shopify";
 
 const HOUR_MS = 60 * 60_000;

@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
-import { checkDeliveryContract } from "../app/delivery/payload/contract-validator";
+import { checkDeliveryContract } from "../app/events/payload/contract-validator";
 
 const contractViolations: string[] = [];
 

@@ -7,7 +7,7 @@ import { env } from "../app/env.server";
 import { checkoutStore } from "../app/capture/checkout-store.server";
 import { captureObservation } from "../app/capture/observations";
 import { captureBodySchema } from "../app/capture/capture-body";
-import { ensureShop } from "../app/models/shop.server";
+import { ensureShop } from "../app/shops/shop.server";
 import { clientAddress } from "../app/http/client-address";
 import { verifyCheckoutToken } from "../app/http/session-token";
 import { isPostgresUrl } from "../app/database-url";

@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
-import { createEndpoint } from "../app/models/endpoint.server";
+import { createEndpoint } from "../app/endpoints/endpoint.server";
 import { claimDueBatch, releaseClaims } from "../app/delivery/worker.server";
 import { createDeliveryLanes } from "../app/delivery/lanes.server";
 import { startBspReceiver } from "./bsp-receiver";

@@ -6,10 +6,10 @@ import prisma from "../app/db.server";
 import { closeSqlDatabase, sqlDatabase } from "../app/db/sql.server";
 import { contactLookup, sweepAbandonedCheckouts } from "../app/abandonment/detector.server";
 import { abandonDueAt } from "../app/abandonment/rules";
-import { buildCartPayload } from "../app/delivery/payload/cart-payload";
-import { deliveryBody } from "../app/events/routing";
+import { buildCartPayload } from "../app/events/payload/cart-payload";
+import { deliveryBody } from "../app/events/subscriptions";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
-import { createEndpoint } from "../app/models/endpoint.server";
+import { createEndpoint } from "../app/endpoints/endpoint.server";
 import { sweepOneAtATime } from "./one-at-a-time";
 
 // The set-based detector against the rules applied one checkout at a time

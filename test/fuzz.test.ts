@@ -9,7 +9,7 @@ import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { action as customersRedact } from "../app/routes/webhooks.customers.redact";
 import { action as dataRequest } from "../app/routes/webhooks.customers.data_request";
 import { action as scopesUpdate } from "../app/routes/webhooks.app.scopes_update";
-import { ensureShop } from "../app/models/shop.server";
+import { ensureShop } from "../app/shops/shop.server";
 import { APP_URL, BROWSER_USER_AGENT, captureRequest, checkoutSessionToken, webhookRequest } from "./shopify";
 import { snapshot } from "./db";
 import { startPublicApiServer, type PublicApiServer } from "./public-api-server";

@@ -6,7 +6,7 @@ import prisma from "../app/db.server";
 import { action as capture } from "../app/routes/api.capture";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
-import { createEndpoint } from "../app/models/endpoint.server";
+import { createEndpoint } from "../app/endpoints/endpoint.server";
 import { claimDueDeliveries, deliverClaimed, type WorkerClock } from "../app/delivery/worker.server";
 import { sweepAbandonedCheckouts } from "../app/abandonment/detector.server";
 import { captureRequest, webhookRequest } from "./shopify";

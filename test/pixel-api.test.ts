@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Checkout as PixelCheckout } from "@shopify/web-pixels-extension";
 import prisma from "../app/db.server";
-import { ensureShop, markUninstalled } from "../app/models/shop.server";
+import { ensureShop, markUninstalled } from "../app/shops/shop.server";
 import { action as capture } from "../app/routes/api.capture";
 import { action, loader } from "../app/routes/api.pixel";
 import { checkoutEvent } from "../extensions/checkout-pixel/src/fake-events";

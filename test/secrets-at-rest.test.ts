@@ -6,9 +6,9 @@ import { sessionStorage } from "../app/shopify.server";
 import { appKeyring, openWithAppKey } from "../app/crypto/keyring.server";
 import { resealStoredSecrets } from "../app/crypto/reseal.server";
 import { openSecret, sealSecret, SecretBoxError, type Keyring } from "../app/crypto/secret-box";
-import { createEndpoint } from "../app/models/endpoint.server";
+import { createEndpoint } from "../app/endpoints/endpoint.server";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
-import { ensureShop } from "../app/models/shop.server";
+import { ensureShop } from "../app/shops/shop.server";
 
 const offline = (shop: string, accessToken: string) =>
   new Session({ id: `offline_${shop}`, shop, state: "s", isOnline: false, scope: "read_orders", accessToken });

@@ -7,7 +7,7 @@ vi.hoisted(() => {
 });
 
 const { default: prisma } = await import("../app/db.server");
-const { shopSettings, updateSettings } = await import("../app/models/settings.server");
+const { shopSettings, updateSettings } = await import("../app/shops/settings.server");
 const { captureCheckout, shopRow } = await import("./pipeline");
 
 const SECOND = 1000;

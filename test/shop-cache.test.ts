@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { updateSettings } from "../app/models/settings.server";
-import { cachedShopForCapture, cachedShopForPixelKey, ensureShop, markUninstalled } from "../app/models/shop.server";
+import { updateSettings } from "../app/shops/settings.server";
+import { cachedShopForCapture, cachedShopForPixelKey, ensureShop, markUninstalled } from "../app/shops/shop.server";
 
 // The capture path caches shops (CAPTURE_SHOP_CACHE_MS); a change this process
 // makes reaches its own next capture at once, not after the cache ran out.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { ensureShop } from "../app/models/shop.server";
-import { syncShopDetails } from "../app/models/shop-details.server";
+import { ensureShop } from "../app/shops/shop.server";
+import { syncShopDetails } from "../app/shops/shop-details-sync.server";
 
 // Plays Shopify's Admin GraphQL API: the answer has the shape Shopify documents for `shop`.
 const shopify =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { ensureShop } from "../app/models/shop.server";
+import { ensureShop } from "../app/shops/shop.server";
 import { action as capture } from "../app/routes/api.capture";
 import { action as pixel } from "../app/routes/api.pixel";
 import { action as checkoutsUpdate } from "../app/routes/webhooks.checkouts.update";

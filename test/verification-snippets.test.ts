@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { deliveryHeaders } from "../app/delivery/headers";
-import { generateEndpointSecret } from "../app/delivery/endpoint-secret";
-import { rotateEndpointSecret } from "../app/models/endpoint.server";
+import { deliveryHeaders } from "../app/events/headers";
+import { generateEndpointSecret } from "../app/events/endpoint-secret";
+import { rotateEndpointSecret } from "../app/endpoints/endpoint.server";
 import type { ReceivedDelivery, BspReceiver } from "./bsp-receiver";
 import { captureCheckout, connectReceiver, MINUTE, runWorker, shopRow, sweep, TestClock } from "./pipeline";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import prisma from "../db.server";
-import { maskText } from "../delivery/payload/field-rules";
+import { maskText } from "../events/payload/field-rules";
 import { maskContactEmail, maskContactPhone } from "./mask";
 
 // The Checkouts page: the shop's captured checkouts, contact data masked

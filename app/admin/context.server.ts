@@ -1,7 +1,7 @@
 import { json } from "@remix-run/node";
 import type { z } from "zod";
 import { authenticate } from "../shopify.server";
-import { ensureShop, findShop } from "../models/shop.server";
+import { ensureShop, findShop } from "../shops/shop.server";
 import { describeZodError } from "../http/validation";
 
 /**

@@ -1,7 +1,7 @@
 import { env, policyMinuteMs } from "../env.server";
 import { ENDPOINT_PRESETS, ENDPOINT_TOPICS, endpointInputSchema, type EndpointInput } from "../endpoints/endpoint-input";
-import { FIELD_RULE_PATHS } from "../delivery/payload/field-rules";
-import { PAYLOAD_FORMATS } from "../delivery/payload/formats";
+import { FIELD_RULE_PATHS } from "../events/payload/field-rules";
+import { PAYLOAD_FORMATS } from "../events/payload/formats";
 import { describeZodError } from "../http/validation";
 import { endpointFieldErrors, endpointFormSchema, endpointInputFromForm } from "./endpoint-form";
 import type { EndpointFormOptions } from "./EndpointForm";

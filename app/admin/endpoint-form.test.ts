@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FIELD_RULE_PATHS } from "../delivery/payload/field-rules";
+import { FIELD_RULE_PATHS } from "../events/payload/field-rules";
 import { FIELD_RULE_LABELS, fieldRuleLabel } from "./endpoint-form";
 
 describe("field rule labels", () => {

@@ -1,4 +1,4 @@
-import { maskEmail, maskPhone, maskText } from "../delivery/payload/field-rules";
+import { maskEmail, maskPhone, maskText } from "../events/payload/field-rules";
 
 // Buyer data as the admin shows it (DESIGN.md "Lists in the admin mask phone
 // and email"): applied on the server, so unmasked values never reach the page.

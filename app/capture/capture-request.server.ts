@@ -1,5 +1,5 @@
 import { env } from "../env.server";
-import { cachedShopForCapture } from "../models/shop.server";
+import { cachedShopForCapture } from "../shops/shop.server";
 import { HttpError } from "../http/errors";
 import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
 import { rateBudget } from "../http/rate-budget.server";

@@ -3,15 +3,15 @@ import type { Endpoint, Shop } from "@prisma/client";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { openWithAppKey } from "../crypto/keyring.server";
-import { deliveryBody } from "../events/routing";
-import { shopEndpoint } from "../models/endpoint.server";
+import { deliveryBody } from "../events/subscriptions";
+import { shopEndpoint } from "../endpoints/endpoint.server";
 import { takeAdminSend } from "./admin-send-throttle.server";
-import { generateEndpointSecret } from "./endpoint-secret";
-import { deliveryHeaders } from "./headers";
-import { buildTestPayload } from "./payload/cart-payload";
-import type { PayloadFormat } from "./payload/formats";
+import { generateEndpointSecret } from "../events/endpoint-secret";
+import { deliveryHeaders } from "../events/headers";
+import { buildTestPayload } from "../events/payload/cart-payload";
+import type { PayloadFormat } from "../events/payload/formats";
 import { sendWebhook, type AttemptResult } from "./send.server";
-import { SIGNATURE_TOLERANCE_MS } from "./sign";
+import { SIGNATURE_TOLERANCE_MS } from "../events/sign";
 
 // "Check receiver": proves that an endpoint verifies what we send. Three test
 // events go through the real signing and sending code: one valid (must get

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { recordEvent } from "../events/record-event.server";
-import { shopEndpoint } from "../models/endpoint.server";
+import { shopEndpoint } from "../endpoints/endpoint.server";
 import { takeAdminSend } from "./admin-send-throttle.server";
-import { buildTestPayload } from "./payload/cart-payload";
+import { buildTestPayload } from "../events/payload/cart-payload";
 import { LEASE_MS, performAttempt, systemClock, type WorkerClock } from "./worker.server";
 
 const TEST_EVENT_EXPIRY_MS = 60 * 60_000;

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { DEFAULT_PAYLOAD_FORMAT, PAYLOAD_FORMATS } from "../delivery/payload/formats";
-import { fieldRulesSchema } from "../delivery/payload/field-rules";
-import { customHeadersSchema } from "../delivery/headers";
+import { DEFAULT_PAYLOAD_FORMAT, PAYLOAD_FORMATS } from "../events/payload/formats";
+import { fieldRulesSchema } from "../events/payload/field-rules";
+import { customHeadersSchema } from "../events/headers";
 import { DEFAULT_RETRY_POLICY, retryPolicySchema } from "../delivery/retry-policy";
 import { quietHoursSchema } from "../delivery/quiet-hours";
 import { checkEndpointUrl } from "../delivery/ssrf-guard";

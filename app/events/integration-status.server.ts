@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Endpoint, Prisma } from "@prisma/client";
-import { buildIntegrationStatusPayload } from "../delivery/payload/cart-payload";
+import { buildIntegrationStatusPayload } from "./payload/cart-payload";
 import { recordEvent } from "./record-event.server";
-import { endpointTopics } from "./routing";
+import { endpointTopics } from "./subscriptions";
 
 export type IntegrationStatus = "connected" | "paused" | "disabled" | "uninstalled";
 

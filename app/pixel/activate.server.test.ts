@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../db.server";
-import { ensureShop } from "../models/shop.server";
+import { ensureShop } from "../shops/shop.server";
 import { activatePixel, type AdminGraphql } from "./activate.server";
 import { rotatePixelKey } from "./rotate-pixel-key.server";
 

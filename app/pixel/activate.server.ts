@@ -2,7 +2,7 @@ import type { Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
-import { forgetCachedShops, shopForCapture } from "../models/shop.server";
+import { forgetCachedShops, shopForCapture } from "../shops/shop.server";
 
 /** `admin.graphql` from `authenticate.admin` / `unauthenticated.admin`, or a test's stand-in. */
 export type AdminGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;

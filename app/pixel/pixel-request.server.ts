@@ -7,7 +7,7 @@ import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from 
 import { rateBudget } from "../http/rate-budget.server";
 import { describeZodError } from "../http/validation";
 import { logger } from "../logger.server";
-import { cachedShopForPixelKey, type CaptureShopRow } from "../models/shop.server";
+import { cachedShopForPixelKey, type CaptureShopRow } from "../shops/shop.server";
 import { PIXEL_KEY_PATTERN, pixelBodySchema, type PixelBody } from "./pixel-body";
 
 // A checkout emits six pixel events at most, so a shop sees far fewer pixel

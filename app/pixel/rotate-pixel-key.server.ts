@@ -1,4 +1,4 @@
-import { newPixelKey } from "../models/shop.server";
+import { newPixelKey } from "../shops/shop.server";
 import { activatePixel, type AdminGraphql, type PixelActivation } from "./activate.server";
 
 /**

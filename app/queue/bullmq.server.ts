@@ -10,7 +10,7 @@ import { CONTROL_TOPICS } from "../delivery/attempt-rules";
 import { createDeliveryLanes } from "../delivery/lanes.server";
 import { systemClock, type RecordedOutcome, type WorkerClock } from "../delivery/worker.server";
 import { logger } from "../logger.server";
-import { onDeliveriesRecorded } from "./due-work";
+import { onDeliveriesRecorded } from "../events/delivery-announcements";
 import { delayUntil, deliveryJobId, eventJobId, nextRunAt } from "./schedule";
 import type { WorkQueue } from "./work-queue";
 
@@ -238,7 +238,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
 
   function announce(eventId: string) {
     if (!deliveries || stopping) return;
-    // Not awaited: this runs inside the recording transaction (see due-work.ts); reconciliation covers a lost add.
+    // Not awaited: this runs inside the recording transaction (see events/delivery-announcements.ts); reconciliation covers a lost add.
     deliveries
       .add("event", { eventId } satisfies EventJob, { ...eventJobOptions, jobId: eventJobId(eventId) })
       .catch((error) => log.warn({ err: error, eventId }, "could not announce an event; reconciliation will pick it up"));

@@ -5,7 +5,7 @@ import { createDeliveryLanes } from "../delivery/lanes.server";
 import { systemClock, type WorkerClock } from "../delivery/worker.server";
 import { logger } from "../logger.server";
 import { purgeExpiredData, RETENTION_PURGE_INTERVAL_MS } from "../privacy/retention.server";
-import { onDeliveriesRecorded } from "./due-work";
+import { onDeliveriesRecorded } from "../events/delivery-announcements";
 import type { WorkQueue } from "./work-queue";
 
 export interface EmbeddedQueueOptions {

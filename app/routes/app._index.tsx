@@ -29,7 +29,7 @@ import { useDraft, useIsClient } from "../admin/use-draft";
 import type { Rate } from "../metrics/dashboard";
 import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";
 import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../metrics/date-range";
-import { listEndpoints } from "../models/endpoint.server";
+import { listEndpoints } from "../endpoints/endpoint.server";
 import { describeZodError } from "../http/validation";
 
 const DailyChart = lazy(() => import("../admin/DailyChart.client"));

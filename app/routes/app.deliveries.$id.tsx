@@ -12,7 +12,7 @@ import { maskedBody, maskFreeText } from "../admin/mask";
 import { AdminErrorBoundary, DeliveryStatusBadge, jsonTarget, showToast } from "../admin/ui";
 import { usableTimeZone } from "../metrics/date-range";
 import { isResendable } from "../admin/delivery-status";
-import { DeliveryNotFoundError, resendDelivery, ResendError, shopDelivery } from "../models/delivery.server";
+import { DeliveryNotFoundError, resendDelivery, ResendError, shopDelivery } from "../delivery/delivery-log.server";
 
 async function deliveryOr404(shop: Shop, id: string | undefined) {
   try {

@@ -10,9 +10,9 @@ import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody, searchP
 import { formatDateTime, resultLabel, topicLabel, TOPIC_LABELS } from "../admin/format";
 import { AdminErrorBoundary, deliveryStatusBadge, DeliveryStatusBadge, jsonTarget, showToast, TablePagination } from "../admin/ui";
 import { addDays, dayKey, isDay, parseLocalDateTime, startOfDay, usableTimeZone } from "../metrics/date-range";
-import { EndpointNotFoundError, listEndpoints } from "../models/endpoint.server";
+import { EndpointNotFoundError, listEndpoints } from "../endpoints/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
-import { DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../models/delivery.server";
+import { DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../delivery/delivery-log.server";
 
 const day = z.string().refine(isDay, "must be a date as YYYY-MM-DD").optional();
 const dateFilters = z.object({ from: day, to: day });

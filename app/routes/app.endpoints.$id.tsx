@@ -18,8 +18,8 @@ import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge, jsonTarge
 import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
 import { checkReceiver, type ReceiverCheckKind } from "../delivery/receiver-check.server";
 import { sendTestDelivery } from "../delivery/send-test.server";
-import { deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../models/endpoint.server";
-import { listDeliveries, shopDelivery } from "../models/delivery.server";
+import { deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../endpoints/endpoint.server";
+import { listDeliveries, shopDelivery } from "../delivery/delivery-log.server";
 import { usableTimeZone } from "../metrics/date-range";
 
 async function endpointOr404(shop: Shop, id: string | undefined) {

@@ -7,9 +7,9 @@ import { adminContext } from "../admin/context.server";
 import { formatShortDateTime, resultLabel, shortTopicLabel } from "../admin/format";
 import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge } from "../admin/ui";
 import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
-import { endpointTopics } from "../events/routing";
-import { listEndpoints } from "../models/endpoint.server";
-import { latestDeliveries } from "../models/delivery.server";
+import { endpointTopics } from "../events/subscriptions";
+import { listEndpoints } from "../endpoints/endpoint.server";
+import { latestDeliveries } from "../delivery/delivery-log.server";
 import { usableTimeZone } from "../metrics/date-range";
 
 export async function loader({ request }: LoaderFunctionArgs) {

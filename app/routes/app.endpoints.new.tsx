@@ -11,7 +11,7 @@ import { endpointFormOptions, parseEndpointForm } from "../admin/endpoint-form.s
 import { EndpointForm } from "../admin/EndpointForm";
 import { summarize } from "../admin/field-errors";
 import { AdminErrorBoundary, jsonTarget, SecretReveal } from "../admin/ui";
-import { createEndpoint } from "../models/endpoint.server";
+import { createEndpoint } from "../endpoints/endpoint.server";
 import { usableTimeZone } from "../metrics/date-range";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -12,7 +12,7 @@ import { scaledMinutes, timeScaleNotice } from "../admin/time-scale";
 import { AdminErrorBoundary, jsonTarget, showToast } from "../admin/ui";
 import { useDraft } from "../admin/use-draft";
 import { env, policyMinuteMs } from "../env.server";
-import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings } from "../models/settings.server";
+import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings } from "../shops/settings.server";
 import { activatePixel } from "../pixel/activate.server";
 import { rotatePixelKey } from "../pixel/rotate-pixel-key.server";
 

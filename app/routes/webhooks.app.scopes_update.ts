@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { updateGrantedScopes } from "../models/shop.server";
+import { updateGrantedScopes } from "../shops/shop.server";
 import { handleWebhook } from "../webhooks/handle-webhook.server";
 
 const scopesUpdateSchema = z.object({ current: z.array(z.string().regex(/^[a-z_]+$/, "must be scope names")) });

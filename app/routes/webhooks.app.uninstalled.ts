@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { markUninstalled } from "../models/shop.server";
-import { announceUninstall } from "../models/endpoint.server";
+import { markUninstalled } from "../shops/shop.server";
+import { announceUninstall } from "../endpoints/endpoint.server";
 import { handleWebhook } from "../webhooks/handle-webhook.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>

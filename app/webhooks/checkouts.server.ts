@@ -1,5 +1,5 @@
 import { recordObservation } from "../capture/checkout-store.server";
-import { shopForCapture } from "../models/shop.server";
+import { shopForCapture } from "../shops/shop.server";
 import { checkoutWebhookObservation, type CheckoutWebhook } from "./checkout-payload";
 
 /** checkouts/create and checkouts/update: Shopify's own view of the checkout, a trusted source. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { recordEvent } from "../../app/events/record-event.server";
 import { createDeliveryAnnouncer, DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE } from "../../app/queue/bullmq.server";
-import { onDeliveriesRecorded } from "../../app/queue/due-work";
+import { onDeliveriesRecorded } from "../../app/events/delivery-announcements";
 import { eventJobId } from "../../app/queue/schedule";
 import { startRedis, type ThrowawayRedis } from "../../scripts/throwaway-servers";
 import { requirePostgres, shopWithEndpoint, waitFor } from "./harness";

@@ -8,9 +8,9 @@ import type { AddressInfo } from "node:net";
 import type { Shop } from "@prisma/client";
 import prisma from "../../app/db.server";
 import { endpointInputSchema } from "../../app/endpoints/endpoint-input";
-import { createEndpoint } from "../../app/models/endpoint.server";
-import { deliveryBody } from "../../app/events/routing";
-import { buildCartPayload, sampleCheckout } from "../../app/delivery/payload/cart-payload";
+import { createEndpoint } from "../../app/endpoints/endpoint.server";
+import { deliveryBody } from "../../app/events/subscriptions";
+import { buildCartPayload, sampleCheckout } from "../../app/events/payload/cart-payload";
 import { cashfreeSignatureValid, checkContract } from "../bsp-receiver";
 import { captureCheckout, shopRow } from "../pipeline";
 

@@ -1,9 +1,9 @@
 import type { Prisma, Shop } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
-import { CONTROL_TOPICS } from "../delivery/attempt-rules";
-import { EVENT_TOPICS } from "../delivery/payload/formats";
-import { shopEndpoint } from "./endpoint.server";
+import { CONTROL_TOPICS } from "./attempt-rules";
+import { EVENT_TOPICS } from "../events/payload/formats";
+import { shopEndpoint } from "../endpoints/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
 
 // The delivery log: queries scoped to one shop, and resends. A resend puts

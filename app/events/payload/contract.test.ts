@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { contractDrift } from "../../../scripts/bsp-contract";
 import { startBspReceiver, takeContractViolations } from "../../../test/bsp-receiver";
-import { deliveryBody } from "../../events/routing";
+import { deliveryBody } from "../subscriptions";
 import { cashfreeSignature } from "../sign";
 import { countryName } from "./cart-payload";
 import { SAMPLE_PREVIOUS_SECRET, SAMPLE_SECRET, sampleDelivery } from "./contract-files";

@@ -21,7 +21,7 @@ export function onDeliveriesRecorded(listener: DeliveriesRecordedListener): () =
 function fallbackListener(): Promise<DeliveriesRecordedListener> | null {
   const redisUrl = env.REDIS_URL;
   if (!redisUrl) return null;
-  fallback ??= import("./bullmq.server").then(({ createDeliveryAnnouncer }) => {
+  fallback ??= import("../queue/bullmq.server").then(({ createDeliveryAnnouncer }) => {
     const announcer = createDeliveryAnnouncer({ redisUrl });
     return (eventId: string) => announcer.announce(eventId);
   });

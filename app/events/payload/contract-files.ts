@@ -1,9 +1,9 @@
 import type { Checkout, Shop } from "@prisma/client";
 import pkg from "../../../package.json" with { type: "json" };
-import { deliveryBody } from "../../events/routing";
+import { deliveryBody } from "../subscriptions";
 import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../endpoint-secret";
 import { deliveryHeaders } from "../headers";
-import { DEFAULT_RETRY_POLICY } from "../retry-policy";
+import { DEFAULT_RETRY_POLICY } from "../../delivery/retry-policy";
 import { buildCartPayload, buildIntegrationStatusPayload, buildRecoveredPayload, buildTestPayload, sampleCheckout } from "./cart-payload";
 import { allContractSchemas, contractDefinitions, deliveryHeadersSchema, openApiRef, topicBodySchema, type JsonSchema } from "./contract-schema";
 import { DEFAULT_PAYLOAD_FORMAT, EVENT_TOPICS, FORMAT_VERSION, PAYLOAD_FORMATS, type EventTopic } from "./formats";

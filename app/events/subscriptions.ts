@@ -1,7 +1,7 @@
 import type { Endpoint } from "@prisma/client";
 import { hasMessagingConsent } from "../abandonment/rules";
-import type { EventTopic } from "../delivery/payload/formats";
-import { applyFieldRules } from "../delivery/payload/field-rules";
+import type { EventTopic } from "./payload/formats";
+import { applyFieldRules } from "./payload/field-rules";
 
 export const DEFAULT_TOPICS: EventTopic[] = ["abandonedCheckout", "checkoutRecovered", "integrationStatus"];
 

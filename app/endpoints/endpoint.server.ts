@@ -1,8 +1,8 @@
 import type { Endpoint, Prisma, Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { sealWithAppKey } from "../crypto/keyring.server";
-import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../delivery/endpoint-secret";
-import type { EndpointInput } from "../endpoints/endpoint-input";
+import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../events/endpoint-secret";
+import type { EndpointInput } from "./endpoint-input";
 import { recordIntegrationStatus } from "../events/integration-status.server";
 
 const HOUR_MS = 60 * 60_000;

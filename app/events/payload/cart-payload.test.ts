@@ -6,8 +6,8 @@ import { checkoutWebhookPayload } from "../../../test/fixtures";
 import { captureBodySchema } from "../../capture/capture-body";
 import { captureObservation } from "../../capture/observations";
 import prisma from "../../db.server";
-import { recordObservation } from "../../models/checkout.server";
-import { ensureShop } from "../../models/shop.server";
+import { recordObservation } from "../../capture/checkout.server";
+import { ensureShop } from "../../shops/shop.server";
 import { checkoutWebhookObservation, checkoutWebhookSchema } from "../../webhooks/checkout-payload";
 import {
   ATTRIBUTION_ATTRIBUTE,

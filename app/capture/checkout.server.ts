@@ -1,7 +1,7 @@
 import type { Checkout, Shop } from "@prisma/client";
 import prisma from "../db.server";
-import { recordObservation as recordInStore } from "../capture/checkout-store.server";
-import type { Observation } from "../capture/merge";
+import { recordObservation as recordInStore } from "./checkout-store.server";
+import type { Observation } from "./merge";
 
 /**
  * The whole checkout row after merging an observation, for the few callers
