@@ -22,7 +22,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM base AS build
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx prisma generate && npx tsx scripts/postgres-client.ts && npm run build
+RUN npx prisma generate && npx tsx scripts/postgres/client.ts && npm run build
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production PORT=3000 DATABASE_URL=file:/data/cart-relay.sqlite

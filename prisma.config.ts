@@ -14,7 +14,7 @@ const postgres = isPostgresUrl(url);
 
 // Prisma 6.19 with the JS engine works offline (see ../shared/ENVIRONMENT.md).
 // A postgres:// URL selects the Postgres schema generated from the source one
-// (prisma/postgres, kept in step by scripts/postgres-schema.ts), so `prisma generate` builds its client.
+// (prisma/postgres, kept in step by scripts/postgres/schema.ts), so `prisma generate` builds its client.
 export default defineConfig({
   engine: "js",
   experimental: { adapter: true },

@@ -8,7 +8,7 @@ import { isPostgresUrl, POSTGRES_CLIENT_DIR, postgresConnection } from "./databa
 
 type PrismaClientClass = new (options: { adapter: PrismaPg }) => PrismaClient;
 
-const GENERATE_POSTGRES_CLIENT = "run `npx tsx scripts/postgres-client.ts`";
+const GENERATE_POSTGRES_CLIENT = "run `npx tsx scripts/postgres/client.ts`";
 
 /**
  * A client generated for SQLite refuses a Postgres adapter, so PostgreSQL runs

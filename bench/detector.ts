@@ -24,7 +24,7 @@ import Database from "better-sqlite3";
 import { sql } from "kysely";
 import pg from "pg";
 import { startPostgres } from "../scripts/throwaway-servers";
-import { applyPostgresMigrations, createDatabase } from "../scripts/postgres-migrations";
+import { applyPostgresMigrations, createDatabase } from "../scripts/postgres/migrations";
 import { loadNow, machine, ms, percentile, ROOT, sqliteDatabase, table } from "./lib";
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { startPostgres, startRedis, type ThrowawayServer } from "../scripts/throwaway-servers";
-import { applyPostgresMigrations, createDatabase } from "../scripts/postgres-migrations";
+import { applyPostgresMigrations, createDatabase } from "../scripts/postgres/migrations";
 import { sqliteDatabase } from "./lib";
 
 /**

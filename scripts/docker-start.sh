@@ -6,7 +6,7 @@
 set -eu
 if [ "${CART_RELAY_SKIP_MIGRATIONS:-false}" != "true" ]; then
   case "${DATABASE_URL:-}" in
-    postgres://* | postgresql://*) node --import tsx scripts/postgres-migrate.ts ;;
+    postgres://* | postgresql://*) node --import tsx scripts/postgres/migrate.ts ;;
     *) node_modules/.bin/prisma migrate deploy ;;
   esac
 fi

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { applyPostgresMigrations, createDatabase, dropDatabases } from "../scripts/postgres-migrations";
+import { applyPostgresMigrations, createDatabase, dropDatabases } from "../scripts/postgres/migrations";
 
 // One migrated SQLite template per run, in a folder of its own so concurrent
 // runs never delete each other's databases; each test file copies it

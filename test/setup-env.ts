@@ -1,7 +1,7 @@
 import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { createDatabase } from "../scripts/postgres-migrations";
+import { createDatabase } from "../scripts/postgres/migrations";
 
 // A fresh copy of the migrated template for every test file: no shared
 // database, no deleteMany between tests. On PostgreSQL (test/global-setup.ts)

@@ -7,7 +7,7 @@ requirePostgres();
 
 // The app imports `Prisma` from @prisma/client (the SQLite client's package)
 // everywhere; on PostgreSQL its values and error classes must still be the
-// ones the client in use understands (scripts/postgres-client.ts).
+// ones the client in use understands (scripts/postgres/client.ts).
 describe("the PostgreSQL client speaks @prisma/client's Prisma namespace", () => {
   it("throws unique violations the app recognises as Prisma.PrismaClientKnownRequestError P2002", async () => {
     await prisma.processedWebhook.create({ data: { webhookId: "dup-1", shop: "a.myshopify.com", topic: "orders/create" } });

@@ -16,6 +16,6 @@ export default defineConfig({
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".."),
   test: {
     ...base.test,
-    include: ["test/**/*.test.{ts,tsx}", "app/**/*.server.test.{ts,tsx}", "test/scale/**/*.scale.ts"],
+    include: ["test/**/*.test.{ts,tsx}", "app/**/*.server.test.{ts,tsx}", "scripts/**/*.test.ts", "test/scale/**/*.scale.ts"],
   },
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { contractDrift } from "../../../scripts/bsp-contract";
+import { contractDrift } from "./contract-drift";
 import { startBspReceiver, takeContractViolations } from "../../../test/bsp-receiver";
 import { deliveryBody } from "../subscriptions";
 import { cashfreeSignature } from "../sign";

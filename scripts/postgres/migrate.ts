@@ -1,9 +1,9 @@
-// `npx tsx scripts/postgres-migrate.ts`: applies prisma/postgres/migrations to
+// `npx tsx scripts/postgres/migrate.ts`: applies prisma/postgres/migrations to
 // the PostgreSQL database in DATABASE_URL (the Postgres counterpart of
 // `prisma migrate deploy`, which Prisma's JS engine cannot run there).
-import { loadDotEnv } from "../app/dotenv";
-import { isPostgresUrl, postgresConnection } from "../app/database-url";
-import { applyPostgresMigrations } from "./postgres-migrations";
+import { loadDotEnv } from "../../app/dotenv";
+import { isPostgresUrl, postgresConnection } from "../../app/database-url";
+import { applyPostgresMigrations } from "./migrations";
 
 loadDotEnv();
 const url = process.env.DATABASE_URL ?? "";

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { migrationOrder } from "./postgres-schema-text";
+import { migrationOrder } from "./schema-text";
 
 export const POSTGRES_MIGRATIONS_DIR = path.resolve("prisma", "postgres", "migrations");
 

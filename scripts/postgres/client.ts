@@ -1,4 +1,4 @@
-// `npx tsx scripts/postgres-client.ts`: generates the Prisma client for
+// `npx tsx scripts/postgres/client.ts`: generates the Prisma client for
 // PostgreSQL (prisma/postgres/client) and makes it share @prisma/client's
 // runtime.
 //
@@ -13,8 +13,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { POSTGRES_CLIENT_DIR } from "../app/database-url";
-import { shareRuntime } from "./postgres-schema-text";
+import { POSTGRES_CLIENT_DIR } from "../../app/database-url";
+import { shareRuntime } from "./schema-text";
 
 const POSTGRES_SCHEMA = path.resolve("prisma", "postgres", "schema.prisma");
 

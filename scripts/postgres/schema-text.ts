@@ -1,7 +1,9 @@
-// Pure text transforms behind scripts/postgres-schema.ts: the Postgres schema
+// Pure text transforms behind scripts/postgres/schema.ts: the Postgres schema
 // is the source schema with another datasource provider and its own client.
 import { createHash } from "node:crypto";
 
+// Generated headers keep the generator's first path (scripts/postgres-schema.ts, now scripts/postgres/schema.ts):
+// deployments checksum every applied migration file, and the schema snapshots are compared as text.
 export const GENERATED_HEADER =
   "// Generated from prisma/schema.prisma by `npx tsx scripts/postgres-schema.ts generate`; do not edit.\n" +
   "// `npx tsx scripts/postgres-schema.ts check` fails when this file, schema.sql or migrations/ drift.\n\n";
@@ -91,7 +93,7 @@ const SHARED_RUNTIME = "require('@prisma/client/runtime/client.js')";
 
 /**
  * The generated Postgres client's entry, loading @prisma/client's runtime
- * instead of its own copy (see scripts/postgres-client.ts).
+ * instead of its own copy (see scripts/postgres/client.ts).
  */
 export function shareRuntime(clientIndexJs: string): string {
   const count = clientIndexJs.split(OWN_RUNTIME).length - 1;

@@ -1,15 +1,15 @@
 // Keeps prisma/postgres in step with the one source schema:
 //
-//   npx tsx scripts/postgres-schema.ts generate   after a new SQLite migration in prisma/migrations
-//   npx tsx scripts/postgres-schema.ts generate --regenerate-newest
+//   npx tsx scripts/postgres/schema.ts generate   after a new SQLite migration in prisma/migrations
+//   npx tsx scripts/postgres/schema.ts generate --regenerate-newest
 //                                                 remakes the newest Postgres migration (unreleased work only)
-//   npx tsx scripts/postgres-schema.ts check      exits 1 when anything drifted (CI runs it)
+//   npx tsx scripts/postgres/schema.ts check      exits 1 when anything drifted (CI runs it)
 //
 // generate writes prisma/postgres/schema.prisma (the source schema with the
 // postgresql provider), schema.sql (that schema from empty), a Postgres
 // migration named like each SQLite one (with the checksum of its SQLite twin
 // and a snapshot of the schema after it, from which the next one is diffed),
-// and the Postgres client (scripts/postgres-client.ts). A SQLite migration
+// and the Postgres client (scripts/postgres/client.ts). A SQLite migration
 // edited in place is regenerated if it is the newest. check verifies all of it, and that replaying the
 // migrations on a real server gives exactly the tables, columns, indexes and
 // constraints of schema.sql.
@@ -21,18 +21,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import {
-  applyPostgresMigrations,
-  createDatabase,
-  describeSchema,
-  dropDatabases,
-  executeSql,
-  migrationNames,
-  POSTGRES_MIGRATIONS_DIR,
-} from "./postgres-migrations";
-import { derivePostgresSchema, migrationHeader, migrationOrder, pairMigrations, sameSql, sha256, twinChecksum } from "./postgres-schema-text";
-import { generatePostgresClient } from "./postgres-client";
-import { startPostgres } from "./throwaway-servers";
+import { applyPostgresMigrations, createDatabase, describeSchema, dropDatabases, executeSql, migrationNames, POSTGRES_MIGRATIONS_DIR } from "./migrations";
+import { derivePostgresSchema, migrationHeader, migrationOrder, pairMigrations, sameSql, sha256, twinChecksum } from "./schema-text";
+import { generatePostgresClient } from "./client";
+import { startPostgres } from "../throwaway-servers";
 
 const SOURCE_SCHEMA = path.resolve("prisma", "schema.prisma");
 const SQLITE_MIGRATIONS_DIR = path.resolve("prisma", "migrations");
@@ -203,7 +195,7 @@ function describeDifference(migrated: Catalog, expected: Catalog): string {
 
 const command = process.argv[2];
 if (command !== "generate" && command !== "check") {
-  process.stderr.write("usage: npx tsx scripts/postgres-schema.ts generate|check\n");
+  process.stderr.write("usage: npx tsx scripts/postgres/schema.ts generate|check\n");
   process.exit(2);
 }
 try {
@@ -214,7 +206,7 @@ try {
   } else {
     const problems = await withPostgres(check);
     if (problems.length > 0) {
-      process.stderr.write(`Postgres schema drift:\n- ${problems.join("\n- ")}\nFix: npx tsx scripts/postgres-schema.ts generate\n`);
+      process.stderr.write(`Postgres schema drift:\n- ${problems.join("\n- ")}\nFix: npx tsx scripts/postgres/schema.ts generate\n`);
       process.exit(1);
     }
     process.stdout.write("prisma/postgres matches prisma/schema.prisma and prisma/migrations\n");

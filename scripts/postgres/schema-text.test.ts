@@ -10,7 +10,7 @@ import {
   sha256,
   shareRuntime,
   twinChecksum,
-} from "../../scripts/postgres-schema-text";
+} from "./schema-text";
 
 const source = `// comment
 generator client {
@@ -104,7 +104,7 @@ describe("the SQLite twin recorded in a Postgres migration", () => {
     expect(twinChecksum(sql)).toBeNull();
   });
 
-  it("matches prisma/migrations for every SQLite migration (the offline half of scripts/postgres-schema.ts check)", () => {
+  it("matches prisma/migrations for every SQLite migration (the offline half of scripts/postgres/schema.ts check)", () => {
     const sqliteNames = readdirSync("prisma/migrations", { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
