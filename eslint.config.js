@@ -59,14 +59,14 @@ export default tseslint.config(
       "import-x/no-named-as-default-member": "off",
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "import-x/first": "error",
-      // Node built-ins, then packages, then the app (~/), then relative paths; one block, no blank lines.
+      // Node built-ins, then packages, then relative paths; one block, no blank lines.
       "import-x/order": ["error", { groups: ["builtin", "external", "internal", ["parent", "sibling", "index"]], "newlines-between": "never" }],
     },
   },
   {
     // Findings still open when lint joined CI (2026-12-01: 84 after --fix, listed
-    // by `npm run lint`): warnings until each is fixed, then errors again. The
-    // import cycle is issue 18's (queue/due-work <-> queue/bullmq.server).
+    // by `npm run lint`): warnings until each is fixed, then errors again. Import
+    // cycles are errors again since issue 18 (decision 010).
     rules: Object.fromEntries(
       [
         "@typescript-eslint/no-unnecessary-type-assertion",
@@ -84,7 +84,6 @@ export default tseslint.config(
         "@typescript-eslint/no-redundant-type-constituents",
         "no-useless-assignment",
         "preserve-caught-error",
-        "import-x/no-cycle",
       ].map((rule) => [rule, "warn"]),
     ),
   },

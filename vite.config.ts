@@ -24,8 +24,6 @@ function isKnownHarmless(warning: Rollup.RollupLog): boolean {
   if (warning.code === "EMPTY_BUNDLE") return true;
   // zod 4 places /* @__PURE__ */ where Rollup cannot use it; Rollup drops the comment, the output is unchanged.
   if (warning.code === "INVALID_ANNOTATION" && /node_modules[\\/]zod[\\/]/.test(warning.id ?? warning.message)) return true;
-  // The server bundle is one file: the queue module's dynamic import is not a chunk boundary there.
-  if (warning.plugin === "vite:reporter" && warning.message.includes("bullmq.server.ts is dynamically imported")) return true;
   return false;
 }
 

@@ -6,7 +6,7 @@ import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
-import { createWorkQueue } from "./queue/create-work-queue.server";
+import { announceDeliveriesToQueue, createWorkQueue } from "./queue/create-work-queue.server";
 import { handleCapture } from "./capture/capture-request.server";
 import { handlePixel } from "./pixel/pixel-request.server";
 import { answerClientError, publicApiListener } from "./http/node-public-api";
@@ -50,9 +50,9 @@ export const answerPublicApi = publicApiListener({
   "/api/pixel": (request) => handlePixel(request),
 });
 
-/** Starts what runs beside the web server in the embedded mode; resolves to its stop function. */
+/** Starts what runs beside the web server (the embedded worker, or only the announcer at scale); resolves to its stop function. */
 export async function startBackgroundWork(): Promise<() => Promise<void>> {
-  if (!env.CART_RELAY_EMBEDDED_WORKER) return async () => {};
+  if (!env.CART_RELAY_EMBEDDED_WORKER) return announceDeliveriesToQueue();
   const queue = createWorkQueue();
   await queue.start();
   return () => queue.stop();

@@ -1,31 +1,20 @@
-// How code that records events tells the queue in use that deliveries may be
-// due. The embedded queue polls the database and registers nothing; the
-// BullMQ queue registers a listener that enqueues a job at once. Telling is
-// only a shortcut: the database stays the source of truth and the BullMQ
-// reconciliation pass finds any delivery nobody was told about.
-import { env } from "../env.server";
+// How code that records events tells whatever carries the work that
+// deliveries may be due, without knowing what that is. The queue in use
+// registers its listener when it starts (app/queue/): BullMQ enqueues a job at
+// once, a web process at scale registers a Redis producer, the embedded queue
+// polls the database and registers nothing. Telling is only a shortcut: the
+// database stays the source of truth and the BullMQ reconciliation pass finds
+// any delivery nobody was told about.
 import { logger } from "../logger.server";
 
 export type DeliveriesRecordedListener = (eventId: string) => void;
 
 const listeners = new Set<DeliveriesRecordedListener>();
-let fallback: Promise<DeliveriesRecordedListener> | null = null;
 
 /** Registers a listener; returns the function that removes it. */
 export function onDeliveriesRecorded(listener: DeliveriesRecordedListener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
-}
-
-/** A process that runs no queue (a web process at scale) still announces, through a Redis producer made on first use. */
-function fallbackListener(): Promise<DeliveriesRecordedListener> | null {
-  const redisUrl = env.REDIS_URL;
-  if (!redisUrl) return null;
-  fallback ??= import("../queue/bullmq.server").then(({ createDeliveryAnnouncer }) => {
-    const announcer = createDeliveryAnnouncer({ redisUrl });
-    return (eventId: string) => announcer.announce(eventId);
-  });
-  return fallback;
 }
 
 /**
@@ -34,12 +23,6 @@ function fallbackListener(): Promise<DeliveriesRecordedListener> | null {
  * to become visible only when that transaction commits.
  */
 export function announceDeliveries(eventId: string): void {
-  if (listeners.size === 0) {
-    fallbackListener()
-      ?.then((announce) => announce(eventId))
-      .catch((error) => logger.warn({ err: error, eventId }, "could not announce an event"));
-    return;
-  }
   for (const listener of listeners) {
     try {
       listener(eventId);

@@ -2,7 +2,7 @@ import type { Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
-import { forgetCachedShops, shopForCapture } from "../shops/shop.server";
+import { forgetCachedShops, findOrCreateShop } from "../shops/shop.server";
 
 /** `admin.graphql` from `authenticate.admin` / `unauthenticated.admin`, or a test's stand-in. */
 export type AdminGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
@@ -91,7 +91,7 @@ export async function activatePixel(
   graphql: AdminGraphql,
   options: { appUrl?: string; /** a new key to give the pixel; stored only once Shopify accepted it */ pixelKey?: string } = {},
 ): Promise<PixelActivation> {
-  const shop = await shopForCapture(shopDomain);
+  const shop = await findOrCreateShop(shopDomain);
   const settings = pixelSettings({ pixelKey: options.pixelKey ?? shop.pixelKey }, options.appUrl);
   const webPixel = { settings: JSON.stringify(settings) };
   try {

@@ -1,5 +1,6 @@
 import { env } from "../env.server";
-import { createBullmqQueue, type BullmqQueueOptions } from "./bullmq.server";
+import { onDeliveriesRecorded } from "../events/delivery-announcements";
+import { createBullmqQueue, createDeliveryAnnouncer, type BullmqQueueOptions, type DeliveryAnnouncer } from "./bullmq.server";
 import { createEmbeddedQueue } from "./embedded.server";
 import type { WorkQueue } from "./work-queue";
 
@@ -15,4 +16,24 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     return createBullmqQueue(bullmq);
   }
   return createEmbeddedQueue(options);
+}
+
+/**
+ * For a process that records events but runs no queue (a web process at
+ * scale): announces new deliveries to BullMQ through a Redis producer made on
+ * the first announcement. Without REDIS_URL the embedded queue polls and
+ * nothing needs telling. Resolves to the function that stops announcing.
+ */
+export function announceDeliveriesToQueue(): () => Promise<void> {
+  const redisUrl = env.REDIS_URL;
+  if (!redisUrl) return async () => {};
+  let announcer: DeliveryAnnouncer | null = null;
+  const unsubscribe = onDeliveriesRecorded((eventId) => {
+    announcer ??= createDeliveryAnnouncer({ redisUrl });
+    announcer.announce(eventId);
+  });
+  return async () => {
+    unsubscribe();
+    await announcer?.close();
+  };
 }

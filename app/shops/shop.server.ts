@@ -20,7 +20,7 @@ export async function ensureShop(domain: string, details: { scopes?: string | nu
 }
 
 /** The Shop row for a domain a Shopify-signed request named, created on first sight. */
-export async function shopForCapture(domain: string): Promise<Shop> {
+export async function findOrCreateShop(domain: string): Promise<Shop> {
   const existing = await prisma.shop.findUnique({ where: { domain } });
   if (existing) return existing;
   try {
@@ -79,9 +79,9 @@ async function captureShopWhere(column: "domain" | "pixelKey", value: string): P
   return { ...row, allowUntrustedEvents: read.bool(row.allowUntrustedEvents), uninstalledAt: read.dateOrNull(row.uninstalledAt) };
 }
 
-/** shopForCapture without a query per capture: what the hot path calls. */
+/** The capture shop row without a query per capture (created on first sight): what the hot path calls. */
 export function cachedShopForCapture(domain: string, nowMs = Date.now()): Promise<CaptureShopRow> {
-  return shopsByDomain.get(domain, nowMs, async () => (await captureShopWhere("domain", domain)) ?? (await shopForCapture(domain)));
+  return shopsByDomain.get(domain, nowMs, async () => (await captureShopWhere("domain", domain)) ?? (await findOrCreateShop(domain)));
 }
 
 /**
