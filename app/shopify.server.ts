@@ -3,9 +3,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
-import { ensureShop } from "./shops/shop.server";
-import { activatePixel } from "./pixel/activate.server";
-import { syncShopDetails } from "./shops/shop-details-sync.server";
+import { onShopAuthorized } from "./shops/install.server";
 import { logger } from "./logger.server";
 import { EncryptedSessionStorage } from "./crypto/encrypted-session-storage.server";
 import { appKeyring } from "./crypto/keyring.server";
@@ -31,12 +29,7 @@ const shopify = shopifyApp({
   },
   future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
-    afterAuth: async ({ session, admin }) => {
-      await ensureShop(session.shop, { scopes: session.scope ?? null });
-      // Neither throws for Shopify-side failures; the merchant can retry the pixel from Settings.
-      await syncShopDetails(session.shop, admin.graphql);
-      await activatePixel(session.shop, admin.graphql);
-    },
+    afterAuth: ({ session, admin }) => onShopAuthorized(session.shop, session.scope ?? null, admin.graphql),
   },
 });
 

@@ -3,6 +3,7 @@
 import { nextRetryAt, type RetryPolicy } from "./retry-policy";
 import { releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
 import type { AttemptResult } from "./send.server";
+import type { DeliveryStatus } from "./delivery-statuses";
 
 const HOUR_MS = 60 * 60_000;
 
@@ -13,7 +14,7 @@ const HOUR_MS = 60 * 60_000;
  */
 export const CONTROL_TOPICS: ReadonlySet<string> = new Set(["integrationStatus", "test"]);
 
-export type DeliveryStatus = "pending" | "in_flight" | "succeeded" | "failed" | "cancelled_converted" | "expired" | "cancelled";
+export type { DeliveryStatus } from "./delivery-statuses";
 
 export interface BeforeAttempt {
   topic: string;

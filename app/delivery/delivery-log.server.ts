@@ -4,13 +4,13 @@ import prisma from "../db.server";
 import { CONTROL_TOPICS } from "./attempt-rules";
 import { EVENT_TOPICS } from "../events/payload/formats";
 import { shopEndpoint } from "../endpoints/endpoint.server";
-import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
+import { DELIVERY_STATUSES, isResendable } from "./delivery-statuses";
 
 // The delivery log: queries scoped to one shop, and resends. A resend puts
 // the existing delivery back to `pending`, due now: same event id (so the
 // same x-idempotency-key), same stored body, and attempt numbers continue.
 
-export { DELIVERY_STATUSES, RESENDABLE_STATUSES, type DeliveryStatus } from "../admin/delivery-status";
+export { DELIVERY_STATUSES, RESENDABLE_STATUSES, type DeliveryStatus } from "./delivery-statuses";
 /** Bulk resend covers cart messages; old status and test events would only mislead a BSP now. */
 export const BULK_RESEND_TOPICS = ["abandonedCheckout", "checkoutRecovered"] as const;
 

@@ -4,6 +4,7 @@ import { sealWithAppKey } from "../crypto/keyring.server";
 import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../events/endpoint-secret";
 import type { EndpointInput } from "./endpoint-input";
 import { recordIntegrationStatus } from "../events/integration-status.server";
+import { cancelForUninstall } from "../delivery/delivery-state.server";
 
 const HOUR_MS = 60 * 60_000;
 
@@ -118,10 +119,7 @@ export async function deleteEndpoint(shopId: string, endpointId: string): Promis
 export async function announceUninstall(shop: Shop, now = new Date()): Promise<void> {
   const endpoints = await prisma.endpoint.findMany({ where: { shopId: shop.id, status: { not: "disabled" } } });
   await prisma.$transaction(async (tx) => {
-    await tx.delivery.updateMany({
-      where: { shopId: shop.id, status: "pending", topic: { not: "integrationStatus" } },
-      data: { status: "cancelled", nextAttemptAt: null },
-    });
+    await cancelForUninstall(tx, shop.id);
     for (const endpoint of endpoints) {
       await recordIntegrationStatus(tx, { endpoint, shopDomain: shop.domain, status: "uninstalled", reason: "the app was uninstalled", now });
     }

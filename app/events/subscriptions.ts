@@ -27,6 +27,15 @@ export function endpointWants(
   return true;
 }
 
+/**
+ * Who hears that a checkout was recovered: the endpoints that were sent its
+ * abandoned checkout (they already passed the consent filter) and still want
+ * the topic.
+ */
+export function recoveryReceivers<E extends Pick<Endpoint, "status" | "topics">>(endpointsSentTheCheckout: E[]): E[] {
+  return endpointsSentTheCheckout.filter((endpoint) => endpoint.status === "active" && endpointTopics(endpoint).includes("checkoutRecovered"));
+}
+
 /** The exact body an endpoint is sent for an event: its drop/mask rules applied to cart payloads. */
 export function deliveryBody(payload: unknown, topic: string, endpoint: Pick<Endpoint, "dropFields" | "maskFields">): string {
   if (!CART_TOPICS.has(topic)) return JSON.stringify(payload);

@@ -1,7 +1,8 @@
-import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
 import { normalizeEmail, normalizePhone } from "../contact";
+import { redactCheckouts } from "../capture/checkout-state.server";
+import { cancelAndRedactDeliveries } from "../delivery/delivery-state.server";
 import { eraseRedactedFromDisk } from "./erase-from-disk.server";
 
 export const customerPayloadSchema = z.object({
@@ -16,24 +17,6 @@ export const customerPayloadSchema = z.object({
   data_request: z.object({ id: z.union([z.number(), z.string()]) }).nullish(),
 });
 export type CustomerPayload = z.infer<typeof customerPayloadSchema>;
-
-// Every checkout column that can identify a buyer.
-const PII_COLUMNS_CLEARED = {
-  email: null,
-  emailNormalized: null,
-  phone: null,
-  phoneE164: null,
-  firstName: null,
-  lastName: null,
-  address1: null,
-  address2: null,
-  city: null,
-  zip: null,
-  addressPhone: null,
-  attributes: Prisma.DbNull,
-  recoveryUrl: null,
-  fieldSources: Prisma.DbNull,
-} satisfies Prisma.CheckoutUpdateManyMutationInput;
 
 async function customerCheckouts(shopDomain: string, payload: CustomerPayload) {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
@@ -63,13 +46,9 @@ export async function redactCustomer(shopDomain: string, payload: CustomerPayloa
   const eventIds = checkouts.flatMap((c) => c.events.map((e) => e.id));
   const email = normalizeEmail(payload.customer.email ?? null);
   await prisma.$transaction([
-    prisma.checkout.updateMany({ where: { id: { in: checkoutIds } }, data: { ...PII_COLUMNS_CLEARED, abandonDueAt: null } }),
+    redactCheckouts(prisma, checkoutIds),
     prisma.event.updateMany({ where: { id: { in: eventIds } }, data: { payload: '{"redacted":true}' } }),
-    prisma.delivery.updateMany({
-      where: { eventId: { in: eventIds }, status: { in: ["pending", "in_flight"] } },
-      data: { status: "cancelled", nextAttemptAt: null },
-    }),
-    prisma.delivery.updateMany({ where: { eventId: { in: eventIds } }, data: { body: '{"redacted":true}' } }),
+    ...cancelAndRedactDeliveries(prisma, eventIds),
     prisma.attempt.updateMany({ where: { delivery: { eventId: { in: eventIds } } }, data: { responseExcerpt: null } }),
     prisma.dataRequest.deleteMany({
       where: {

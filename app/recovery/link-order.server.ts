@@ -3,9 +3,11 @@ import type { Checkout, Prisma, Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { normalizeEmail, normalizePhone } from "../contact";
 import { findShop } from "../shops/shop.server";
+import { linkOrderToCheckout } from "../capture/checkout-state.server";
+import { cancelForConversion } from "../delivery/delivery-state.server";
 import { ATTRIBUTION_ATTRIBUTE, buildRecoveredPayload } from "../events/payload/cart-payload";
 import { recordEvent } from "../events/record-event.server";
-import { endpointTopics } from "../events/subscriptions";
+import { recoveryReceivers } from "../events/subscriptions";
 import { logger } from "../logger.server";
 import { classifyLink, withinAttributionWindow, type MatchType } from "./attribution";
 import { orderAttribute, orderContacts, type OrderWebhook } from "./order-payload";
@@ -68,8 +70,7 @@ async function announceRecovery(tx: Prisma.TransactionClient, shop: Shop, checko
       deliveries: { some: { topic: "abandonedCheckout", event: { checkoutId: checkout.id }, firstSuccessAt: { not: null } } },
     },
   });
-  // They already received this buyer, so the consent filter has been applied.
-  const endpoints = reached.filter((endpoint) => endpoint.status === "active" && endpointTopics(endpoint).includes("checkoutRecovered"));
+  const endpoints = recoveryReceivers(reached);
   const eventId = randomUUID();
   await recordEvent(tx, {
     eventId,
@@ -103,27 +104,19 @@ export async function linkOrder(shopDomain: string, order: OrderWebhook, now = n
   // webhook's receipt is written after, so a failure anywhere here leaves nothing
   // half-done and Shopify's retry links the order from scratch.
   const linked = await prisma.$transaction(async (tx) => {
-    const { count } = await tx.checkout.updateMany({
-      where: { id: checkout.id, orderId: null },
-      data: {
-        status: outcome.status,
-        orderId: order.id,
-        orderName: order.name ?? null,
-        orderTotal: order.total_price === null || order.total_price === undefined ? null : String(order.total_price),
-        // total_price is in the shop's currency; presentment_currency is the buyer's.
-        orderCurrency: order.currency?.toUpperCase() ?? null,
-        orderCreatedAt,
-        matchType,
-        recoveryDelayMinutes: outcome.delayMinutes,
-        abandonDueAt: null,
-      },
+    const isLinked = await linkOrderToCheckout(tx, checkout.id, {
+      status: outcome.status,
+      orderId: order.id,
+      orderName: order.name ?? null,
+      orderTotal: order.total_price === null || order.total_price === undefined ? null : String(order.total_price),
+      // total_price is in the shop's currency; presentment_currency is the buyer's.
+      orderCurrency: order.currency?.toUpperCase() ?? null,
+      orderCreatedAt,
+      matchType,
+      recoveryDelayMinutes: outcome.delayMinutes,
     });
-    if (count === 0) return null;
-    // Pending messages about this checkout are moot now; the worker re-checks too.
-    await tx.delivery.updateMany({
-      where: { topic: "abandonedCheckout", event: { checkoutId: checkout.id }, status: "pending" },
-      data: { status: "cancelled_converted", nextAttemptAt: null },
-    });
+    if (!isLinked) return null;
+    await cancelForConversion(tx, checkout.id);
     const row = await tx.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
     if (outcome.status === "recovered") await announceRecovery(tx, shop, row, now);
     return row;

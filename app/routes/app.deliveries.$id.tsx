@@ -11,7 +11,7 @@ import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../admi
 import { maskedBody, maskFreeText } from "../admin/mask";
 import { AdminErrorBoundary, DeliveryStatusBadge, jsonTarget, showToast } from "../admin/ui";
 import { usableTimeZone } from "../metrics/date-range";
-import { isResendable } from "../admin/delivery-status";
+import { isResendable } from "../delivery/delivery-statuses";
 import { DeliveryNotFoundError, resendDelivery, ResendError, shopDelivery } from "../delivery/delivery-log.server";
 
 async function deliveryOr404(shop: Shop, id: string | undefined) {

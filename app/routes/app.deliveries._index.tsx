@@ -11,7 +11,7 @@ import { formatDateTime, resultLabel, topicLabel, TOPIC_LABELS } from "../admin/
 import { AdminErrorBoundary, deliveryStatusBadge, DeliveryStatusBadge, jsonTarget, showToast, TablePagination } from "../admin/ui";
 import { addDays, dayKey, isDay, parseLocalDateTime, startOfDay, usableTimeZone } from "../metrics/date-range";
 import { EndpointNotFoundError, listEndpoints } from "../endpoints/endpoint.server";
-import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
+import { DELIVERY_STATUSES, isResendable } from "../delivery/delivery-statuses";
 import { DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../delivery/delivery-log.server";
 
 const day = z.string().refine(isDay, "must be a date as YYYY-MM-DD").optional();

@@ -4,6 +4,7 @@ import prisma from "../db.server";
 import { forgetCachedShops } from "./shop.server";
 import { env, policyMinuteMs } from "../env.server";
 import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../abandonment/rules";
+import { rescheduleAbandonment } from "../capture/checkout-state.server";
 
 // A shop's own settings (DESIGN.md "Abandonment and recovery rules", "Privacy").
 
@@ -88,12 +89,7 @@ export async function updateSettings(shop: Shop, settings: ShopSettings): Promis
     for (const checkout of open) {
       const due = abandonDueAt(checkout, updated, policyMinuteMs(env));
       if ((due?.getTime() ?? null) === (checkout.abandonDueAt?.getTime() ?? null)) continue;
-      // Only if no capture moved it meanwhile: a capture writes its own due time.
-      const { count } = await tx.checkout.updateMany({
-        where: { id: checkout.id, status: "open", lastActivityAt: checkout.lastActivityAt },
-        data: { abandonDueAt: due },
-      });
-      rescheduled += count;
+      if (await rescheduleAbandonment(tx, checkout, due)) rescheduled += 1;
     }
     return { shop: updated, rescheduled };
   });

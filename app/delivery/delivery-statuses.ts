@@ -1,5 +1,5 @@
-// Delivery statuses as the log shows and filters them; shared by the delivery
-// model and the pages (no server imports).
+// Delivery statuses: the one list, shared by the worker, the delivery log and
+// the pages (no server imports).
 
 export const DELIVERY_STATUSES = ["pending", "in_flight", "succeeded", "failed", "cancelled_converted", "expired", "cancelled"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
