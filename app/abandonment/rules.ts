@@ -1,11 +1,12 @@
 // Abandonment rules (DESIGN.md "Abandonment and recovery rules"), pure.
+import { HOUR_MS, MINUTE_MS } from "../time";
 
 export interface AbandonmentSettings {
   abandonAfterMinutes: number;
   allowUntrustedEvents: boolean;
 }
 
-export const MINUTE_MS = 60_000;
+export { MINUTE_MS };
 
 export interface AbandonmentCandidate {
   status: string;
@@ -60,8 +61,6 @@ export type DedupeDecision =
   | { action: "suppress"; intoId: number }
   /** A newer checkout of the same buyer (or their order) supersedes this one. */
   | { action: "collapse"; intoId: number };
-
-const HOUR_MS = 60 * 60_000;
 
 /**
  * DESIGN.md: a buyer who comes back and leaves again inside the dedupe

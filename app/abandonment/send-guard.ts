@@ -1,4 +1,5 @@
 import { assignHoldout } from "./holdout";
+import { DAY_MS } from "../time";
 
 // Send guard (DESIGN.md "Abandonment and recovery rules"), pure: whether a
 // due abandoned checkout gets its abandonedCheckout event, decided from the
@@ -12,8 +13,6 @@ import { assignHoldout } from "./holdout";
 // effect of the message alone. For the same reason a held-out decision counts
 // towards the per-buyer cap like a sent one: inside the cap's 24 hours a
 // buyer belongs to one group only.
-
-const DAY_MS = 24 * 60 * 60_000;
 
 /** Buyer with any order in the last N days gets no abandoned-cart event; 0 turns the rule off. */
 export const RECENT_ORDER_DAYS = { min: 0, max: 30, default: 1 } as const;

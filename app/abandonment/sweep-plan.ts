@@ -1,12 +1,11 @@
 import { dedupeDecision, type SiblingCheckout } from "./rules";
+import { HOUR_MS } from "../time";
 
 // What one detector pass does with the checkouts it claimed, decided in
 // memory for the whole batch, pure. The batch is walked in claim order and
 // each decision sees the ones before it (a buyer's first checkout sent in
 // this pass suppresses their second), so the outcomes are those of handling
 // the checkouts one at a time.
-
-const HOUR_MS = 60 * 60_000;
 
 export interface DueCheckout {
   id: number;

@@ -4,8 +4,7 @@ import { nextRetryAt, type RetryPolicy } from "./retry-policy";
 import { releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
 import type { AttemptResult } from "./send.server";
 import type { DeliveryStatus } from "./delivery-statuses";
-
-const HOUR_MS = 60 * 60_000;
+import { HOUR_MS } from "../time";
 
 /**
  * Status events describe the endpoint itself and tests are the merchant

@@ -5,6 +5,7 @@ import { CONTROL_TOPICS } from "./attempt-rules";
 import { EVENT_TOPICS } from "../events/payload/formats";
 import { shopEndpoint } from "../endpoints/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "./delivery-statuses";
+import { HOUR_MS } from "../time";
 
 // The delivery log: queries scoped to one shop, and resends. A resend puts
 // the existing delivery back to `pending`, due now: same event id (so the
@@ -14,7 +15,6 @@ export { DELIVERY_STATUSES, RESENDABLE_STATUSES, type DeliveryStatus } from "./d
 /** Bulk resend covers cart messages; old status and test events would only mislead a BSP now. */
 export const BULK_RESEND_TOPICS = ["abandonedCheckout", "checkoutRecovered"] as const;
 
-const HOUR_MS = 60 * 60_000;
 const TEST_EVENT_EXPIRY_MS = HOUR_MS;
 export const DELIVERY_PAGE_SIZE = 50;
 

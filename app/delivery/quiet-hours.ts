@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isTimeZone, wallClock } from "../time-zone";
+import { MINUTE_MS } from "../time";
 
 export { isTimeZone };
 
@@ -14,7 +15,6 @@ export interface QuietHours {
 }
 
 const DAY_MINUTES = 1440;
-const MINUTE_MS = 60_000;
 const DAY_MS = DAY_MINUTES * MINUTE_MS;
 
 const modulo = (value: number, divisor: number) => ((value % divisor) + divisor) % divisor;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MINUTE_MS } from "../time";
 
 // When a failed delivery is tried again (DESIGN.md "Delivery policy"). Pure:
 // the clock and the randomness for jitter come in as arguments.
@@ -25,8 +26,6 @@ export const MAX_RETRY_DELAY_MS = 24 * 60 * 60_000;
 /** Longest wait a receiver's Retry-After can impose. */
 export const MAX_RETRY_AFTER_MS = 6 * 60 * 60_000;
 export const MIN_RETRY_DELAY_MS = 1000;
-
-const MINUTE_MS = 60_000;
 
 // Forms send text; "2, 10, 30" and "3" are read as the numbers they show.
 const listFromText = (value: unknown) =>

@@ -5,8 +5,7 @@ import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../events/e
 import type { EndpointInput } from "./endpoint-input";
 import { recordIntegrationStatus } from "../events/integration-status.server";
 import { cancelForUninstall } from "../delivery/delivery-state.server";
-
-const HOUR_MS = 60 * 60_000;
+import { HOUR_MS } from "../time";
 
 export class EndpointNotFoundError extends Error {
   override name = "EndpointNotFoundError";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isTimeZone, wallClock } from "../time-zone";
+import { DAY_MS } from "../time";
 
 // Date ranges of the admin, in calendar days of the shop's time zone. Pure:
 // Intl only, `now` comes in as an argument.
@@ -24,7 +25,6 @@ export interface DayRange {
   timeZone: string;
 }
 
-const DAY_MS = 24 * 60 * 60_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 

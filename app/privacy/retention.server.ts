@@ -1,6 +1,6 @@
 import prisma from "../db.server";
+import { DAY_MS } from "../time";
 
-const DAY_MS = 24 * 60 * 60_000;
 // Shopify redelivers a webhook for 48 hours; receipts older than this dedupe nothing.
 export const WEBHOOK_RECEIPT_DAYS = 7;
 /** How often the work queues run the purge. */

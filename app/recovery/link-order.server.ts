@@ -11,8 +11,7 @@ import { recoveryReceivers } from "../events/subscriptions";
 import { logger } from "../logger.server";
 import { classifyLink, withinAttributionWindow, type MatchType } from "./attribution";
 import { orderAttribute, orderContacts, type OrderWebhook } from "./order-payload";
-
-const HOUR_MS = 60 * 60_000;
+import { HOUR_MS } from "../time";
 
 async function firstSuccessfulDeliveryAt(checkoutId: number): Promise<Date | null> {
   const first = await prisma.delivery.findFirst({
