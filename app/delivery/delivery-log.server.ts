@@ -5,6 +5,7 @@ import { CONTROL_TOPICS } from "./attempt-rules";
 import { EVENT_TOPICS } from "../events/payload/formats";
 import { shopEndpoint } from "../endpoints/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "./delivery-statuses";
+import { NotFoundError } from "../errors";
 import { HOUR_MS } from "../time";
 
 // The delivery log: queries scoped to one shop, and resends. A resend puts
@@ -18,11 +19,10 @@ export const BULK_RESEND_TOPICS = ["abandonedCheckout", "checkoutRecovered"] as 
 const TEST_EVENT_EXPIRY_MS = HOUR_MS;
 export const DELIVERY_PAGE_SIZE = 50;
 
-export class DeliveryNotFoundError extends Error {
+export class DeliveryNotFoundError extends NotFoundError {
   override name = "DeliveryNotFoundError";
-  readonly kind = "not_found";
   constructor() {
-    super("delivery not found");
+    super("delivery");
   }
 }
 

@@ -5,13 +5,13 @@ import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../events/e
 import type { EndpointInput } from "./endpoint-input";
 import { recordIntegrationStatus } from "../events/integration-status.server";
 import { cancelForUninstall } from "../delivery/delivery-state.server";
+import { NotFoundError } from "../errors";
 import { HOUR_MS } from "../time";
 
-export class EndpointNotFoundError extends Error {
+export class EndpointNotFoundError extends NotFoundError {
   override name = "EndpointNotFoundError";
-  readonly kind = "not_found";
   constructor() {
-    super("endpoint not found");
+    super("endpoint");
   }
 }
 

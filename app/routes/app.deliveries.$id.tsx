@@ -6,20 +6,20 @@ import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStac
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
-import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody } from "../admin/context.server";
+import { adminContext, badRequest, parseOrThrow, readJsonBody } from "../admin/context.server";
+import { answerAppError } from "../admin/known-errors.server";
 import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../admin/format";
 import { maskedBody, maskFreeText } from "../admin/mask";
 import { AdminErrorBoundary, DeliveryStatusBadge, jsonTarget, showToast } from "../admin/ui";
 import { usableTimeZone } from "../metrics/date-range";
 import { isResendable } from "../delivery/delivery-statuses";
-import { DeliveryNotFoundError, resendDelivery, ResendError, shopDelivery } from "../delivery/delivery-log.server";
+import { resendDelivery, ResendError, shopDelivery } from "../delivery/delivery-log.server";
 
 async function deliveryOr404(shop: Shop, id: string | undefined) {
   try {
     return await shopDelivery(shop.id, id ?? "");
   } catch (error) {
-    if (error instanceof DeliveryNotFoundError) throw notFound("delivery");
-    throw error;
+    throw answerAppError(error);
   }
 }
 

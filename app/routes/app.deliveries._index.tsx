@@ -7,12 +7,13 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
 import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody, searchParams } from "../admin/context.server";
+import { answerAppError } from "../admin/known-errors.server";
 import { formatDateTime, resultLabel, topicLabel, TOPIC_LABELS } from "../admin/format";
 import { AdminErrorBoundary, deliveryStatusBadge, DeliveryStatusBadge, jsonTarget, showToast, TablePagination } from "../admin/ui";
 import { addDays, dayKey, isDay, parseLocalDateTime, startOfDay, usableTimeZone } from "../metrics/date-range";
-import { EndpointNotFoundError, listEndpoints } from "../endpoints/endpoint.server";
+import { listEndpoints } from "../endpoints/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "../delivery/delivery-statuses";
-import { DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../delivery/delivery-log.server";
+import { deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../delivery/delivery-log.server";
 
 const day = z.string().refine(isDay, "must be a date as YYYY-MM-DD").optional();
 const dateFilters = z.object({ from: day, to: day });
@@ -71,10 +72,8 @@ async function resend(shop: Shop, body: z.output<typeof actionBody>, timeZone: s
     const { resent } = await resendFailedSince(shop, body.endpointId, since);
     return json({ ok: true as const, intent: body.intent, resent, error: null });
   } catch (error) {
-    if (error instanceof DeliveryNotFoundError) throw notFound("delivery");
-    if (error instanceof EndpointNotFoundError) throw notFound("endpoint");
     if (error instanceof ResendError) return badRequest(error.message, { intent: body.intent, resent: 0, kind: error.kind });
-    throw error;
+    throw answerAppError(error);
   }
 }
 

@@ -6,7 +6,8 @@ import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, Divider, Inlin
 import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
-import { adminContext, notFound, parseOrThrow, readJsonBody } from "../admin/context.server";
+import { adminContext, parseOrThrow, readJsonBody } from "../admin/context.server";
+import { answerAppError } from "../admin/known-errors.server";
 import { endpointFormValues, type EndpointFormValues } from "../admin/endpoint-form";
 import { endpointFormOptions, parseEndpointForm } from "../admin/endpoint-form.server";
 import { EndpointForm } from "../admin/EndpointForm";
@@ -18,7 +19,7 @@ import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge, jsonTarge
 import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
 import { checkReceiver, type ReceiverCheckKind } from "../delivery/receiver-check.server";
 import { sendTestDelivery } from "../delivery/send-test.server";
-import { deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../endpoints/endpoint.server";
+import { deleteEndpoint, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../endpoints/endpoint.server";
 import { listDeliveries, shopDelivery } from "../delivery/delivery-log.server";
 import { usableTimeZone } from "../metrics/date-range";
 
@@ -26,8 +27,7 @@ async function endpointOr404(shop: Shop, id: string | undefined) {
   try {
     return await shopEndpoint(shop.id, id ?? "");
   } catch (error) {
-    if (error instanceof EndpointNotFoundError) throw notFound("endpoint");
-    throw error;
+    throw answerAppError(error);
   }
 }
 

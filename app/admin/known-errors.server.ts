@@ -1,0 +1,12 @@
+import { json } from "@remix-run/node";
+import { AppError } from "../errors";
+
+/**
+ * For an admin loader or action's catch: a domain error answered with its
+ * kind's status and message (`throw answerAppError(error)`); anything else is
+ * rethrown as it is.
+ */
+export function answerAppError(error: unknown): Response {
+  if (error instanceof AppError) return json({ error: error.message }, { status: error.status });
+  throw error;
+}
