@@ -2,7 +2,9 @@
 // what the inbox verified on its own. Every label says what it counts; where
 // the dashboard counts differently, the last lines say how.
 
-export const DEMO_TOPICS = ["abandonedCheckout", "checkoutRecovered", "integrationStatus"] as const;
+import { SUBSCRIBABLE_TOPICS } from "../app/events/payload/formats";
+
+export const DEMO_TOPICS = SUBSCRIBABLE_TOPICS;
 
 export interface TopicCounts {
   /** events of this topic stored for the demo's endpoint */

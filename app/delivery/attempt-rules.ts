@@ -4,14 +4,10 @@ import { nextRetryAt, type RetryPolicy } from "./retry-policy";
 import { releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
 import type { AttemptResult } from "./send.server";
 import type { DeliveryStatus } from "./delivery-statuses";
+import { CONTROL_TOPICS } from "../events/payload/formats";
 import { HOUR_MS } from "../time";
 
-/**
- * Status events describe the endpoint itself and tests are the merchant
- * asking: both go out whatever the endpoint's state and say nothing about
- * its health.
- */
-export const CONTROL_TOPICS: ReadonlySet<string> = new Set(["integrationStatus", "test"]);
+export { CONTROL_TOPICS };
 
 export type { DeliveryStatus } from "./delivery-statuses";
 

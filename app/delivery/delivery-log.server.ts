@@ -2,7 +2,7 @@ import type { Prisma, Shop } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
 import { CONTROL_TOPICS } from "./attempt-rules";
-import { EVENT_TOPICS } from "../events/payload/formats";
+import { EVENT_TOPICS, MESSAGE_TOPICS } from "../events/payload/formats";
 import { shopEndpoint } from "../endpoints/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "./delivery-statuses";
 import { NotFoundError } from "../errors";
@@ -14,7 +14,7 @@ import { HOUR_MS } from "../time";
 
 export { DELIVERY_STATUSES, RESENDABLE_STATUSES, type DeliveryStatus } from "./delivery-statuses";
 /** Bulk resend covers cart messages; old status and test events would only mislead a BSP now. */
-export const BULK_RESEND_TOPICS = ["abandonedCheckout", "checkoutRecovered"] as const;
+export const BULK_RESEND_TOPICS = MESSAGE_TOPICS;
 
 const TEST_EVENT_EXPIRY_MS = HOUR_MS;
 export const DELIVERY_PAGE_SIZE = 50;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_PAYLOAD_FORMAT, PAYLOAD_FORMATS } from "../events/payload/formats";
+import { DEFAULT_PAYLOAD_FORMAT, PAYLOAD_FORMATS, SUBSCRIBABLE_TOPICS } from "../events/payload/formats";
 import { fieldRulesSchema } from "../events/payload/field-rules";
 import { customHeadersSchema } from "../events/headers";
 import { DEFAULT_RETRY_POLICY, retryPolicySchema } from "../delivery/retry-policy";
@@ -21,7 +21,7 @@ export const ENDPOINT_PRESETS = {
 
 export type EndpointPreset = keyof typeof ENDPOINT_PRESETS;
 
-export const ENDPOINT_TOPICS = ["abandonedCheckout", "checkoutRecovered", "integrationStatus"] as const;
+export const ENDPOINT_TOPICS = SUBSCRIBABLE_TOPICS;
 
 /** What a merchant configures on an endpoint; the admin form and the model both speak this. */
 export function endpointInputSchema(options: { allowLoopback: boolean }) {

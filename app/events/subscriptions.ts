@@ -1,12 +1,9 @@
 import type { Endpoint } from "@prisma/client";
 import { hasMessagingConsent } from "../abandonment/rules";
-import type { EventTopic } from "./payload/formats";
+import { CART_TOPICS, SUBSCRIBABLE_TOPICS, type EventTopic } from "./payload/formats";
 import { applyFieldRules } from "./payload/field-rules";
 
-export const DEFAULT_TOPICS: EventTopic[] = ["abandonedCheckout", "checkoutRecovered", "integrationStatus"];
-
-// Topics whose body is a buyer's cart, so per-endpoint consent and field rules apply.
-const CART_TOPICS: ReadonlySet<string> = new Set(["abandonedCheckout", "checkoutRecovered", "test"]);
+export const DEFAULT_TOPICS: EventTopic[] = [...SUBSCRIBABLE_TOPICS];
 
 export function endpointTopics(endpoint: Pick<Endpoint, "topics">): string[] {
   return Array.isArray(endpoint.topics) ? endpoint.topics.filter((t): t is string => typeof t === "string") : [];

@@ -1,13 +1,13 @@
 import { daysOf, dayKey, inRange, type DayRange } from "./date-range";
 import { sumDecimals } from "./money";
+import { MESSAGE_TOPICS } from "../events/payload/formats";
 
 // The dashboard's numbers (DESIGN.md "Metrics shown to the merchant"), pure.
 // One cohort: the checkouts captured in the range (Checkout.createdAt, in the
 // shop's time zone), followed through to their events, deliveries, attempts
 // and orders. Every number is a count or sum over those stored rows.
 
-/** Topics whose deliveries carry a buyer's cart; tests and integration status are not messages. */
-export const MESSAGE_TOPICS = ["abandonedCheckout", "checkoutRecovered"] as const;
+export { MESSAGE_TOPICS };
 
 export interface CheckoutRow {
   id: number;

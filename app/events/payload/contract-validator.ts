@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { schemaFileName } from "./contract-schema";
-import { EVENT_TOPICS, FORMAT_VERSION, PAYLOAD_FORMATS, type EventTopic, type PayloadFormat } from "./formats";
+import { CART_TOPICS, EVENT_TOPICS, FORMAT_VERSION, PAYLOAD_FORMATS, type EventTopic, type PayloadFormat } from "./formats";
 
 // Checks one received delivery against the published contract files in
 // docs/bsp/schemas/ (not against the code that generated them), the way a BSP
@@ -10,7 +10,6 @@ import { EVENT_TOPICS, FORMAT_VERSION, PAYLOAD_FORMATS, type EventTopic, type Pa
 // it on every request.
 
 const SCHEMA_DIR = new URL("../../../docs/bsp/schemas/", import.meta.url);
-const CART_TOPICS: ReadonlySet<string> = new Set(["abandonedCheckout", "checkoutRecovered", "test"]);
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
