@@ -8,5 +8,7 @@ import { AppError } from "../errors";
  */
 export function answerAppError(error: unknown): Response {
   if (error instanceof AppError) return json({ error: error.message }, { status: error.status });
+  // A thrown Response (Remix's redirects and answers) passes through unchanged, as does any other error.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrowing what the caller caught, whatever it is
   throw error;
 }
