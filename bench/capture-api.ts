@@ -5,12 +5,15 @@
 // measured open-loop at 50 % and 100 % of it. CPU per request is the server
 // process's CPU time over the capacity phase divided by its requests.
 //
-//   npx tsx bench/capture-api.ts [--seconds 10] [--shops 1000]
-// Needs build/ (npm run build).
-import { existsSync } from "node:fs";
+//   npx tsx bench/capture-api.ts [--seconds 10] [--shops 1000] [--profile]
+// Needs build/ (npm run build). `--profile` runs the app under `node
+// --cpu-prof` and prints where its CPU went (bench/capture-profile.ts).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { BROWSER_USER_AGENT, checkoutSessionToken } from "../demo/shopify-double";
+import { summarizeProfile, type CpuProfile } from "./capture-profile";
 import { freeLoopbackPort } from "../scripts/throwaway-servers";
 import {
   appEnv,
@@ -29,7 +32,9 @@ import {
   type Target,
 } from "./lib";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" }, shops: { type: "string", default: "1000" } } });
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "10" }, shops: { type: "string", default: "1000" }, profile: { type: "boolean", default: false } },
+});
 const seconds = Number(values.seconds);
 const shopCount = Number(values.shops);
 if (!existsSync(path.join(ROOT, "build", "server", "index.js"))) {
@@ -130,6 +135,7 @@ const target: Omit<Target, "origin"> = {
 process.stdout.write(`# Capture API benchmark\n${machine()}\n\n`);
 const database = sqliteDatabase();
 const results = [];
+let profile: string | null = null;
 try {
   const barePort = await freeLoopbackPort();
   const bare = startChild([path.join(ROOT, "bench", "bare-json-server.mjs")], { ...process.env, PORT: String(barePort) });
@@ -140,12 +146,21 @@ try {
   await bare.stop();
 
   const appPort = await freeLoopbackPort();
-  const server = startChild(["server.mjs"], appEnv({ PORT: String(appPort), DATABASE_URL: database.url }));
+  const profileDir = values.profile ? mkdtempSync(path.join(tmpdir(), "cart-relay-profile-")) : null;
+  const server = startChild(
+    [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "server.mjs"],
+    appEnv({ PORT: String(appPort), DATABASE_URL: database.url }),
+  );
   const appOrigin = `http://127.0.0.1:${appPort}`;
   await until("the app server", async () => (await fetch(`${appOrigin}/healthz`).catch(() => null))?.ok === true, 60_000, 200);
   await mintTokens();
   results.push(await measure("Cart Relay POST /api/capture (SQLite)", appOrigin, { ...target, origin: appOrigin }, server.child.pid!));
   await server.stop();
+  if (profileDir) {
+    const file = readdirSync(profileDir).find((name) => name.endsWith(".cpuprofile"));
+    if (file) profile = summarizeProfile(JSON.parse(readFileSync(path.join(profileDir, file), "utf8")) as CpuProfile);
+    rmSync(profileDir, { recursive: true, force: true });
+  }
 } finally {
   database.remove();
 }
@@ -167,3 +182,4 @@ process.stdout.write(
 );
 process.stdout.write(`\n\nratio (Cart Relay capacity / bare ceiling): ${(capture.capacity.rps / bare.capacity.rps).toFixed(3)}\n`);
 process.stdout.write(`load generator, servers and database share the same ${(await import("node:os")).cpus().length} CPUs; ${seconds} s per phase\n`);
+if (profile) process.stdout.write(`\n## Profile of the app server (whole run: priming, warm-up and every phase)\n\n${profile}\n`);

@@ -8,6 +8,7 @@
 // its write committed; a failing transaction fails every caller in it and
 // stores none of them. `version` is bumped on every write, so Prisma writers
 // that compare it never lose a capture's fields, nor a capture theirs.
+import { open, type FileHandle } from "node:fs/promises";
 import type Database from "better-sqlite3";
 import type pg from "pg";
 import { env, policyMinuteMs } from "../env.server";
@@ -17,6 +18,7 @@ import { normalizeEmail, normalizePhone } from "../contact";
 import { codecFor, read, type Codec } from "../db/codec";
 import { openSqlite, sqlDatabase } from "../db/sql.server";
 import { sqliteGate } from "../db/sqlite-gate";
+import { sharedSync } from "./shared-sync";
 import { emptyCheckoutState, mergeObservation, type CaptureSource, type CheckoutFields, type CheckoutState, type FieldName, type Observation } from "./merge";
 
 /** What the merge needs of the shop (a Prisma `Shop` has all of it). */
@@ -233,12 +235,54 @@ function draftsOf(batch: Pending[], rows: Map<string, Row>): Map<string, Draft> 
   return drafts;
 }
 
+interface Flushed {
+  recorded: Map<string, RecordedCheckout>;
+  /** Settles once the commit is on disk; callers are answered then. */
+  durable: Promise<void>;
+}
+
 interface Backend {
-  flush(batch: Pending[]): Promise<Map<string, RecordedCheckout>>;
+  /** Commits a batch; resolves once committed (visible), with the wait for its durability. */
+  flush(batch: Pending[]): Promise<Flushed>;
   close(): Promise<void>;
 }
 
+const DURABLE = Promise.resolve();
+
 const quote = (name: string) => `"${name}"`;
+
+/**
+ * The capture connection's commits skip SQLite's own fsync
+ * (`synchronous=NORMAL`) and the WAL file is fsynced here instead, on libuv's
+ * thread pool, so the event loop keeps parsing requests meanwhile. Callers
+ * are answered only after that fsync, so an acknowledged capture is on disk
+ * exactly as with `synchronous=FULL` (decision 008). The file stays the same
+ * while this connection is open (SQLite deletes the WAL only when the last
+ * connection closes; a reset rewrites it in place). Null for an in-memory
+ * database, which has nothing to sync.
+ */
+function walFileSync(sqlite: Database.Database): { sync: () => Promise<void>; close: () => Promise<void> } | null {
+  if (sqlite.memory) return null;
+  sqlite.pragma("synchronous = NORMAL");
+  const wal = `${sqlite.name}-wal`;
+  let handle: Promise<FileHandle> | null = null;
+  const sync = sharedSync(async () => {
+    handle ??= open(wal, "r").catch((error: unknown) => {
+      handle = null;
+      throw error;
+    });
+    await (await handle).datasync();
+  });
+  return {
+    sync,
+    async close() {
+      // After the last fsync asked for: a commit answered just before closing is still synced.
+      await sync().catch(() => {});
+      await (await handle?.catch(() => null))?.close();
+      handle = null;
+    },
+  };
+}
 
 /**
  * SQLite: a connection of its own (better-sqlite3 is synchronous, so a batch
@@ -249,6 +293,7 @@ const quote = (name: string) => `"${name}"`;
 function sqliteBackend(url: string): Backend {
   const sqlite = openSqlite(url);
   sqlite.pragma("busy_timeout = 0");
+  const walSync = walFileSync(sqlite);
   const codec = codecFor("sqlite");
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
@@ -337,7 +382,7 @@ function sqliteBackend(url: string): Backend {
           recorded.set(draft.key, { id: draft.row.id, status: draft.row.status });
         }
         prepare("COMMIT").run();
-        return recorded;
+        return { recorded, durable: walSync ? walSync.sync() : DURABLE };
       } catch (error) {
         if (sqlite.inTransaction) prepare("ROLLBACK").run();
         throw error;
@@ -346,6 +391,7 @@ function sqliteBackend(url: string): Backend {
       }
     },
     async close() {
+      await walSync?.close();
       sqlite.close();
     },
   };
@@ -372,7 +418,7 @@ function postgresBackend(pool: pg.Pool): Backend {
     return new Map(rows.map((row) => [keyOf(row.shopId, row.token), row]));
   }
 
-  async function once(batch: Pending[]): Promise<Map<string, RecordedCheckout>> {
+  async function once(batch: Pending[]): Promise<Flushed> {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
@@ -428,7 +474,7 @@ function postgresBackend(pool: pg.Pool): Backend {
         recorded.set(draft.key, { id: draft.row.id, status: draft.row.status });
       }
       await client.query("COMMIT");
-      return recorded;
+      return { recorded, durable: DURABLE };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
@@ -438,7 +484,7 @@ function postgresBackend(pool: pg.Pool): Backend {
   }
 
   return {
-    async flush(batch) {
+    async flush(batch): Promise<Flushed> {
       for (let attempt = 1; ; attempt++) {
         try {
           return await once(batch);
@@ -478,19 +524,31 @@ export class CheckoutStore {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
+        // The next batch commits while this one waits for its fsync.
+        let flushed: Flushed;
         try {
-          const recorded = await this.backend.flush(batch);
-          this.stats.commits++;
-          this.stats.observations += batch.length;
-          for (const pending of batch) pending.resolve(recorded.get(keyOf(pending.shop.id, pending.token))!);
+          flushed = await this.backend.flush(batch);
         } catch (error) {
-          this.stats.failures++;
-          for (const pending of batch) pending.reject(error);
+          this.fail(batch, error);
+          continue;
         }
+        flushed.durable.then(
+          () => {
+            this.stats.commits++;
+            this.stats.observations += batch.length;
+            for (const pending of batch) pending.resolve(flushed.recorded.get(keyOf(pending.shop.id, pending.token))!);
+          },
+          (error: unknown) => this.fail(batch, error),
+        );
       }
     } finally {
       this.running = false;
     }
+  }
+
+  private fail(batch: Pending[], error: unknown): void {
+    this.stats.failures++;
+    for (const pending of batch) pending.reject(error);
   }
 
   close(): Promise<void> {
