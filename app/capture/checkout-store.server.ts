@@ -400,6 +400,9 @@ function sqliteBackend(url: string): Backend {
 // PostgreSQL: timestamps without a zone, read as UTC whatever the process's zone.
 const pgSelectColumn = (name: string) => (DATES.has(name) ? `to_char(${quote(name)}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${quote(name)}` : quote(name));
 const RETRYABLE_PG = new Set(["40P01", "40001"]);
+/** A written column's PostgreSQL type, for values a multi-row UPDATE carries as text. */
+const pgType = (name: string) =>
+  MONEY.has(name) ? "numeric" : JSON_COLUMNS.has(name) ? "json" : BOOLS.has(name) ? "boolean" : DATES.has(name) ? "timestamp(3)" : "text";
 
 /**
  * PostgreSQL, correct across web processes: the batch's rows are read with
@@ -457,21 +460,31 @@ function postgresBackend(pool: pg.Pool): Backend {
           drafts = new Map([...drafts, ...again]);
         }
       }
+      // One multi-row UPDATE per set of changed columns (a batch of typing buyers shares few sets).
+      const updates = new Map<string, { changed: string[]; drafts: { draft: Draft; values: Record<string, unknown> }[] }>();
       for (const draft of drafts.values()) {
         if (!draft.row) continue;
+        recorded.set(draft.key, { id: draft.row.id, status: draft.row.status });
         const values = columnsOf(draft, codec, now);
         const changed = changedColumns(draft.row, values);
-        if (changed.length > 0) {
-          const params = changed.map((name) => values[name]);
-          const set = changed.map((name, i) => `${quote(name)} = $${i + 1}`).join(", ");
-          const n = changed.length;
-          const result = await client.query(
-            `UPDATE "Checkout" SET ${set}, "version" = "version" + 1, "updatedAt" = $${n + 1} WHERE "id" = $${n + 2} AND "version" = $${n + 3}`,
-            [...params, codec.date(now), draft.row.id, draft.row.version],
-          );
-          if (result.rowCount !== 1) throw new Error(`checkout ${draft.row.id} changed under its row lock`);
-        }
-        recorded.set(draft.key, { id: draft.row.id, status: draft.row.status });
+        if (changed.length === 0) continue;
+        const set = changed.join(",");
+        let group = updates.get(set);
+        if (!group) updates.set(set, (group = { changed, drafts: [] }));
+        group.drafts.push({ draft, values });
+      }
+      for (const { changed, drafts: group } of updates.values()) {
+        const params: unknown[] = [codec.date(now)];
+        const tuples = group.map(({ draft, values }) => {
+          const row = [draft.row!.id, draft.row!.version, ...changed.map((name) => values[name])];
+          return `(${row.map((value) => `$${params.push(value)}`).join(", ")})`;
+        });
+        const set = changed.map((name) => `${quote(name)} = v.${quote(name)}::${pgType(name)}`).join(", ");
+        const result = await client.query(
+          `UPDATE "Checkout" AS c SET ${set}, "version" = c."version" + 1, "updatedAt" = $1 FROM (VALUES ${tuples.join(", ")}) AS v("id", "version", ${changed.map(quote).join(", ")}) WHERE c."id" = v."id"::integer AND c."version" = v."version"::integer`,
+          params,
+        );
+        if (result.rowCount !== group.length) throw new Error(`${group.length - (result.rowCount ?? 0)} checkouts changed under their row locks`);
       }
       await client.query("COMMIT");
       return { recorded, durable: DURABLE };
