@@ -88,6 +88,8 @@ const READ = ["id", "shopId", "token", "status", "orderId", "version", ...WRITTE
 
 /** The most observations one transaction carries (PostgreSQL's parameter limit bounds a multi-row insert). */
 const MAX_BATCH = 500;
+/** Prepared statements the SQLite backend keeps. */
+const MAX_STATEMENTS = 256;
 
 type Row = Record<string, unknown> & { id: number; shopId: string; token: string; status: string; orderId: string | null; version: number };
 
@@ -298,7 +300,11 @@ function sqliteBackend(url: string): Backend {
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
     let statement = statements.get(text);
-    if (!statement) statements.set(text, (statement = sqlite.prepare(text)));
+    if (!statement) {
+      // An UPDATE per set of changed columns: bounded, so odd sets cannot grow the cache for ever.
+      if (statements.size >= MAX_STATEMENTS) statements.clear();
+      statements.set(text, (statement = sqlite.prepare(text)));
+    }
     return statement;
   };
   const columns = READ.map(quote).join(", ");
