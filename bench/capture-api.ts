@@ -102,6 +102,7 @@ try {
       [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "server.mjs"],
       appEnv({ PORT: String(appPort), DATABASE_URL: url }),
     );
+    cleanups.push(() => server.stop());
     const appOrigin = `http://127.0.0.1:${appPort}`;
     await until("the app server", async () => (await fetch(`${appOrigin}/healthz`).catch(() => null))?.ok === true, 60_000, 200);
     await mintTokens();
@@ -122,7 +123,11 @@ try {
     }
   }
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  for (const cleanup of cleanups.reverse()) {
+    await Promise.resolve()
+      .then(cleanup)
+      .catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
+  }
 }
 
 const [bare, ...captures] = results;
