@@ -146,7 +146,7 @@ function stateOf(row: Row): CheckoutState {
   return {
     fields,
     fieldSources: read.json<CheckoutState["fieldSources"]>(row.fieldSources) ?? {},
-    sources: row.sources ? (String(row.sources).split(",") as CaptureSource[]) : [],
+    sources: row.sources ? ((row.sources as string).split(",") as CaptureSource[]) : [],
     trustedSeen: read.bool(row.trustedSeen as number),
     lastActivityAt: read.dateOrNull(row.lastActivityAt as string | null),
   };
