@@ -120,6 +120,37 @@ describe("group commit", () => {
     }
   });
 
+  it("updates many stored checkouts of one batch, each with its own changed columns, in one transaction", async () => {
+    const shop = await ensureShop("update-batch-shop.myshopify.com");
+    const store = checkoutStore();
+    const tokens = Array.from({ length: 6 }, (_, i) => `update-batch-${i}`);
+    await Promise.all(tokens.map((token) => store.record(shop, token, observation(token, { email: `${token}@example.com`, total: 100 }))));
+    const before = { ...store.stats };
+    await Promise.all(
+      tokens.map((token, i) =>
+        store.record(
+          shop,
+          token,
+          // Two sets of changed columns (money and JSON, or a boolean and text), and one checkout that changes nothing new.
+          observation(token, i % 2 === 0 ? { total: 250 + i, utm: { source: `s${i}` } } : { whatsappOptIn: true, shippingAddress: { city: `City ${i}` } }),
+        ),
+      ),
+    );
+    expect(store.stats.commits - before.commits).toBe(1);
+    for (const [i, token] of tokens.entries()) {
+      const stored = await checkoutOf(shop.domain, token);
+      expect(stored).toMatchObject({ email: `${token}@example.com`, version: 1 });
+      if (i % 2 === 0) {
+        expect(stored!.total!.toString()).toBe(String(250 + i));
+        expect(stored!.utm).toEqual({ source: `s${i}` });
+        expect(stored!.whatsappOptIn).toBeNull();
+      } else {
+        expect(stored!.total!.toString()).toBe("100");
+        expect(stored).toMatchObject({ whatsappOptIn: true, city: `City ${i}` });
+      }
+    }
+  });
+
   it("writes only what changed and keeps a webhook writer's fields (optimistic version)", async () => {
     const first = await capture({ checkoutToken: "versioned", email: "v@example.com", total: 900 });
     expect(first.status).toBe(200);

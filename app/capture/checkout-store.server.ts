@@ -8,6 +8,7 @@
 // its write committed; a failing transaction fails every caller in it and
 // stores none of them. `version` is bumped on every write, so Prisma writers
 // that compare it never lose a capture's fields, nor a capture theirs.
+import { open, type FileHandle } from "node:fs/promises";
 import type Database from "better-sqlite3";
 import type pg from "pg";
 import { env, policyMinuteMs } from "../env.server";
@@ -17,6 +18,7 @@ import { normalizeEmail, normalizePhone } from "../contact";
 import { codecFor, read, type Codec } from "../db/codec";
 import { openSqlite, sqlDatabase } from "../db/sql.server";
 import { sqliteGate } from "../db/sqlite-gate";
+import { sharedSync } from "./shared-sync";
 import { emptyCheckoutState, mergeObservation, type CaptureSource, type CheckoutFields, type CheckoutState, type FieldName, type Observation } from "./merge";
 
 /** What the merge needs of the shop (a Prisma `Shop` has all of it). */
@@ -86,6 +88,8 @@ const READ = ["id", "shopId", "token", "status", "orderId", "version", ...WRITTE
 
 /** The most observations one transaction carries (PostgreSQL's parameter limit bounds a multi-row insert). */
 const MAX_BATCH = 500;
+/** Prepared statements the SQLite backend keeps. */
+const MAX_STATEMENTS = 256;
 
 type Row = Record<string, unknown> & { id: number; shopId: string; token: string; status: string; orderId: string | null; version: number };
 
@@ -142,7 +146,7 @@ function stateOf(row: Row): CheckoutState {
   return {
     fields,
     fieldSources: read.json<CheckoutState["fieldSources"]>(row.fieldSources) ?? {},
-    sources: row.sources ? (String(row.sources).split(",") as CaptureSource[]) : [],
+    sources: row.sources ? ((row.sources as string).split(",") as CaptureSource[]) : [],
     trustedSeen: read.bool(row.trustedSeen as number),
     lastActivityAt: read.dateOrNull(row.lastActivityAt as string | null),
   };
@@ -233,12 +237,54 @@ function draftsOf(batch: Pending[], rows: Map<string, Row>): Map<string, Draft> 
   return drafts;
 }
 
+interface Flushed {
+  recorded: Map<string, RecordedCheckout>;
+  /** Settles once the commit is on disk; callers are answered then. */
+  durable: Promise<void>;
+}
+
 interface Backend {
-  flush(batch: Pending[]): Promise<Map<string, RecordedCheckout>>;
+  /** Commits a batch; resolves once committed (visible), with the wait for its durability. */
+  flush(batch: Pending[]): Promise<Flushed>;
   close(): Promise<void>;
 }
 
+const DURABLE = Promise.resolve();
+
 const quote = (name: string) => `"${name}"`;
+
+/**
+ * The capture connection's commits skip SQLite's own fsync
+ * (`synchronous=NORMAL`) and the WAL file is fsynced here instead, on libuv's
+ * thread pool, so the event loop keeps parsing requests meanwhile. Callers
+ * are answered only after that fsync, so an acknowledged capture is on disk
+ * exactly as with `synchronous=FULL` (decision 008). The file stays the same
+ * while this connection is open (SQLite deletes the WAL only when the last
+ * connection closes; a reset rewrites it in place). Null for an in-memory
+ * database, which has nothing to sync.
+ */
+function walFileSync(sqlite: Database.Database): { sync: () => Promise<void>; close: () => Promise<void> } | null {
+  if (sqlite.memory) return null;
+  sqlite.pragma("synchronous = NORMAL");
+  const wal = `${sqlite.name}-wal`;
+  let handle: Promise<FileHandle> | null = null;
+  const sync = sharedSync(async () => {
+    handle ??= open(wal, "r").catch((error: unknown) => {
+      handle = null;
+      throw error;
+    });
+    await (await handle).datasync();
+  });
+  return {
+    sync,
+    async close() {
+      // After the last fsync asked for: a commit answered just before closing is still synced.
+      await sync().catch(() => {});
+      await (await handle?.catch(() => null))?.close();
+      handle = null;
+    },
+  };
+}
 
 /**
  * SQLite: a connection of its own (better-sqlite3 is synchronous, so a batch
@@ -249,11 +295,16 @@ const quote = (name: string) => `"${name}"`;
 function sqliteBackend(url: string): Backend {
   const sqlite = openSqlite(url);
   sqlite.pragma("busy_timeout = 0");
+  const walSync = walFileSync(sqlite);
   const codec = codecFor("sqlite");
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
     let statement = statements.get(text);
-    if (!statement) statements.set(text, (statement = sqlite.prepare(text)));
+    if (!statement) {
+      // An UPDATE per set of changed columns: bounded, so odd sets cannot grow the cache for ever.
+      if (statements.size >= MAX_STATEMENTS) statements.clear();
+      statements.set(text, (statement = sqlite.prepare(text)));
+    }
     return statement;
   };
   const columns = READ.map(quote).join(", ");
@@ -337,7 +388,7 @@ function sqliteBackend(url: string): Backend {
           recorded.set(draft.key, { id: draft.row.id, status: draft.row.status });
         }
         prepare("COMMIT").run();
-        return recorded;
+        return { recorded, durable: walSync ? walSync.sync() : DURABLE };
       } catch (error) {
         if (sqlite.inTransaction) prepare("ROLLBACK").run();
         throw error;
@@ -346,6 +397,7 @@ function sqliteBackend(url: string): Backend {
       }
     },
     async close() {
+      await walSync?.close();
       sqlite.close();
     },
   };
@@ -354,6 +406,9 @@ function sqliteBackend(url: string): Backend {
 // PostgreSQL: timestamps without a zone, read as UTC whatever the process's zone.
 const pgSelectColumn = (name: string) => (DATES.has(name) ? `to_char(${quote(name)}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${quote(name)}` : quote(name));
 const RETRYABLE_PG = new Set(["40P01", "40001"]);
+/** A written column's PostgreSQL type, for values a multi-row UPDATE carries as text. */
+const pgType = (name: string) =>
+  MONEY.has(name) ? "numeric" : JSON_COLUMNS.has(name) ? "json" : BOOLS.has(name) ? "boolean" : DATES.has(name) ? "timestamp(3)" : "text";
 
 /**
  * PostgreSQL, correct across web processes: the batch's rows are read with
@@ -372,7 +427,7 @@ function postgresBackend(pool: pg.Pool): Backend {
     return new Map(rows.map((row) => [keyOf(row.shopId, row.token), row]));
   }
 
-  async function once(batch: Pending[]): Promise<Map<string, RecordedCheckout>> {
+  async function once(batch: Pending[]): Promise<Flushed> {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
@@ -411,24 +466,34 @@ function postgresBackend(pool: pg.Pool): Backend {
           drafts = new Map([...drafts, ...again]);
         }
       }
+      // One multi-row UPDATE per set of changed columns (a batch of typing buyers shares few sets).
+      const updates = new Map<string, { changed: string[]; drafts: { draft: Draft; values: Record<string, unknown> }[] }>();
       for (const draft of drafts.values()) {
         if (!draft.row) continue;
+        recorded.set(draft.key, { id: draft.row.id, status: draft.row.status });
         const values = columnsOf(draft, codec, now);
         const changed = changedColumns(draft.row, values);
-        if (changed.length > 0) {
-          const params = changed.map((name) => values[name]);
-          const set = changed.map((name, i) => `${quote(name)} = $${i + 1}`).join(", ");
-          const n = changed.length;
-          const result = await client.query(
-            `UPDATE "Checkout" SET ${set}, "version" = "version" + 1, "updatedAt" = $${n + 1} WHERE "id" = $${n + 2} AND "version" = $${n + 3}`,
-            [...params, codec.date(now), draft.row.id, draft.row.version],
-          );
-          if (result.rowCount !== 1) throw new Error(`checkout ${draft.row.id} changed under its row lock`);
-        }
-        recorded.set(draft.key, { id: draft.row.id, status: draft.row.status });
+        if (changed.length === 0) continue;
+        const set = changed.join(",");
+        let group = updates.get(set);
+        if (!group) updates.set(set, (group = { changed, drafts: [] }));
+        group.drafts.push({ draft, values });
+      }
+      for (const { changed, drafts: group } of updates.values()) {
+        const params: unknown[] = [codec.date(now)];
+        const tuples = group.map(({ draft, values }) => {
+          const row = [draft.row!.id, draft.row!.version, ...changed.map((name) => values[name])];
+          return `(${row.map((value) => `$${params.push(value)}`).join(", ")})`;
+        });
+        const set = changed.map((name) => `${quote(name)} = v.${quote(name)}::${pgType(name)}`).join(", ");
+        const result = await client.query(
+          `UPDATE "Checkout" AS c SET ${set}, "version" = c."version" + 1, "updatedAt" = $1 FROM (VALUES ${tuples.join(", ")}) AS v("id", "version", ${changed.map(quote).join(", ")}) WHERE c."id" = v."id"::integer AND c."version" = v."version"::integer`,
+          params,
+        );
+        if (result.rowCount !== group.length) throw new Error(`${group.length - (result.rowCount ?? 0)} checkouts changed under their row locks`);
       }
       await client.query("COMMIT");
-      return recorded;
+      return { recorded, durable: DURABLE };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
@@ -438,7 +503,7 @@ function postgresBackend(pool: pg.Pool): Backend {
   }
 
   return {
-    async flush(batch) {
+    async flush(batch): Promise<Flushed> {
       for (let attempt = 1; ; attempt++) {
         try {
           return await once(batch);
@@ -478,19 +543,31 @@ export class CheckoutStore {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
+        // The next batch commits while this one waits for its fsync.
+        let flushed: Flushed;
         try {
-          const recorded = await this.backend.flush(batch);
-          this.stats.commits++;
-          this.stats.observations += batch.length;
-          for (const pending of batch) pending.resolve(recorded.get(keyOf(pending.shop.id, pending.token))!);
+          flushed = await this.backend.flush(batch);
         } catch (error) {
-          this.stats.failures++;
-          for (const pending of batch) pending.reject(error);
+          this.fail(batch, error);
+          continue;
         }
+        flushed.durable.then(
+          () => {
+            this.stats.commits++;
+            this.stats.observations += batch.length;
+            for (const pending of batch) pending.resolve(flushed.recorded.get(keyOf(pending.shop.id, pending.token))!);
+          },
+          (error: unknown) => this.fail(batch, error),
+        );
       }
     } finally {
       this.running = false;
     }
+  }
+
+  private fail(batch: Pending[], error: unknown): void {
+    this.stats.failures++;
+    for (const pending of batch) pending.reject(error);
   }
 
   close(): Promise<void> {
