@@ -6,7 +6,7 @@
 // over the same number of connections, warmed up before it is measured (the
 // ceiling for any sender on this machine).
 //
-//   npx tsx bench/delivery.ts [--events 5000] [--paced 2000] [--modes embedded,scale-1,scale-2]
+//   npx tsx bench/delivery.ts [--events 5000] [--paced 2000] [--modes embedded,scale-1,scale-2] [--cpu-prof DIR]
 //
 // embedded: one `npm run worker` process, polling SQLite (WAL). scale-N: N
 // `npm run worker` processes on BullMQ, with throwaway PostgreSQL and Redis.
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     modes: { type: "string", default: "embedded,scale-1,scale-2" },
     run: { type: "string" },
     receiver: { type: "string" },
+    /** A folder: each worker writes a V8 CPU profile of its run there (node --cpu-prof). */
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -68,7 +70,10 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
     const concurrency = CONNECTIONS_PER_WORKER;
     const workers: Child[] = [];
     for (let i = 0; i < workerCount; i++) {
-      workers.push(startChild(["--import", "tsx", path.join("app", "worker.ts")], workerEnv(databaseUrl, { REDIS_URL: redisUrl, LOG_LEVEL: "info" })));
+      const profile = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
+      workers.push(
+        startChild([...profile, "--import", "tsx", path.join("app", "worker.ts")], workerEnv(databaseUrl, { REDIS_URL: redisUrl, LOG_LEVEL: "info" })),
+      );
     }
     cleanups.unshift(() => Promise.all(workers.map((worker) => worker.stop())).then(() => {}));
     await until("the workers to start", () => workers.every((worker) => /worker started/.test(worker.output())), 60_000, 100);
@@ -186,7 +191,10 @@ try {
   for (const mode of values.modes.split(",")) {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events, "--paced", values.paced],
+      [
+        ...["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events, "--paced", values.paced],
+        ...(values["cpu-prof"] ? ["--cpu-prof", values["cpu-prof"]] : []),
+      ],
       {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "inherit"],

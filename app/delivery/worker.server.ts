@@ -78,6 +78,16 @@ function anyOf(dialect: SqlDialect, values: readonly string[]) {
   return dialect === "sqlite" ? sql`(SELECT value FROM json_each(${JSON.stringify(values)}))` : sql`(SELECT unnest(${values as string[]}::text[]))`;
 }
 
+/**
+ * A delivery still in flight under this worker's lease, as a join condition
+ * after a primary-key match: SQLite would otherwise walk the status index
+ * and read the JSON rows again for each delivery in flight (`+` keeps a term
+ * off the index there).
+ */
+function stillLeased(dialect: SqlDialect, workerId: string) {
+  return dialect === "sqlite" ? sql`+d.status = 'in_flight' AND +d."lockedBy" = ${workerId}` : sql`d.status = 'in_flight' AND d."lockedBy" = ${workerId}`;
+}
+
 /** Rows of one JSON parameter as a table `r` with typed columns (PostgreSQL types; SQLite reads each key as stored). */
 function jsonRows(dialect: SqlDialect, rows: readonly object[], columns: Record<string, string>) {
   const names = Object.keys(columns);
@@ -382,7 +392,7 @@ WHERE "deliveryId" IN ${anyOf(dialect, triedBefore)} AND "statusCode" IS NULL AN
   if (settle.length > 0) {
     await sql`UPDATE "Delivery" AS d SET status = r.status, "nextAttemptAt" = r."nextAttemptAt", "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${at}
 FROM ${jsonRows(dialect, settle, { id: "text", status: "text", nextAttemptAt: "timestamp(3)" })}
-WHERE d.id = r.id AND d.status = 'in_flight' AND d."lockedBy" = ${workerId}`.execute(trx);
+WHERE d.id = r.id AND ${stillLeased(dialect, workerId)}`.execute(trx);
   }
   if (prepared.length > 0) {
     const attemptsToWrite = prepared.map((item) => ({
@@ -550,7 +560,7 @@ FROM ${jsonRows(dialect, deliveryRows, {
       lastErrorKind: "text",
       firstSuccessAt: "timestamp(3)",
     })}
-WHERE d.id = r.id AND d.status = 'in_flight' AND d."lockedBy" = ${workerId}`.execute(trx);
+WHERE d.id = r.id AND ${stillLeased(dialect, workerId)}`.execute(trx);
   }
   await sql`UPDATE "Attempt" AS a SET "durationMs" = r."durationMs", "statusCode" = r."statusCode", "errorKind" = r."errorKind",
   "errorMessage" = r."errorMessage", "responseExcerpt" = r."responseExcerpt"
@@ -638,8 +648,13 @@ async function disableEndpoint({ endpointId, shopDomain, reason, statusCode }: D
   logger.warn({ shop: shopDomain, endpointId, reason }, "endpoint disabled");
 }
 
+// An attempt's line is built here from ids and numbers only, so it skips the
+// redaction pass every other line takes (about 0.1 ms a line, a third of an
+// event's CPU in a profile of the worker).
+const attemptLog = logger.child({}, { redact: [] });
+
 function logAttempt({ prepared, result }: AttemptOutcome) {
-  logger.info(
+  attemptLog.info(
     {
       shop: prepared.shopDomain,
       eventId: prepared.eventId,
