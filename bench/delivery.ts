@@ -45,7 +45,7 @@ interface ModeResult {
   mode: string;
   workers: number;
   concurrency: number;
-  burst: { events: number; seconds: number; perSecond: number; p50: number; p99: number; cpuUsPerEvent: number };
+  burst: { events: number; seconds: number; perSecond: number; p50: number; p99: number; cpuUsPerEvent: number; perClaim: number };
   paced: { events: number; rate: number; p50: number; p99: number; max: number };
   sampleBody: string;
   load: string;
@@ -99,7 +99,11 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
           })),
         );
       }
-      return rows.map((row) => ({ late: row.attempts[0].startedAt.getTime() - due.get(row.eventId)!, succeededAt: row.firstSuccessAt!.getTime() }));
+      return rows.map((row) => ({
+        late: row.attempts[0].startedAt.getTime() - due.get(row.eventId)!,
+        startedAt: row.attempts[0].startedAt.getTime(),
+        succeededAt: row.firstSuccessAt!.getTime(),
+      }));
     }
 
     // Burst: every delivery due at the same moment.
@@ -132,6 +136,8 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
         p50: percentile(burstLate, 50),
         p99: percentile(burstLate, 99),
         cpuUsPerEvent: (cpuUsed * 1e6) / burstEvents,
+        // A claim stamps its attempts with one start time: how many events one claim (and one commit) carried.
+        perClaim: burstEvents / new Set(burstRows.map((row) => row.startedAt)).size,
       },
       paced: { events: pacedEvents, rate, p50: percentile(paced, 50), p99: percentile(paced, 99), max: paced[paced.length - 1] },
       sampleBody: sample.body,
@@ -216,6 +222,7 @@ try {
       ceiling.toFixed(0),
       (result.burst.perSecond / ceiling).toFixed(4),
       result.burst.cpuUsPerEvent.toFixed(0),
+      result.burst.perClaim.toFixed(1),
       `${ms(result.burst.p50)}, ${ms(result.burst.p99)}`,
       `${result.paced.rate.toFixed(1)}/s: ${ms(result.paced.p50)}, ${ms(result.paced.p99)}, max ${ms(result.paced.max)}`,
       result.load,
@@ -229,6 +236,7 @@ try {
         "raw undici POST/s (warm, same connections)",
         "ratio",
         "worker CPU µs/event",
+        "events per claim",
         "burst lateness p50, p99",
         "paced lateness p50, p99",
         "load after",

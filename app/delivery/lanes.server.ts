@@ -17,15 +17,17 @@ import {
 // caps keep one endpoint, or one shop's many endpoints, from filling every
 // slot. One loop runs cycles, each one transaction (runDeliveryCycle): the
 // results that came back since the last cycle are recorded and the slots they
-// freed are claimed again in the same commit. A cycle waits a moment for more
-// results (COALESCE_MS, or until a quarter of the lanes answered), so under
-// load one commit and one claim carry many events instead of one each.
+// freed are claimed again in the same commit. A cycle waits for more results
+// (until half of the attempts out have answered, COALESCE_MS at most),
+// so under load one commit and one claim carry many events instead of one
+// each; the wait is counted in answers, not time, because a busy machine
+// answers slowly and a fixed short wait would shrink every group to one.
 
 export const DEFAULT_LANES = 64;
 export const DEFAULT_ENDPOINT_CAP = 32;
 export const DEFAULT_SHOP_CAP = 48;
-/** The longest a result waits for others to share its commit. */
-export const COALESCE_MS = 2;
+/** The longest a result waits for others to share its commit (a hanging receiver never answers). */
+export const COALESCE_MS = 10;
 
 export interface LaneOptions {
   workerId: string;
@@ -65,8 +67,6 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const clock = options.clock ?? systemClock;
   const { workerId } = options;
-  // A cycle goes at once when this many results are waiting; fewer wait up to COALESCE_MS for company.
-  const groupTarget = Math.max(1, Math.floor(concurrency / 4));
   const log = logger.child({ workerId });
 
   const endpoints = new Map<string, number>();
@@ -155,9 +155,10 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
         const timedOut = await nap(running ? sleepMs : pollIntervalMs);
         // Woken by a wake-up or a result: go round to see which. Stopping: only results matter.
         if (!timedOut || !running) continue;
-      } else if (results.length > 0 && results.length < groupTarget && busy > 0 && !woken) {
+      } else if (results.length > 0 && busy > 0 && !woken) {
         const deadline = performance.now() + COALESCE_MS;
-        while (results.length < groupTarget && busy > 0 && !woken && performance.now() < deadline) await nap(Math.max(0, deadline - performance.now()));
+        const waiting = () => results.length < Math.ceil((results.length + busy) / 2) && busy > 0 && !woken && performance.now() < deadline;
+        while (waiting()) await nap(Math.max(0, deadline - performance.now()));
       }
       sleepMs = await cycle();
     }
