@@ -75,7 +75,7 @@ function deliveryFirst(dialect: SqlDialect) {
 
 /** `IN <list>` with one parameter whatever the list's length, so the statement's text (and its prepared plan) never changes. */
 function anyOf(dialect: SqlDialect, values: readonly string[]) {
-  return dialect === "sqlite" ? sql`(SELECT value FROM json_each(${JSON.stringify(values)}))` : sql`(SELECT unnest(${values as string[]}::text[]))`;
+  return dialect === "sqlite" ? sql`(SELECT value FROM json_each(${JSON.stringify(values)}))` : sql`(SELECT unnest(${values}::text[]))`;
 }
 
 /**
