@@ -110,7 +110,7 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
     });
   }
 
-  async function record(outcomes: AttemptOutcome[], recorded: RecordedOutcome[]) {
+  function committed(outcomes: AttemptOutcome[], recorded: RecordedOutcome[]) {
     outcomes.forEach(logAttempt);
     if (recorded.length > 0) options.onRecorded?.(recorded);
   }
@@ -123,7 +123,7 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
     const limit = running ? concurrency - busy : 0;
     try {
       const done = await runDeliveryCycle({ workerId, outcomes, limit, load: { endpoints, shops, endpointCap, shopCap }, clock });
-      await record(outcomes, done.recorded);
+      committed(outcomes, done.recorded);
       for (const item of done.prepared) {
         busy++;
         bump(endpoints, item.endpoint.id, 1);
@@ -139,7 +139,7 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
       // Recording alone may still work (a failing claim must not strand every result); if not, the leases run out and the same bodies are resent.
       if (outcomes.length > 0) {
         try {
-          await record(outcomes, await recordOutcomes(outcomes, workerId, clock));
+          committed(outcomes, await recordOutcomes(outcomes, workerId, clock));
         } catch (again) {
           log.error({ err: again, count: outcomes.length }, "could not record delivery results");
         }

@@ -629,7 +629,12 @@ export async function runDeliveryCycle({ workerId, outcomes, limit, load, clock 
       return { recorded, disables, claimed, prepared, cancelled, nextDueAt };
     });
   logCancellations(result.cancelled);
-  for (const disable of result.disables) await disableEndpoint(disable, clock.now());
+  // After the commit, a failure here must not make the caller think the cycle (and its claims) did not happen.
+  for (const disable of result.disables) {
+    await disableEndpoint(disable, clock.now()).catch((error: unknown) =>
+      logger.error({ err: error, endpointId: disable.endpointId }, "could not disable endpoint; its next failure tries again"),
+    );
+  }
   return { recorded: result.recorded, prepared: result.prepared, claimed: result.claimed, nextDueAt: result.nextDueAt };
 }
 
