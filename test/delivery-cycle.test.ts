@@ -3,6 +3,7 @@
 // may bend a rule: a coalesced claim stays under every in-flight cap, and a
 // group commit that fails leaves each of its attempts to be resent later with
 // the same body under the same idempotency key, never lost.
+import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { sqlDatabase } from "../app/db/sql.server";
@@ -25,20 +26,28 @@ async function receiver(): Promise<BspReceiver> {
   return started;
 }
 
-/** Answers every request after `holdMs`, counting how many are open at once per path and per group of paths. */
-function holdEveryRequest(target: BspReceiver, holdMs: number, groupOf: (path: string) => string) {
+/**
+ * Holds the first requests until `fullAt` are open at once (the lanes can only
+ * get there by filling every slot the caps allow), then answers each after
+ * `holdMs`; counts how many are open at once per path and per group of paths.
+ */
+function holdRequests(target: BspReceiver, fullAt: number, holdMs: number, groupOf: (path: string) => string) {
   const open = new Map<string, number>();
   const peak = new Map<string, number>();
   let total = 0;
   let peakTotal = 0;
+  let full!: () => void;
+  const filled = new Promise<void>((resolve) => (full = resolve));
   const enter = (key: string, by: number) => {
     open.set(key, (open.get(key) ?? 0) + by);
     peak.set(key, Math.max(peak.get(key) ?? 0, open.get(key)!));
   };
-  const responder = async (delivery: { path: string }, response: import("node:http").ServerResponse) => {
+  const responder = async (delivery: { path: string }, response: ServerResponse) => {
     const keys = [delivery.path, groupOf(delivery.path)];
     keys.forEach((key) => enter(key, 1));
     peakTotal = Math.max(peakTotal, ++total);
+    if (total >= fullAt) full();
+    await filled;
     await new Promise((resolve) => setTimeout(resolve, holdMs));
     keys.forEach((key) => enter(key, -1));
     total--;
@@ -60,7 +69,7 @@ describe("delivery cycles", () => {
     }
     for (const id of aEndpoints) await seedEvents(a.shop, id, 15, new Date(Date.now() - 1000));
     await seedEvents(b.shop, b.endpointId, 15, new Date(Date.now() - 1000));
-    const counts = holdEveryRequest(target, 15, (path) => (path.includes("/a") ? "shop a" : "shop b"));
+    const counts = holdRequests(target, 6, 15, (path) => (path.includes("/a") ? "shop a" : "shop b"));
 
     const lanes = createDeliveryLanes({ workerId: "caps", concurrency: 6, endpointCap: 2, shopCap: 4, pollIntervalMs: 20 });
     lanes.start();
@@ -72,9 +81,11 @@ describe("delivery cycles", () => {
       20_000,
       20,
     );
-    const perPath = ["a0", "a1", "a2", "b0"].map((path) => counts.peak.get(`/hooks/cart-relay/${path}`));
-    expect(perPath).toEqual([2, 2, 2, 2]);
+    // The first six were held until all six slots were full: each cap was reached, and none was ever passed.
+    const perPath = ["a0", "a1", "a2", "b0"].map((path) => counts.peak.get(`/hooks/cart-relay/${path}`) ?? 0);
+    expect(Math.max(...perPath)).toBe(2);
     expect(counts.peak.get("shop a")).toBe(4);
+    expect(counts.peak.get("shop b")).toBe(2);
     expect(counts.peakTotal()).toBe(6);
     expect(target.received).toHaveLength(60);
   });
