@@ -1,7 +1,7 @@
-// Where a delivery batch's CPU goes, without HTTP: claim, prepare (loads and
-// attempt rows) and record (results) `--deliveries` due deliveries in
-// batches against a migrated SQLite file, with process.cpuUsage around each
-// phase and around every SQLite statement.
+// Where a delivery cycle's CPU goes, without HTTP: `--deliveries` due
+// deliveries go through the worker's cycles (record the previous batch's
+// results, claim and prepare the next, one transaction) against a migrated
+// SQLite file, with process.cpuUsage around each cycle and every statement.
 //
 //   npx tsx bench/delivery-phases.ts [--deliveries 3000] [--batch 8]
 import { randomUUID } from "node:crypto";
@@ -61,36 +61,28 @@ const rows: (string | number)[][] = [];
     });
   }
   statements.clear();
-  const phases = { claim: 0, prepare: 0, record: 0 };
+  const phases = { cycle: 0 };
   const cpu = () => {
     const used = process.cpuUsage();
     return used.user + used.system;
   };
+  const ok = { ok: true, statusCode: 200, durationMs: 1, errorKind: null, errorMessage: null, responseExcerpt: "{}", retryAfterMs: null };
+  const load = { endpoints: new Map<string, number>(), shops: new Map<string, number>(), endpointCap: 1_000_000, shopCap: 1_000_000 };
   let done = 0;
+  let cycles = 0;
+  // As the lanes run them: each cycle records the previous cycle's results and claims the next batch.
+  let outcomes: Parameters<typeof worker.runDeliveryCycle>[0]["outcomes"] = [];
   for (;;) {
-    let at = cpu();
-    const claimed = await worker.claimDueBatch("phases", new Date(), batch);
-    phases.claim += cpu() - at;
-    if (claimed.length === 0) break;
-    at = cpu();
-    const prepared = await worker.prepareAttempts(
-      claimed.map((row) => row.id),
-      "phases",
-    );
-    phases.prepare += cpu() - at;
-    at = cpu();
-    await worker.recordOutcomes(
-      prepared.map((item) => ({
-        prepared: item,
-        result: { ok: true, statusCode: 200, durationMs: 1, errorKind: null, errorMessage: null, responseExcerpt: "{}", retryAfterMs: null },
-      })),
-      "phases",
-    );
-    phases.record += cpu() - at;
-    done += claimed.length;
+    const at = cpu();
+    const cycle = await worker.runDeliveryCycle({ workerId: "phases", outcomes, limit: batch, load });
+    phases.cycle += cpu() - at;
+    cycles++;
+    done += outcomes.length;
+    outcomes = cycle.prepared.map((prepared) => ({ prepared, result: ok }));
+    if (outcomes.length === 0) break;
   }
   const perEvent = (us: number) => `${(us / done).toFixed(0)} µs`;
-  rows.push([batch, perEvent(phases.claim), perEvent(phases.prepare), perEvent(phases.record), perEvent(phases.claim + phases.prepare + phases.record)]);
+  rows.push([batch, cycles, perEvent(phases.cycle), ([...statements.values()].reduce((sum, entry) => sum + entry.count, 0) / done).toFixed(2)]);
   process.stdout.write(
     `\n## batch ${batch}: per statement\n\n${table(
       ["statement", "count", "µs each"],
@@ -104,5 +96,5 @@ const rows: (string | number)[][] = [];
   await prisma.$disconnect();
   database.remove();
 }
-process.stdout.write(`\n${table(["batch", "claim", "prepare", "record", "total per event"], rows)}\n`);
+process.stdout.write(`\n${table(["batch", "cycles", "CPU per event", "statements per event"], rows)}\n`);
 process.exit(0);

@@ -6,7 +6,7 @@
 // over the same number of connections, warmed up before it is measured (the
 // ceiling for any sender on this machine).
 //
-//   npx tsx bench/delivery.ts [--events 5000] [--paced 2000] [--modes embedded,scale-1,scale-2]
+//   npx tsx bench/delivery.ts [--events 5000] [--paced 2000] [--modes embedded,scale-1,scale-2] [--cpu-prof DIR]
 //
 // embedded: one `npm run worker` process, polling SQLite (WAL). scale-N: N
 // `npm run worker` processes on BullMQ, with throwaway PostgreSQL and Redis.
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     modes: { type: "string", default: "embedded,scale-1,scale-2" },
     run: { type: "string" },
     receiver: { type: "string" },
+    /** A folder: each worker writes a V8 CPU profile of its run there (node --cpu-prof). */
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -43,7 +45,7 @@ interface ModeResult {
   mode: string;
   workers: number;
   concurrency: number;
-  burst: { events: number; seconds: number; perSecond: number; p50: number; p99: number; cpuUsPerEvent: number };
+  burst: { events: number; seconds: number; perSecond: number; p50: number; p99: number; cpuUsPerEvent: number; perClaim: number };
   paced: { events: number; rate: number; p50: number; p99: number; max: number };
   sampleBody: string;
   load: string;
@@ -68,7 +70,10 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
     const concurrency = CONNECTIONS_PER_WORKER;
     const workers: Child[] = [];
     for (let i = 0; i < workerCount; i++) {
-      workers.push(startChild(["--import", "tsx", path.join("app", "worker.ts")], workerEnv(databaseUrl, { REDIS_URL: redisUrl, LOG_LEVEL: "info" })));
+      const profile = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
+      workers.push(
+        startChild([...profile, "--import", "tsx", path.join("app", "worker.ts")], workerEnv(databaseUrl, { REDIS_URL: redisUrl, LOG_LEVEL: "info" })),
+      );
     }
     cleanups.unshift(() => Promise.all(workers.map((worker) => worker.stop())).then(() => {}));
     await until("the workers to start", () => workers.every((worker) => /worker started/.test(worker.output())), 60_000, 100);
@@ -94,7 +99,11 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
           })),
         );
       }
-      return rows.map((row) => ({ late: row.attempts[0].startedAt.getTime() - due.get(row.eventId)!, succeededAt: row.firstSuccessAt!.getTime() }));
+      return rows.map((row) => ({
+        late: row.attempts[0].startedAt.getTime() - due.get(row.eventId)!,
+        startedAt: row.attempts[0].startedAt.getTime(),
+        succeededAt: row.firstSuccessAt!.getTime(),
+      }));
     }
 
     // Burst: every delivery due at the same moment.
@@ -127,6 +136,8 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
         p50: percentile(burstLate, 50),
         p99: percentile(burstLate, 99),
         cpuUsPerEvent: (cpuUsed * 1e6) / burstEvents,
+        // A claim stamps its attempts with one start time: how many events one claim (and one commit) carried.
+        perClaim: burstEvents / new Set(burstRows.map((row) => row.startedAt)).size,
       },
       paced: { events: pacedEvents, rate, p50: percentile(paced, 50), p99: percentile(paced, 99), max: paced[paced.length - 1] },
       sampleBody: sample.body,
@@ -186,7 +197,10 @@ try {
   for (const mode of values.modes.split(",")) {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events, "--paced", values.paced],
+      [
+        ...["--import", "tsx", path.join("bench", "delivery.ts"), "--run", mode, "--receiver", receiverUrl, "--events", values.events, "--paced", values.paced],
+        ...(values["cpu-prof"] ? ["--cpu-prof", values["cpu-prof"]] : []),
+      ],
       {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "inherit"],
@@ -208,6 +222,7 @@ try {
       ceiling.toFixed(0),
       (result.burst.perSecond / ceiling).toFixed(4),
       result.burst.cpuUsPerEvent.toFixed(0),
+      result.burst.perClaim.toFixed(1),
       `${ms(result.burst.p50)}, ${ms(result.burst.p99)}`,
       `${result.paced.rate.toFixed(1)}/s: ${ms(result.paced.p50)}, ${ms(result.paced.p99)}, max ${ms(result.paced.max)}`,
       result.load,
@@ -221,6 +236,7 @@ try {
         "raw undici POST/s (warm, same connections)",
         "ratio",
         "worker CPU µs/event",
+        "events per claim",
         "burst lateness p50, p99",
         "paced lateness p50, p99",
         "load after",

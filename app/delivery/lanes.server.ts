@@ -1,28 +1,33 @@
 import { logger } from "../logger.server";
 import {
-  claimDueBatch,
   logAttempt,
-  prepareAttempts,
   recordOutcomes,
-  releaseClaims,
+  runDeliveryCycle,
   sendPrepared,
   systemClock,
   type AttemptOutcome,
-  type ClaimedDelivery,
+  type PreparedAttempt,
   type RecordedOutcome,
   type WorkerClock,
 } from "./worker.server";
 
 // Continuous delivery lanes (decision 004): up to `concurrency` attempts in
-// flight, claimed in batches as slots free up, with no barrier between
-// batches, so a receiver that never answers holds only its own slot for the
-// 10 s timeout. Per-endpoint and per-shop caps keep one endpoint, or one
-// shop's many endpoints, from filling every slot. Results are group-committed:
-// those that arrive while a commit is running share the next one.
+// flight, with no barrier between batches, so a receiver that never answers
+// holds only its own slot for the 10 s timeout. Per-endpoint and per-shop
+// caps keep one endpoint, or one shop's many endpoints, from filling every
+// slot. One loop runs cycles, each one transaction (runDeliveryCycle): the
+// results that came back since the last cycle are recorded and the slots they
+// freed are claimed again in the same commit. A cycle waits for more results
+// (until half of the attempts out have answered, COALESCE_MS at most),
+// so under load one commit and one claim carry many events instead of one
+// each; the wait is counted in answers, not time, because a busy machine
+// answers slowly and a fixed short wait would shrink every group to one.
 
 export const DEFAULT_LANES = 64;
 export const DEFAULT_ENDPOINT_CAP = 32;
 export const DEFAULT_SHOP_CAP = 48;
+/** The longest a result waits for others to share its commit (a hanging receiver never answers). */
+export const COALESCE_MS = 10;
 
 export interface LaneOptions {
   workerId: string;
@@ -62,8 +67,6 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const clock = options.clock ?? systemClock;
   const { workerId } = options;
-  // Claim when this many slots are free (or nothing is in flight): batches stay large under load.
-  const claimThreshold = Math.max(1, Math.floor(concurrency / 4));
   const log = logger.child({ workerId });
 
   const endpoints = new Map<string, number>();
@@ -73,114 +76,91 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
   let loop: Promise<void> | null = null;
   let signal: (() => void) | null = null;
   let woken = false;
-  const batches = new Set<Promise<void>>();
+  let results: AttemptOutcome[] = [];
 
-  let pendingResults: AttemptOutcome[] = [];
-  let flushing: Promise<void> | null = null;
-
-  function notify() {
-    woken = true;
+  function nudge() {
     signal?.();
   }
 
-  function release(item: ClaimedDelivery) {
-    busy--;
-    bump(endpoints, item.endpointId, -1);
-    bump(shops, item.shopId, -1);
-    notify();
+  function notify() {
+    woken = true;
+    nudge();
   }
 
-  async function flush() {
-    while (pendingResults.length > 0) {
-      const batch = pendingResults;
-      pendingResults = [];
-      try {
-        const recorded = await recordOutcomes(batch, workerId, clock);
-        batch.forEach(logAttempt);
-        options.onRecorded?.(recorded);
-      } catch (error) {
-        // The attempt rows stay unfinished and the leases run out: another pass resends under the same key.
-        log.error({ err: error, count: batch.length }, "could not record delivery results");
-      }
-    }
-    flushing = null;
-  }
-
-  function record(outcome: AttemptOutcome) {
-    pendingResults.push(outcome);
-    flushing ??= flush();
-  }
-
-  async function runBatch(claimed: ClaimedDelivery[]) {
-    const byId = new Map(claimed.map((item) => [item.id, item]));
-    let prepared: Awaited<ReturnType<typeof prepareAttempts>> = [];
-    try {
-      if (!running) {
-        await releaseClaims(
-          workerId,
-          claimed.map((item) => item.id),
-        );
-      } else {
-        prepared = await prepareAttempts(
-          claimed.map((item) => item.id),
-          workerId,
-          clock,
-        );
-      }
-    } catch (error) {
-      log.error({ err: error, count: claimed.length }, "could not prepare delivery attempts");
-    }
-    const sending = new Set(prepared.map((item) => item.deliveryId));
-    for (const item of claimed) if (!sending.has(item.id)) release(item);
-    await Promise.all(
-      prepared.map(async (item) => {
-        const result = await sendPrepared(item, { timeoutMs: options.timeoutMs });
-        record({ prepared: item, result });
-        release(byId.get(item.deliveryId)!);
-      }),
-    );
-  }
-
-  function waitForSignal(ms: number): Promise<void> {
-    if (woken) return Promise.resolve();
+  /** Resolves after `ms` or at the next wake-up or result, whichever is first; true when the time ran out. */
+  function nap(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(true), ms);
+      function done(timedOut: boolean) {
         clearTimeout(timer);
         signal = null;
-        resolve();
+        resolve(timedOut);
       }
-      signal = done;
+      signal = () => done(false);
     });
   }
 
-  async function run() {
-    while (running) {
-      const free = concurrency - busy;
-      if (free < claimThreshold && busy > 0) {
-        woken = false;
-        await waitForSignal(pollIntervalMs);
-        continue;
-      }
-      woken = false;
-      let claimed: ClaimedDelivery[] = [];
-      try {
-        claimed = await claimDueBatch(workerId, clock.now(), free, { load: { endpoints, shops, endpointCap, shopCap } });
-      } catch (error) {
-        log.error({ err: error }, "could not claim deliveries");
-      }
-      for (const item of claimed) {
+  function send(item: PreparedAttempt) {
+    void sendPrepared(item, { timeoutMs: options.timeoutMs }).then((result) => {
+      busy--;
+      bump(endpoints, item.endpoint.id, -1);
+      bump(shops, item.shopId, -1);
+      results.push({ prepared: item, result });
+      nudge();
+    });
+  }
+
+  function committed(outcomes: AttemptOutcome[], recorded: RecordedOutcome[]) {
+    outcomes.forEach(logAttempt);
+    if (recorded.length > 0) options.onRecorded?.(recorded);
+  }
+
+  /** One transaction: the results so far, and claims for the free slots. Returns how long the loop may then sleep. */
+  async function cycle(): Promise<number> {
+    const outcomes = results;
+    results = [];
+    woken = false;
+    const limit = running ? concurrency - busy : 0;
+    try {
+      const done = await runDeliveryCycle({ workerId, outcomes, limit, load: { endpoints, shops, endpointCap, shopCap }, clock });
+      committed(outcomes, done.recorded);
+      for (const item of done.prepared) {
         busy++;
-        bump(endpoints, item.endpointId, 1);
+        bump(endpoints, item.endpoint.id, 1);
         bump(shops, item.shopId, 1);
       }
-      if (claimed.length > 0) {
-        const batch = runBatch(claimed).catch((error) => log.error({ err: error }, "delivery batch failed"));
-        batches.add(batch);
-        void batch.finally(() => batches.delete(batch));
+      done.prepared.forEach(send);
+      // A full claim means more is probably due: go again as soon as a slot frees.
+      if (limit > 0 && done.claimed.length >= limit) return pollIntervalMs;
+      if (!done.nextDueAt) return pollIntervalMs;
+      return Math.min(pollIntervalMs, Math.max(1, done.nextDueAt.getTime() - clock.now().getTime()));
+    } catch (error) {
+      log.error({ err: error, count: outcomes.length }, "delivery cycle failed");
+      // Recording alone may still work (a failing claim must not strand every result); if not, the leases run out and the same bodies are resent.
+      if (outcomes.length > 0) {
+        try {
+          committed(outcomes, await recordOutcomes(outcomes, workerId, clock));
+        } catch (again) {
+          log.error({ err: again, count: outcomes.length }, "could not record delivery results");
+        }
       }
-      // A full claim means more is probably due: go again at once.
-      if (claimed.length < free && running) await waitForSignal(pollIntervalMs);
+      return pollIntervalMs;
+    }
+  }
+
+  async function run() {
+    let sleepMs = 0;
+    while (running || busy > 0 || results.length > 0) {
+      if (results.length === 0 && !woken && sleepMs > 0) {
+        const timedOut = await nap(running ? sleepMs : pollIntervalMs);
+        // Woken by a wake-up or a result: go round to see which. Stopping: only results matter.
+        if (!timedOut || !running) continue;
+      } else if (results.length > 0 && busy > 0 && !woken) {
+        const deadline = performance.now() + COALESCE_MS;
+        const waiting = () => results.length < Math.ceil((results.length + busy) / 2) && busy > 0 && !woken && performance.now() < deadline;
+        while (waiting()) await nap(Math.max(0, deadline - performance.now()));
+      }
+      sleepMs = await cycle();
     }
   }
 
@@ -188,15 +168,15 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
     start() {
       if (running) return;
       running = true;
+      woken = true;
       loop = run();
     },
     wake: notify,
     async stop() {
       running = false;
-      notify();
+      nudge();
       await loop;
-      while (batches.size > 0) await Promise.all([...batches]);
-      while (flushing) await flushing;
+      loop = null;
     },
     inFlight: () => busy,
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import prisma from "../db.server";
-import { read, type DbDate } from "../db/codec";
+import { read, type DbDate, type SqlDialect } from "../db/codec";
 import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
 import { env, policyMinuteMs } from "../env.server";
 import { logger } from "../logger.server";
@@ -14,12 +14,15 @@ import { quietHoursFromEndpoint } from "./quiet-hours";
 import { retryPolicyFromEndpoint } from "./retry-policy";
 import { sendWebhook, type AttemptResult } from "./send.server";
 
-// The delivery worker on the hot-path SQL layer (decision 004): a batch of
-// due deliveries is claimed with one UPDATE ... RETURNING, loaded in three
-// queries, its attempt rows written in one transaction before anything is
-// sent, sent concurrently, and its results recorded in one transaction. Every
-// write after the claim is conditional on the delivery still being in flight
-// under this worker's lease, so a cancellation that lands meanwhile sticks.
+// The delivery worker on the hot-path SQL layer (decision 004). One cycle is
+// one transaction: it records the results that came back since the last
+// cycle, claims due deliveries for the slots they freed (one UPDATE ...
+// RETURNING), loads them in three queries and writes their attempt rows, all
+// before anything is sent; the sends then go out concurrently. Every
+// statement has fixed text (lists travel as one JSON or array parameter), so
+// each is prepared once per process, and every write after the claim is
+// conditional on the delivery still being in flight under this worker's
+// lease, so a cancellation that lands meanwhile sticks.
 
 /** How long a claim holds; longer than the 10 s send timeout, so only a dead worker loses it. */
 export const LEASE_MS = 60_000;
@@ -66,8 +69,34 @@ function full(counts: ReadonlyMap<string, number>, cap: number): string[] {
  * (one shop, one endpoint) and walk all of its deliveries; CROSS JOIN makes
  * it start from the deliveries' own index, as PostgreSQL does by itself.
  */
-function deliveryFirst(sqlite: boolean) {
-  return sqlite ? sql`CROSS JOIN` : sql`JOIN`;
+function deliveryFirst(dialect: SqlDialect) {
+  return dialect === "sqlite" ? sql`CROSS JOIN` : sql`JOIN`;
+}
+
+/** `IN <list>` with one parameter whatever the list's length, so the statement's text (and its prepared plan) never changes. */
+function anyOf(dialect: SqlDialect, values: readonly string[]) {
+  return dialect === "sqlite" ? sql`(SELECT value FROM json_each(${JSON.stringify(values)}))` : sql`(SELECT unnest(${values}::text[]))`;
+}
+
+/**
+ * A delivery still in flight under this worker's lease, as a join condition
+ * after a primary-key match: SQLite would otherwise walk the status index
+ * and read the JSON rows again for each delivery in flight (`+` keeps a term
+ * off the index there).
+ */
+function stillLeased(dialect: SqlDialect, workerId: string) {
+  return dialect === "sqlite" ? sql`+d.status = 'in_flight' AND +d."lockedBy" = ${workerId}` : sql`d.status = 'in_flight' AND d."lockedBy" = ${workerId}`;
+}
+
+/** Rows of one JSON parameter as a table `r` with typed columns (PostgreSQL types; SQLite reads each key as stored). */
+function jsonRows(dialect: SqlDialect, rows: readonly object[], columns: Record<string, string>) {
+  const names = Object.keys(columns);
+  if (dialect === "sqlite") {
+    const select = names.map((name) => `json_extract(value, '$.${name}') AS "${name}"`).join(", ");
+    return sql`(SELECT ${sql.raw(select)} FROM json_each(${JSON.stringify(rows)})) AS r`;
+  }
+  const types = names.map((name) => `"${name}" ${columns[name]}`).join(", ");
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${sql.raw(types)})`;
 }
 
 /**
@@ -78,29 +107,26 @@ function deliveryFirst(sqlite: boolean) {
  * in flight in this process.
  */
 export async function claimDueBatch(workerId: string, now: Date, limit: number, options: ClaimOptions = {}): Promise<ClaimedDelivery[]> {
+  return claimIn(sqlDatabase().db, workerId, now, limit, options);
+}
+
+async function claimIn(executor: SqlExecutor, workerId: string, now: Date, limit: number, options: ClaimOptions = {}): Promise<ClaimedDelivery[]> {
   if (limit < 1) return [];
-  const { db, codec } = sqlDatabase();
+  const { codec } = sqlDatabase();
+  const dialect = codec.dialect;
   const load = options.load ?? NO_LOAD;
   const at = codec.date(now);
   const until = codec.date(new Date(now.getTime() + LEASE_MS));
   const window = Math.min(MAX_CLAIM_WINDOW, limit * CLAIM_WINDOW_FACTOR);
-  const fullEndpoints = full(load.endpoints, load.endpointCap);
-  const fullShops = full(load.shops, load.shopCap);
   const endpointLoad = JSON.stringify(Object.fromEntries(load.endpoints));
   const shopLoad = JSON.stringify(Object.fromEntries(load.shops));
   const ids = options.deliveryIds;
-  const sqlite = codec.dialect === "sqlite";
-  const filters = sqlite
-    ? sql`(e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))
-      AND d."endpointId" NOT IN (SELECT value FROM json_each(${JSON.stringify(fullEndpoints)}))
-      AND d."shopId" NOT IN (SELECT value FROM json_each(${JSON.stringify(fullShops)}))
-      ${ids ? sql`AND d.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))` : sql``}`
-    : sql`(e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))
-      AND NOT (d."endpointId" = ANY(${fullEndpoints}::text[]))
-      AND NOT (d."shopId" = ANY(${fullShops}::text[]))
-      ${ids ? sql`AND d.id = ANY(${ids}::text[])` : sql``}`;
-  const lock = sqlite ? sql`` : sql`FOR UPDATE OF d SKIP LOCKED`;
-  const join = deliveryFirst(sqlite);
+  const filters = sql`(e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))
+      AND d."endpointId" NOT IN ${anyOf(dialect, full(load.endpoints, load.endpointCap))}
+      AND d."shopId" NOT IN ${anyOf(dialect, full(load.shops, load.shopCap))}
+      ${ids ? sql`AND d.id IN ${anyOf(dialect, ids)}` : sql``}`;
+  const lock = dialect === "sqlite" ? sql`` : sql`FOR UPDATE OF d SKIP LOCKED`;
+  const join = deliveryFirst(dialect);
   // Two index range scans on (status, nextAttemptAt) instead of one sort of everything due.
   const candidates = sql`
 pending_due AS (
@@ -116,10 +142,12 @@ pending_due AS (
 ), candidates AS (
   SELECT * FROM pending_due UNION ALL SELECT * FROM lease_due
 )`;
-  const endpointRank = sqlite
-    ? sql`coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0)`
-    : sql`coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0)`;
-  const shopRank = sqlite ? sql`coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0)` : sql`coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0)`;
+  const endpointRank =
+    dialect === "sqlite"
+      ? sql`coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0)`
+      : sql`coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0)`;
+  const shopRank =
+    dialect === "sqlite" ? sql`coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0)` : sql`coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0)`;
   // Within the claim, an endpoint's and then a shop's deliveries beyond their cap are left for later.
   const picked = sql`
 by_endpoint AS (
@@ -131,17 +159,26 @@ by_endpoint AS (
 ), picked AS (
   SELECT id FROM by_shop WHERE shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit}
 )`;
-  const query = sqlite
-    ? sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
+  const query =
+    dialect === "sqlite"
+      ? sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
 UPDATE "Delivery" SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
 WHERE id IN (SELECT id FROM picked)
 RETURNING id, "endpointId", "shopId"`
-    : sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
+      : sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
 UPDATE "Delivery" AS d SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
 FROM picked WHERE d.id = picked.id
 RETURNING d.id, d."endpointId", d."shopId"`;
-  const { rows } = await query.execute(db);
+  const { rows } = await query.execute(executor);
   return rows;
+}
+
+/** When the next pending delivery falls due after `now`, if one does: how long an idle worker may sleep. */
+async function nextDueIn(executor: SqlExecutor, now: Date): Promise<Date | null> {
+  const { codec } = sqlDatabase();
+  const { rows } = await sql<{ due: DbDate }>`SELECT "nextAttemptAt" AS due FROM "Delivery"
+WHERE status = 'pending' AND "nextAttemptAt" > ${codec.date(now)} ORDER BY "nextAttemptAt" LIMIT 1`.execute(executor);
+  return rows[0] ? read.date(rows[0].due) : null;
 }
 
 /** claimDueBatch, as delivery ids. */
@@ -153,13 +190,8 @@ export async function claimDueDeliveries(workerId: string, now: Date, limit: num
 export async function releaseClaims(workerId: string, deliveryIds: string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
   const { db, codec } = sqlDatabase();
-  await db
-    .updateTable("Delivery")
-    .set({ status: "pending", lockedBy: null, lockedUntil: null, updatedAt: codec.date(new Date()) })
-    .where("id", "in", deliveryIds)
-    .where("lockedBy", "=", workerId)
-    .where("status", "=", "in_flight")
-    .execute();
+  await sql`UPDATE "Delivery" SET status = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${codec.date(new Date())}
+WHERE id IN ${anyOf(codec.dialect, deliveryIds)} AND "lockedBy" = ${workerId} AND status = 'in_flight'`.execute(db);
 }
 
 interface EndpointRow {
@@ -235,25 +267,30 @@ function signingSecrets(endpoint: EndpointRow, now: Date) {
   };
 }
 
-/** Rows of `ids` still in flight under this worker's lease; PostgreSQL locks them until the caller's transaction ends. */
-async function stillHeld(trx: SqlExecutor, ids: string[], workerId: string, postgres: boolean): Promise<Set<string>> {
-  let query = trx.selectFrom("Delivery").select("id").where("id", "in", ids).where("status", "=", "in_flight").where("lockedBy", "=", workerId);
-  if (postgres) query = query.forUpdate();
-  return new Set((await query.execute()).map((row) => row.id));
+interface Cancellation {
+  deliveryId: string;
+  status: DeliveryStatus;
+  reason: string;
+}
+
+interface Prepared {
+  prepared: PreparedAttempt[];
+  cancelled: Cancellation[];
 }
 
 /**
- * Loads a claimed batch, applies the before-attempt rules (cancel, expire,
- * defer) and commits one attempt row per delivery that will be sent, all
- * before anything goes out: a worker killed mid-flight leaves a visible
- * interrupted attempt, and the next worker resends the same body under the
- * same idempotency key. Deliveries no longer held (cancelled meanwhile) are
- * dropped.
+ * Inside the caller's transaction: loads the deliveries of `deliveryIds` this
+ * worker still holds (PostgreSQL locks them), applies the before-attempt
+ * rules (cancel, expire, defer) and writes one attempt row per delivery that
+ * will be sent. The caller commits before anything goes out: a worker killed
+ * mid-flight leaves a visible interrupted attempt, and the next worker
+ * resends the same body under the same idempotency key.
  */
-export async function prepareAttempts(deliveryIds: string[], workerId: string, clock: WorkerClock = systemClock): Promise<PreparedAttempt[]> {
-  if (deliveryIds.length === 0) return [];
-  const { db, codec } = sqlDatabase();
-  const join = deliveryFirst(codec.dialect === "sqlite");
+async function prepareIn(trx: SqlExecutor, deliveryIds: string[], workerId: string, startedAt: Date): Promise<Prepared> {
+  if (deliveryIds.length === 0) return { prepared: [], cancelled: [] };
+  const { codec } = sqlDatabase();
+  const dialect = codec.dialect;
+  const join = deliveryFirst(dialect);
   // Looked up by primary key only; whether each is still held is checked here (a status index would be walked instead).
   const loaded = await sql<{
     id: string;
@@ -271,33 +308,24 @@ export async function prepareAttempts(deliveryIds: string[], workerId: string, c
     uninstalledAt: DbDate | null;
   }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt"
 FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
-WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
+WHERE d.id IN ${anyOf(dialect, deliveryIds)}
+${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
   const rows = loaded.rows.filter((row) => row.status === "in_flight" && row.lockedBy === workerId);
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { prepared: [], cancelled: [] };
   const ids = rows.map((row) => row.id);
-  const [endpointRows, attemptRows] = await Promise.all([
-    db
-      .selectFrom("Endpoint")
-      .selectAll()
-      .where("id", "in", [...new Set(rows.map((row) => row.endpointId))])
-      .execute(),
-    db
-      .selectFrom("Attempt")
-      .select([
-        "deliveryId",
-        sql<number>`max(number)`.as("last"),
-        sql<number>`sum(case when "errorKind" = 'interrupted' or ("statusCode" is null and "errorKind" is null) then 0 else 1 end)`.as("completed"),
-      ])
-      .where("deliveryId", "in", ids)
-      .groupBy("deliveryId")
-      .execute(),
-  ]);
-  const endpoints = new Map(endpointRows.map((row) => [row.id, endpointFromRow(row as Record<string, unknown>)]));
-  const attempts = new Map(attemptRows.map((row) => [row.deliveryId, { last: Number(row.last), completed: Number(row.completed) }]));
+  const endpointRows = await sql<
+    Record<string, unknown>
+  >`SELECT * FROM "Endpoint" WHERE id IN ${anyOf(dialect, [...new Set(rows.map((row) => row.endpointId))])}`.execute(trx);
+  const attemptRows = await sql<{ deliveryId: string; last: number; completed: number }>`SELECT "deliveryId", max(number) AS last,
+  sum(CASE WHEN "errorKind" = 'interrupted' OR ("statusCode" IS NULL AND "errorKind" IS NULL) THEN 0 ELSE 1 END) AS completed
+FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId"`.execute(trx);
+  const endpoints = new Map(endpointRows.rows.map((row) => [row.id as string, endpointFromRow(row)]));
+  const attempts = new Map(attemptRows.rows.map((row) => [row.deliveryId, { last: Number(row.last), completed: Number(row.completed) }]));
   const secrets = new Map<string, ReturnType<typeof signingSecrets>>();
 
-  const startedAt = clock.now();
-  const settle: { id: string; status: DeliveryStatus; nextAttemptAt: Date | null; reason?: string }[] = [];
+  const at = codec.date(startedAt);
+  const settle: { id: string; status: DeliveryStatus; nextAttemptAt: DbDate | null }[] = [];
+  const cancelled: Cancellation[] = [];
   const prepared: PreparedAttempt[] = [];
   for (const row of rows) {
     const endpoint = endpoints.get(row.endpointId)!;
@@ -314,11 +342,12 @@ WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
       startedAt,
     );
     if (before.kind === "cancel") {
-      settle.push({ id: row.id, status: before.status, nextAttemptAt: null, reason: before.reason });
+      settle.push({ id: row.id, status: before.status, nextAttemptAt: null });
+      cancelled.push({ deliveryId: row.id, status: before.status, reason: before.reason });
       continue;
     }
     if (before.kind === "defer") {
-      settle.push({ id: row.id, status: "pending", nextAttemptAt: before.until });
+      settle.push({ id: row.id, status: "pending", nextAttemptAt: codec.date(before.until) });
       continue;
     }
     const history = attempts.get(row.id) ?? { last: 0, completed: 0 };
@@ -354,49 +383,50 @@ WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
     });
   }
 
-  const at = codec.date(startedAt);
-  const held = await db.transaction().execute(async (trx) => {
-    const held = await stillHeld(trx, ids, workerId, codec.dialect === "postgres");
-    if (held.size === 0) return held;
-    await trx
-      .updateTable("Attempt")
-      .set({ errorKind: "interrupted", errorMessage: "the worker stopped before recording the result" })
-      .where("deliveryId", "in", [...held])
-      .where("statusCode", "is", null)
-      .where("errorKind", "is", null)
-      .execute();
-    for (const item of settle) {
-      if (!held.has(item.id)) continue;
-      await trx
-        .updateTable("Delivery")
-        .set({ status: item.status, nextAttemptAt: item.nextAttemptAt && codec.date(item.nextAttemptAt), lockedBy: null, lockedUntil: null, updatedAt: at })
-        .where("id", "=", item.id)
-        .where("status", "=", "in_flight")
-        .where("lockedBy", "=", workerId)
-        .execute();
-    }
-    const sending = prepared.filter((item) => held.has(item.deliveryId));
-    if (sending.length > 0) {
-      await trx
-        .insertInto("Attempt")
-        .values(
-          sending.map((item) => ({
-            id: item.attemptId,
-            deliveryId: item.deliveryId,
-            number: item.number,
-            requestId: item.request.headers["x-request-id"],
-            startedAt: at,
-            requestHeaders: codec.json(redactHeadersForLog(item.request.headers)),
-          })),
-        )
-        .execute();
-    }
-    return held;
-  });
-  for (const item of settle) {
-    if (held.has(item.id) && item.reason) logger.info({ deliveryId: item.id, status: item.status, reason: item.reason }, "delivery cancelled");
+  // Only a delivery tried before can have an attempt a dead worker left unfinished.
+  const triedBefore = ids.filter((id) => attempts.has(id));
+  if (triedBefore.length > 0) {
+    await sql`UPDATE "Attempt" SET "errorKind" = 'interrupted', "errorMessage" = 'the worker stopped before recording the result'
+WHERE "deliveryId" IN ${anyOf(dialect, triedBefore)} AND "statusCode" IS NULL AND "errorKind" IS NULL`.execute(trx);
   }
-  return prepared.filter((item) => held.has(item.deliveryId));
+  if (settle.length > 0) {
+    await sql`UPDATE "Delivery" AS d SET status = r.status, "nextAttemptAt" = r."nextAttemptAt", "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${at}
+FROM ${jsonRows(dialect, settle, { id: "text", status: "text", nextAttemptAt: "timestamp(3)" })}
+WHERE d.id = r.id AND ${stillLeased(dialect, workerId)}`.execute(trx);
+  }
+  if (prepared.length > 0) {
+    const attemptsToWrite = prepared.map((item) => ({
+      id: item.attemptId,
+      deliveryId: item.deliveryId,
+      number: item.number,
+      requestId: item.request.headers["x-request-id"],
+      requestHeaders: codec.json(redactHeadersForLog(item.request.headers)),
+    }));
+    const headersValue = dialect === "sqlite" ? sql`r."requestHeaders"` : sql`r."requestHeaders"::json`;
+    const startedValue = dialect === "sqlite" ? sql`${at}` : sql`${at}::timestamp(3)`;
+    await sql`INSERT INTO "Attempt" (id, "deliveryId", number, "requestId", "startedAt", "requestHeaders")
+SELECT r.id, r."deliveryId", r.number, r."requestId", ${startedValue}, ${headersValue}
+FROM ${jsonRows(dialect, attemptsToWrite, { id: "text", deliveryId: "text", number: "int", requestId: "text", requestHeaders: "text" })}`.execute(trx);
+  }
+  return { prepared, cancelled };
+}
+
+function logCancellations(cancelled: Cancellation[]) {
+  for (const item of cancelled) logger.info({ deliveryId: item.deliveryId, status: item.status, reason: item.reason }, "delivery cancelled");
+}
+
+/**
+ * Loads deliveries this worker claimed and commits their attempt rows (see
+ * prepareIn); deliveries no longer held (cancelled meanwhile) are dropped.
+ */
+export async function prepareAttempts(deliveryIds: string[], workerId: string, clock: WorkerClock = systemClock): Promise<PreparedAttempt[]> {
+  if (deliveryIds.length === 0) return [];
+  const startedAt = clock.now();
+  const { prepared, cancelled } = await sqlDatabase()
+    .db.transaction()
+    .execute((trx) => prepareIn(trx, deliveryIds, workerId, startedAt));
+  logCancellations(cancelled);
+  return prepared;
 }
 
 /** Sends one prepared attempt; never throws. */
@@ -418,120 +448,194 @@ interface Disable {
   statusCode: number | null;
 }
 
+interface Recorded {
+  recorded: RecordedOutcome[];
+  disables: Disable[];
+}
+
 /**
- * Records a batch of results in one transaction. A delivery is updated only
- * while it is still in flight under this worker's lease: a cancellation that
- * landed during the attempt (redaction, uninstall, a linked order) stays, and
- * a retry it made moot is not scheduled. Endpoints that must be disabled are
- * disabled after the commit.
+ * Inside the caller's transaction: records a group of results. A delivery is
+ * updated only while it is still in flight under this worker's lease: a
+ * cancellation that landed during the attempt (redaction, uninstall, a linked
+ * order) stays, and a retry it made moot is not scheduled. Endpoints that
+ * must be disabled are returned, to be disabled after the commit.
  */
-export async function recordOutcomes(outcomes: AttemptOutcome[], workerId: string, clock: WorkerClock = systemClock): Promise<RecordedOutcome[]> {
-  if (outcomes.length === 0) return [];
-  const { db, codec } = sqlDatabase();
+async function recordIn(trx: SqlExecutor, outcomes: AttemptOutcome[], workerId: string, clock: WorkerClock): Promise<Recorded> {
+  if (outcomes.length === 0) return { recorded: [], disables: [] };
+  const { codec } = sqlDatabase();
+  const dialect = codec.dialect;
   const now = clock.now();
   const at = codec.date(now);
   const minuteMs = policyMinuteMs(env);
   const disables = new Map<string, Disable>();
-  const recorded = await db.transaction().execute(async (trx) => {
-    const join = deliveryFirst(codec.dialect === "sqlite");
-    const { rows: stateRows } = await sql<{ id: string; status: string; lockedBy: string | null; orderId: string | null; uninstalledAt: DbDate | null }>`
+  const join = deliveryFirst(dialect);
+  const { rows: stateRows } = await sql<{ id: string; status: string; lockedBy: string | null; orderId: string | null; uninstalledAt: DbDate | null }>`
 SELECT d.id, d.status, d."lockedBy", c."orderId", s."uninstalledAt"
 FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
-WHERE d.id IN (${sql.join(outcomes.map((o) => o.prepared.deliveryId))})
-${codec.dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
-    const state = new Map(stateRows.map((row) => [row.id, row]));
-    const endpointIds = [...new Set(outcomes.map((o) => o.prepared.endpoint.id))];
-    const health = new Map(
-      (await trx.selectFrom("Endpoint").select(["id", "status", "failingSince"]).where("id", "in", endpointIds).execute()).map((row) => [
-        row.id,
-        { status: row.status, failingSince: read.dateOrNull(row.failingSince), touched: false },
-      ]),
-    );
+WHERE d.id IN ${anyOf(
+    dialect,
+    outcomes.map((o) => o.prepared.deliveryId),
+  )}
+${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
+  const state = new Map(stateRows.map((row) => [row.id, row]));
+  const endpointIds = [...new Set(outcomes.map((o) => o.prepared.endpoint.id))];
+  const { rows: healthRows } = await sql<{ id: string; status: string; failingSince: DbDate | null }>`SELECT id, status, "failingSince" FROM "Endpoint"
+WHERE id IN ${anyOf(dialect, endpointIds)}`.execute(trx);
+  const health = new Map(healthRows.map((row) => [row.id, { status: row.status, failingSince: read.dateOrNull(row.failingSince), touched: false }]));
 
-    const results: RecordedOutcome[] = [];
-    for (const { prepared, result } of outcomes) {
-      const current = state.get(prepared.deliveryId);
-      const mine = current?.status === "in_flight" && current.lockedBy === workerId;
-      const endpoint = health.get(prepared.endpoint.id);
-      const policy = retryPolicyFromEndpoint(prepared.endpoint);
-      const next = afterAttempt(
-        {
-          result,
-          // A test answers the merchant now; it is not retried.
-          policy: prepared.topic === "test" ? { ...policy, maxRetries: 0 } : policy,
-          attemptsMade: prepared.completedBefore + 1,
-          endpointFailingSince: endpoint?.failingSince ?? null,
-          disableAfterFailingHours: prepared.endpoint.disableAfterFailingHours,
-          minuteMs,
-        },
-        now,
-        clock.random,
-      );
-      if (mine) {
-        const status = settledStatus({
-          topic: prepared.topic,
-          status: next.status,
-          checkoutOrderId: current.orderId,
-          shopUninstalled: current.uninstalledAt !== null,
-        });
-        const nextAttemptAt = status === "pending" ? next.nextAttemptAt : null;
-        await trx
-          .updateTable("Delivery")
-          .set({
-            status,
-            nextAttemptAt: nextAttemptAt && codec.date(nextAttemptAt),
-            attemptCount: prepared.number,
-            lastStatusCode: result.statusCode,
-            lastErrorKind: result.ok ? null : result.errorKind,
-            firstSuccessAt: result.ok ? codec.date(prepared.firstSuccessAt ?? now) : prepared.firstSuccessAt && codec.date(prepared.firstSuccessAt),
-            lockedBy: null,
-            lockedUntil: null,
-            updatedAt: at,
-          })
-          .where("id", "=", prepared.deliveryId)
-          .where("status", "=", "in_flight")
-          .where("lockedBy", "=", workerId)
-          .execute();
-        results.push({ deliveryId: prepared.deliveryId, status, nextAttemptAt });
-      } else {
-        results.push({ deliveryId: prepared.deliveryId, status: null, nextAttemptAt: null });
-      }
-      await trx
-        .updateTable("Attempt")
-        .set({
-          durationMs: result.durationMs,
-          statusCode: result.statusCode,
-          errorKind: result.ok ? null : result.errorKind,
-          errorMessage: result.errorMessage,
-          // What a BSP answered about a delivery redacted meanwhile is not kept either.
-          responseExcerpt: mine ? (result.responseExcerpt?.slice(0, EXCERPT_LIMIT) ?? null) : null,
-        })
-        .where("id", "=", prepared.attemptId)
-        .execute();
-      if (CONTROL_TOPICS.has(prepared.topic) || !endpoint) continue;
-      endpoint.failingSince = next.endpointFailingSince;
-      endpoint.touched = true;
-      if (next.disableEndpoint && endpoint.status === "active" && !disables.has(prepared.endpoint.id)) {
-        disables.set(prepared.endpoint.id, {
-          endpointId: prepared.endpoint.id,
-          shopDomain: prepared.shopDomain,
-          reason: next.disableEndpoint,
-          statusCode: result.statusCode,
-        });
-      }
+  const recorded: RecordedOutcome[] = [];
+  const deliveryRows: object[] = [];
+  const attemptRows: object[] = [];
+  for (const { prepared, result } of outcomes) {
+    const current = state.get(prepared.deliveryId);
+    const mine = current?.status === "in_flight" && current.lockedBy === workerId;
+    const endpoint = health.get(prepared.endpoint.id);
+    const policy = retryPolicyFromEndpoint(prepared.endpoint);
+    const next = afterAttempt(
+      {
+        result,
+        // A test answers the merchant now; it is not retried.
+        policy: prepared.topic === "test" ? { ...policy, maxRetries: 0 } : policy,
+        attemptsMade: prepared.completedBefore + 1,
+        endpointFailingSince: endpoint?.failingSince ?? null,
+        disableAfterFailingHours: prepared.endpoint.disableAfterFailingHours,
+        minuteMs,
+      },
+      now,
+      clock.random,
+    );
+    if (mine) {
+      const status = settledStatus({
+        topic: prepared.topic,
+        status: next.status,
+        checkoutOrderId: current.orderId,
+        shopUninstalled: current.uninstalledAt !== null,
+      });
+      const nextAttemptAt = status === "pending" ? next.nextAttemptAt : null;
+      const firstSuccessAt = result.ok ? (prepared.firstSuccessAt ?? now) : prepared.firstSuccessAt;
+      deliveryRows.push({
+        id: prepared.deliveryId,
+        status,
+        nextAttemptAt: nextAttemptAt && codec.date(nextAttemptAt),
+        attemptCount: prepared.number,
+        lastStatusCode: result.statusCode,
+        lastErrorKind: result.ok ? null : result.errorKind,
+        firstSuccessAt: firstSuccessAt && codec.date(firstSuccessAt),
+      });
+      recorded.push({ deliveryId: prepared.deliveryId, status, nextAttemptAt });
+    } else {
+      recorded.push({ deliveryId: prepared.deliveryId, status: null, nextAttemptAt: null });
     }
-    for (const [id, endpoint] of health) {
-      if (!endpoint.touched) continue;
-      await trx
-        .updateTable("Endpoint")
-        .set({ lastDeliveryAt: at, failingSince: endpoint.failingSince && codec.date(endpoint.failingSince), updatedAt: at })
-        .where("id", "=", id)
-        .execute();
+    attemptRows.push({
+      id: prepared.attemptId,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      errorKind: result.ok ? null : result.errorKind,
+      errorMessage: result.errorMessage,
+      // What a BSP answered about a delivery redacted meanwhile is not kept either.
+      responseExcerpt: mine ? (result.responseExcerpt?.slice(0, EXCERPT_LIMIT) ?? null) : null,
+    });
+    if (CONTROL_TOPICS.has(prepared.topic) || !endpoint) continue;
+    endpoint.failingSince = next.endpointFailingSince;
+    endpoint.touched = true;
+    if (next.disableEndpoint && endpoint.status === "active" && !disables.has(prepared.endpoint.id)) {
+      disables.set(prepared.endpoint.id, {
+        endpointId: prepared.endpoint.id,
+        shopDomain: prepared.shopDomain,
+        reason: next.disableEndpoint,
+        statusCode: result.statusCode,
+      });
     }
-    return results;
-  });
-  for (const disable of disables.values()) await disableEndpoint(disable, now);
+  }
+  if (deliveryRows.length > 0) {
+    await sql`UPDATE "Delivery" AS d SET status = r.status, "nextAttemptAt" = r."nextAttemptAt", "attemptCount" = r."attemptCount",
+  "lastStatusCode" = r."lastStatusCode", "lastErrorKind" = r."lastErrorKind", "firstSuccessAt" = r."firstSuccessAt",
+  "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${at}
+FROM ${jsonRows(dialect, deliveryRows, {
+      id: "text",
+      status: "text",
+      nextAttemptAt: "timestamp(3)",
+      attemptCount: "int",
+      lastStatusCode: "int",
+      lastErrorKind: "text",
+      firstSuccessAt: "timestamp(3)",
+    })}
+WHERE d.id = r.id AND ${stillLeased(dialect, workerId)}`.execute(trx);
+  }
+  await sql`UPDATE "Attempt" AS a SET "durationMs" = r."durationMs", "statusCode" = r."statusCode", "errorKind" = r."errorKind",
+  "errorMessage" = r."errorMessage", "responseExcerpt" = r."responseExcerpt"
+FROM ${jsonRows(dialect, attemptRows, { id: "text", durationMs: "int", statusCode: "int", errorKind: "text", errorMessage: "text", responseExcerpt: "text" })}
+WHERE a.id = r.id`.execute(trx);
+  for (const [id, endpoint] of health) {
+    if (!endpoint.touched) continue;
+    await sql`UPDATE "Endpoint" SET "lastDeliveryAt" = ${at}, "failingSince" = ${endpoint.failingSince && codec.date(endpoint.failingSince)}, "updatedAt" = ${at}
+WHERE id = ${id}`.execute(trx);
+  }
+  return { recorded, disables: [...disables.values()] };
+}
+
+/** Records a group of results in one transaction (see recordIn), then disables the endpoints that must be. */
+export async function recordOutcomes(outcomes: AttemptOutcome[], workerId: string, clock: WorkerClock = systemClock): Promise<RecordedOutcome[]> {
+  if (outcomes.length === 0) return [];
+  const { recorded, disables } = await sqlDatabase()
+    .db.transaction()
+    .execute((trx) => recordIn(trx, outcomes, workerId, clock));
+  for (const disable of disables) await disableEndpoint(disable, clock.now());
   return recorded;
+}
+
+export interface CycleInput {
+  workerId: string;
+  /** Results to record. */
+  outcomes: AttemptOutcome[];
+  /** Deliveries to claim at most (0: only record). */
+  limit: number;
+  load: InFlightLoad;
+  clock?: WorkerClock;
+}
+
+export interface CycleResult {
+  recorded: RecordedOutcome[];
+  /** Attempts committed and ready to send. */
+  prepared: PreparedAttempt[];
+  /** Deliveries claimed (some may have been cancelled or deferred instead of prepared). */
+  claimed: ClaimedDelivery[];
+  /** When the claim took less than it could: the next pending delivery's due time, if any. */
+  nextDueAt: Date | null;
+}
+
+/**
+ * One lane cycle in one transaction, so one commit (one fsync on SQLite)
+ * carries a whole group: record `outcomes`, claim up to `limit` due
+ * deliveries and write their attempt rows. If the transaction fails nothing
+ * of it is stored: the results' attempts stay unfinished under their leases
+ * (another pass resends the same body under the same key once they run out)
+ * and nothing new was claimed, so nothing is sent.
+ */
+export async function runDeliveryCycle({ workerId, outcomes, limit, load, clock = systemClock }: CycleInput): Promise<CycleResult> {
+  const now = clock.now();
+  const result = await sqlDatabase()
+    .db.transaction()
+    .execute(async (trx) => {
+      const { recorded, disables } = await recordIn(trx, outcomes, workerId, clock);
+      const claimed = await claimIn(trx, workerId, now, limit, { load });
+      const { prepared, cancelled } = await prepareIn(
+        trx,
+        claimed.map((row) => row.id),
+        workerId,
+        now,
+      );
+      const nextDueAt = limit > 0 && claimed.length < limit ? await nextDueIn(trx, now) : null;
+      return { recorded, disables, claimed, prepared, cancelled, nextDueAt };
+    });
+  logCancellations(result.cancelled);
+  // After the commit, a failure here must not make the caller think the cycle (and its claims) did not happen.
+  for (const disable of result.disables) {
+    await disableEndpoint(disable, clock.now()).catch((error: unknown) =>
+      logger.error({ err: error, endpointId: disable.endpointId }, "could not disable endpoint; its next failure tries again"),
+    );
+  }
+  return { recorded: result.recorded, prepared: result.prepared, claimed: result.claimed, nextDueAt: result.nextDueAt };
 }
 
 /** The rare path stays on Prisma: conditional on the endpoint still being active, so two workers disable it once. */
@@ -549,8 +653,13 @@ async function disableEndpoint({ endpointId, shopDomain, reason, statusCode }: D
   logger.warn({ shop: shopDomain, endpointId, reason }, "endpoint disabled");
 }
 
+// An attempt's line is built here from ids and numbers only, so it skips the
+// redaction pass every other line takes (about 0.1 ms a line, a third of an
+// event's CPU in a profile of the worker).
+const attemptLog = logger.child({}, { redact: [] });
+
 function logAttempt({ prepared, result }: AttemptOutcome) {
-  logger.info(
+  attemptLog.info(
     {
       shop: prepared.shopDomain,
       eventId: prepared.eventId,
