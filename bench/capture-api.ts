@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { captureLoad } from "./capture-load";
 import { summarizeProfile, type CpuProfile } from "./capture-profile";
-import { applyPostgresMigrations, createDatabase } from "../scripts/postgres-migrations";
+import { applyPostgresMigrations, createDatabase } from "../scripts/postgres/migrations";
 import { freeLoopbackPort, startPostgres } from "../scripts/throwaway-servers";
 import {
   appEnv,

@@ -12,7 +12,7 @@ import { LEASE_MS } from "../app/delivery/worker.server";
 import { startBspReceiver, type BspReceiver } from "./bsp-receiver";
 import { TestClock } from "./pipeline";
 import { seedEvents, shopWithEndpoint, statusCounts, unrecordedAttempts, waitFor } from "./scale/harness";
-import { createEndpoint } from "../app/models/endpoint.server";
+import { createEndpoint } from "../app/endpoints/endpoint.server";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";
 
 const cleanups: (() => Promise<void>)[] = [];
