@@ -60,11 +60,11 @@ export function captureLoad(shopCount: number) {
   return {
     target,
     /** Shopify's tokens live five minutes, and the app refuses longer ones: minted again before each phase that needs them. */
-    async mintTokens(): Promise<void> {
+    mintTokens: async (): Promise<void> => {
       tokens = await Promise.all(Array.from({ length: tokenPool }, (_, c) => checkoutSessionToken(BENCH_APP, shops[c % shopCount], { expiresIn: 300 })));
     },
     /** One capture per shop first: shops are installed before their buyers arrive, and a shop's first capture creates it. */
-    async primeShops(origin: string): Promise<void> {
+    primeShops: async (origin: string): Promise<void> => {
       let next = 0;
       await Promise.all(
         Array.from({ length: 16 }, async () => {
