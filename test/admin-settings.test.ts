@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import type { Shop } from "@prisma/client";
 import prisma from "../app/db.server";
-import { action, loader } from "../app/routes/app.settings";
+import { action, loader } from "../app/routes/app.settings/route";
 import { sessionStorage } from "../app/shopify.server";
 import { adminRequest, callRoute, installShop, read } from "./admin-session";
 import { snapshot } from "./db";

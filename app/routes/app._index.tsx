@@ -24,7 +24,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { adminContext, notFound, searchParams } from "../admin/context.server";
 import { formatDuration, formatMoney, formatNumber, formatPercent } from "../admin/format";
-import { AdminErrorBoundary } from "../admin/ui";
+import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
 import { useDraft, useIsClient } from "../admin/use-draft";
 import type { Rate } from "../metrics/dashboard";
 import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";

@@ -6,7 +6,9 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { adminContext, parseOrThrow, searchParams } from "../admin/context.server";
 import { checkoutQuerySchema, listCheckouts, type MessageSummary } from "../admin/checkouts.server";
 import { formatDateTime, formatMoney } from "../admin/format";
-import { AdminErrorBoundary, CheckoutStatusBadge, TablePagination } from "../admin/ui";
+import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
+import { TablePagination } from "../admin/TablePagination";
+import { StatusBadge, type StatusLook } from "../admin/StatusBadge";
 import { usableTimeZone } from "../metrics/date-range";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -86,6 +88,17 @@ function Message({ message }: { message: MessageSummary | null }) {
   if (message.pending > 0) return <Badge tone="attention">{`Retrying${of}`}</Badge>;
   if (message.failed > 0) return <Badge tone="critical">{`Failed${of}`}</Badge>;
   return <Badge>{`Cancelled${of}`}</Badge>;
+}
+
+const CHECKOUT_STATUS: Record<string, StatusLook> = {
+  open: { tone: "info", label: "Open" },
+  abandoned: { tone: "warning", label: "Abandoned" },
+  converted: { tone: undefined, label: "Converted" },
+  recovered: { tone: "success", label: "Recovered" },
+};
+
+function CheckoutStatusBadge({ status }: { status: string }) {
+  return <StatusBadge status={status} looks={CHECKOUT_STATUS} />;
 }
 
 export default function Checkouts() {

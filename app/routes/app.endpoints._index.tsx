@@ -5,7 +5,8 @@ import { BlockStack, Card, EmptyState, IndexTable, InlineStack, Link, Page, Text
 import { TitleBar } from "@shopify/app-bridge-react";
 import { adminContext } from "../admin/context.server";
 import { formatShortDateTime, resultLabel, shortTopicLabel } from "../admin/format";
-import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge } from "../admin/ui";
+import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
+import { DeliveryStatusBadge, EndpointStatusBadge } from "../admin/StatusBadge";
 import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
 import { endpointTopics } from "../events/routing";
 import { listEndpoints } from "../models/endpoint.server";

@@ -10,7 +10,9 @@ import { defaultEndpointFormValues, type EndpointFormValues } from "../admin/end
 import { endpointFormOptions, parseEndpointForm } from "../admin/endpoint-form.server";
 import { EndpointForm } from "../admin/EndpointForm";
 import { summarize } from "../admin/field-errors";
-import { AdminErrorBoundary, jsonTarget, SecretReveal } from "../admin/ui";
+import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
+import { jsonTarget } from "../admin/json-submit";
+import { SecretReveal } from "../admin/SecretReveal";
 import { createEndpoint } from "../models/endpoint.server";
 import { usableTimeZone } from "../metrics/date-range";
 
