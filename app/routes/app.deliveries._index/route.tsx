@@ -6,17 +6,17 @@ import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, I
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
-import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody, searchParams } from "../admin/context.server";
-import { formatDateTime, resultLabel, topicLabel, TOPIC_LABELS } from "../admin/format";
-import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
-import { deliveryStatusBadge, DeliveryStatusBadge } from "../admin/StatusBadge";
-import { jsonTarget } from "../admin/json-submit";
-import { showToast } from "../admin/toast";
-import { TablePagination } from "../admin/TablePagination";
-import { addDays, dayKey, isDay, parseLocalDateTime, startOfDay, usableTimeZone } from "../metrics/date-range";
-import { EndpointNotFoundError, listEndpoints } from "../models/endpoint.server";
-import { DELIVERY_STATUSES, isResendable } from "../admin/delivery-status";
-import { DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../models/delivery.server";
+import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody, searchParams } from "../../admin/context.server";
+import { formatDateTime, resultLabel, topicLabel, TOPIC_LABELS } from "../../admin/format";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { deliveryStatusBadge, DeliveryStatusBadge } from "../../admin/StatusBadge";
+import { jsonTarget } from "../../admin/json-submit";
+import { showToast } from "../../admin/toast";
+import { TablePagination } from "../../admin/TablePagination";
+import { addDays, dayKey, isDay, parseLocalDateTime, startOfDay, usableTimeZone } from "../../metrics/date-range";
+import { EndpointNotFoundError, listEndpoints } from "../../models/endpoint.server";
+import { DELIVERY_STATUSES, isResendable } from "../../admin/delivery-status";
+import { DeliveryNotFoundError, deliveryFiltersSchema, listDeliveries, resendDelivery, resendFailedSince, ResendError } from "../../models/delivery.server";
 
 const day = z.string().refine(isDay, "must be a date as YYYY-MM-DD").optional();
 const dateFilters = z.object({ from: day, to: day });

@@ -22,17 +22,17 @@ import {
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { adminContext, notFound, searchParams } from "../admin/context.server";
-import { formatDuration, formatMoney, formatNumber, formatPercent } from "../admin/format";
-import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
-import { useDraft, useIsClient } from "../admin/use-draft";
-import type { Rate } from "../metrics/dashboard";
-import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";
-import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../metrics/date-range";
-import { listEndpoints } from "../models/endpoint.server";
-import { describeZodError } from "../http/validation";
+import { adminContext, notFound, searchParams } from "../../admin/context.server";
+import { formatDuration, formatMoney, formatNumber, formatPercent } from "../../admin/format";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { useDraft, useIsClient } from "../../admin/use-draft";
+import type { Rate } from "../../metrics/dashboard";
+import { loadDashboard, loadOnboarding } from "../../metrics/dashboard.server";
+import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../../metrics/date-range";
+import { listEndpoints } from "../../models/endpoint.server";
+import { describeZodError } from "../../http/validation";
 
-const DailyChart = lazy(() => import("../admin/DailyChart.client"));
+const DailyChart = lazy(() => import("../../admin/DailyChart.client"));
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 

@@ -6,25 +6,25 @@ import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, Divider, Inlin
 import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
-import { adminContext, notFound, parseOrThrow, readJsonBody } from "../admin/context.server";
-import { endpointFormValues, type EndpointFormValues } from "../admin/endpoint-form";
-import { endpointFormOptions, parseEndpointForm } from "../admin/endpoint-form.server";
-import { EndpointForm } from "../admin/EndpointForm";
-import { summarize, type FieldErrors } from "../admin/field-errors";
-import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../admin/format";
-import { maskFreeText } from "../admin/mask";
-import { useDraft } from "../admin/use-draft";
-import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
-import { DeliveryStatusBadge, EndpointStatusBadge } from "../admin/StatusBadge";
-import { jsonTarget } from "../admin/json-submit";
-import { SecretReveal } from "../admin/SecretReveal";
-import { showToast } from "../admin/toast";
-import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
-import { checkReceiver, type ReceiverCheckKind } from "../delivery/receiver-check.server";
-import { sendTestDelivery } from "../delivery/send-test.server";
-import { deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../models/endpoint.server";
-import { listDeliveries, shopDelivery } from "../models/delivery.server";
-import { usableTimeZone } from "../metrics/date-range";
+import { adminContext, notFound, parseOrThrow, readJsonBody } from "../../admin/context.server";
+import { endpointFormValues, type EndpointFormValues } from "../../admin/endpoint-form";
+import { endpointFormOptions, parseEndpointForm } from "../../admin/endpoint-form.server";
+import { EndpointForm } from "../../admin/EndpointForm";
+import { summarize, type FieldErrors } from "../../admin/field-errors";
+import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../../admin/format";
+import { maskFreeText } from "../../admin/mask";
+import { useDraft } from "../../admin/use-draft";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { DeliveryStatusBadge, EndpointStatusBadge } from "../../admin/StatusBadge";
+import { jsonTarget } from "../../admin/json-submit";
+import { SecretReveal } from "../../admin/SecretReveal";
+import { showToast } from "../../admin/toast";
+import { ENDPOINT_PRESETS } from "../../endpoints/endpoint-input";
+import { checkReceiver, type ReceiverCheckKind } from "../../delivery/receiver-check.server";
+import { sendTestDelivery } from "../../delivery/send-test.server";
+import { deleteEndpoint, EndpointNotFoundError, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../../models/endpoint.server";
+import { listDeliveries, shopDelivery } from "../../models/delivery.server";
+import { usableTimeZone } from "../../metrics/date-range";
 
 async function endpointOr404(shop: Shop, id: string | undefined) {
   try {

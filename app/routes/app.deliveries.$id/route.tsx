@@ -6,16 +6,16 @@ import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStac
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
-import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody } from "../admin/context.server";
-import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../admin/format";
-import { maskedBody, maskFreeText } from "../admin/mask";
-import { AdminErrorBoundary } from "../admin/AdminErrorBoundary";
-import { DeliveryStatusBadge } from "../admin/StatusBadge";
-import { jsonTarget } from "../admin/json-submit";
-import { showToast } from "../admin/toast";
-import { usableTimeZone } from "../metrics/date-range";
-import { isResendable } from "../admin/delivery-status";
-import { DeliveryNotFoundError, resendDelivery, ResendError, shopDelivery } from "../models/delivery.server";
+import { adminContext, badRequest, notFound, parseOrThrow, readJsonBody } from "../../admin/context.server";
+import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../../admin/format";
+import { maskedBody, maskFreeText } from "../../admin/mask";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { DeliveryStatusBadge } from "../../admin/StatusBadge";
+import { jsonTarget } from "../../admin/json-submit";
+import { showToast } from "../../admin/toast";
+import { usableTimeZone } from "../../metrics/date-range";
+import { isResendable } from "../../admin/delivery-status";
+import { DeliveryNotFoundError, resendDelivery, ResendError, shopDelivery } from "../../models/delivery.server";
 
 async function deliveryOr404(shop: Shop, id: string | undefined) {
   try {
