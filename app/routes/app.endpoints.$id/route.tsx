@@ -10,7 +10,7 @@ import { adminContext, notFound, parseOrThrow, readJsonBody } from "../../admin/
 import { endpointFormValues, type EndpointFormValues } from "../../admin/endpoint-form";
 import { endpointFormOptions, parseEndpointForm } from "../../admin/endpoint-form.server";
 import { EndpointForm } from "../../admin/EndpointForm";
-import { summarize, type FieldErrors } from "../../admin/field-errors";
+import { summarize } from "../../admin/field-errors";
 import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../../admin/format";
 import { maskFreeText } from "../../admin/mask";
 import { useDraft } from "../../admin/use-draft";
@@ -75,8 +75,9 @@ const actionBody = z.discriminatedUnion(
 );
 
 /** "Send test" and "Check receiver" over the shop's budget (a thrown 429) answer the page, which says why beside the button. */
-async function refusal(intent: "test" | "check", error: unknown) {
-  if (!(error instanceof Response) || error.status !== 429) throw error;
+const isBudgetRefusal = (error: unknown): error is Response => error instanceof Response && error.status === 429;
+
+async function refusal(intent: "test" | "check", error: Response) {
   const { error: refused } = (await error.json()) as { error: string };
   return json({ intent, ok: false as const, refused }, { status: 429, headers: { "retry-after": error.headers.get("retry-after") ?? "5" } });
 }
@@ -90,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const parsed = parseEndpointForm(body.values);
       if (!parsed.ok) return json({ intent: body.intent, ok: false, errors: parsed.errors }, { status: 400 });
       await updateEndpoint(shop.id, endpoint.id, parsed.input);
-      return json({ intent: body.intent, ok: true, errors: {} as FieldErrors });
+      return json({ intent: body.intent, ok: true, errors: {} });
     }
     case "rotate": {
       const { secret } = await rotateEndpointSecret(shop.id, endpoint.id);
@@ -109,7 +110,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       try {
         sent = await sendTestDelivery(shop, endpoint.id);
       } catch (error) {
-        return refusal(body.intent, error);
+        if (isBudgetRefusal(error)) return refusal(body.intent, error);
+        throw error;
       }
       const { deliveryId, result } = sent;
       const delivery = await shopDelivery(shop.id, deliveryId);
@@ -134,7 +136,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       try {
         check = await checkReceiver(shop, endpoint.id);
       } catch (error) {
-        return refusal(body.intent, error);
+        if (isBudgetRefusal(error)) return refusal(body.intent, error);
+        throw error;
       }
       return json({
         intent: body.intent,
