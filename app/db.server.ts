@@ -20,7 +20,7 @@ const GENERATE_POSTGRES_CLIENT = "run `npx tsx scripts/postgres/client.ts`";
 function postgresClientClass(): PrismaClientClass {
   let generated: { PrismaClient: PrismaClientClass; Prisma?: { PrismaClientKnownRequestError?: unknown } };
   try {
-    generated = createRequire(import.meta.url)(POSTGRES_CLIENT_DIR);
+    generated = createRequire(import.meta.url)(POSTGRES_CLIENT_DIR) as typeof generated;
   } catch (error) {
     throw new Error(`DATABASE_URL is a PostgreSQL URL but its Prisma client is missing in ${POSTGRES_CLIENT_DIR}: ${GENERATE_POSTGRES_CLIENT}`, {
       cause: error,

@@ -11,6 +11,7 @@ export interface InboxEvent {
   topic: string;
   idempotencyKey: string;
   attempt: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever JSON the app delivered; the demo prints the fields it knows
   body: any;
   receivedAt: Date;
 }

@@ -161,7 +161,7 @@ export function claimDatabase(file: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const owner = Number(readFileSync(lock, "utf8"));
     if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
-      throw new Error(`${path.relative(process.cwd(), file)} belongs to a demo still running (pid ${owner}); stop it or pass --database`);
+      throw new Error(`${path.relative(process.cwd(), file)} belongs to a demo still running (pid ${owner}); stop it or pass --database`, { cause: error });
     }
     writeFileSync(lock, String(process.pid));
   }
@@ -223,7 +223,7 @@ async function buildApp(root: string, print: (line: string) => void) {
       await execFileAsync(process.execPath, args, { cwd: root, env: { ...process.env, NODE_ENV: "production" }, maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {
       const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-      throw new Error(`the build failed (${path.basename(args[0])} ${args[1]}):\n${stdout}${stderr}`);
+      throw new Error(`the build failed (${path.basename(args[0])} ${args[1]}):\n${stdout}${stderr}`, { cause: error });
     }
   }
   print(`  built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -408,8 +408,8 @@ async function main() {
     await run.stop();
     process.exit(0);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "@prisma/client";
 import prisma from "../app/db.server";
-import { loader } from "../app/routes/app.checkouts._index";
+import { loader } from "../app/routes/app.checkouts._index/route";
 import { adminRequest, callRoute, installShop, read } from "./admin-session";
 import type { BspReceiver } from "./bsp-receiver";
 import { captureCheckout, connectReceiver, MINUTE, placeOrder, runWorker, sweep, TestClock } from "./pipeline";

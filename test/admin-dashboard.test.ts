@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "@prisma/client";
 import prisma from "../app/db.server";
 import { loader as appLoader } from "../app/routes/app";
-import { loader } from "../app/routes/app._index";
+import { loader } from "../app/routes/app._index/route";
 import { rate } from "../app/metrics/dashboard";
 import { adminDocumentUrl, adminIdToken, adminRequest, callRoute, installShop, read } from "./admin-session";
 import { seedDashboard, storedEndpoint } from "./admin-fixtures";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "@prisma/client";
 import prisma from "../app/db.server";
-import { loader as listLoader, action as listAction } from "../app/routes/app.deliveries._index";
-import { loader as detailLoader, action as detailAction } from "../app/routes/app.deliveries.$id";
+import { loader as listLoader, action as listAction } from "../app/routes/app.deliveries._index/route";
+import { loader as detailLoader, action as detailAction } from "../app/routes/app.deliveries.$id/route";
 import { sendTestDelivery } from "../app/delivery/send-test.server";
 import { setEndpointStatus } from "../app/endpoints/endpoint.server";
 import { adminRequest, callRoute, installShop, read } from "./admin-session";

@@ -2,10 +2,11 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import type { Shop } from "@prisma/client";
 import prisma from "../app/db.server";
-import { action, loader } from "../app/routes/app.settings";
+import { action, loader } from "../app/routes/app.settings/route";
 import { sessionStorage } from "../app/shopify.server";
 import { adminRequest, callRoute, installShop, read } from "./admin-session";
 import { snapshot } from "./db";
+import { requestText } from "./shopify-admin-double";
 import { captureCheckout, MINUTE } from "./pipeline";
 
 // Shopify's library takes globalThis.fetch when it is imported; undici's
@@ -15,6 +16,9 @@ await vi.hoisted(async () => {
   const { fetch } = await import("undici");
   globalThis.fetch = fetch as unknown as typeof globalThis.fetch;
 });
+
+/** The variables of the app's webPixelCreate / webPixelUpdate mutations. */
+type PixelVariables = { id?: string; webPixel: { settings: string } };
 
 const SHOP = "settings-shop.myshopify.com";
 const OTHER = "settings-other.myshopify.com";
@@ -146,8 +150,8 @@ describe("pixel activation", () => {
     previous = null;
   });
 
-  function shopifyAdminApi(answer: (body: { query: string; variables?: Record<string, any> }) => unknown) {
-    const calls: { query: string; variables?: Record<string, any>; token: string | undefined }[] = [];
+  function shopifyAdminApi(answer: (body: { query: string; variables?: PixelVariables }) => unknown) {
+    const calls: { query: string; variables?: PixelVariables; token: string | undefined }[] = [];
     const agent = new MockAgent();
     agent.disableNetConnect();
     agent
@@ -156,7 +160,7 @@ describe("pixel activation", () => {
       .reply(
         200,
         (request) => {
-          const body = JSON.parse(String(request.body));
+          const body = JSON.parse(requestText(request.body)) as { query: string; variables?: PixelVariables };
           const headers = request.headers as Record<string, string>;
           calls.push({ ...body, token: headers["X-Shopify-Access-Token"] ?? headers["x-shopify-access-token"] });
           return answer(body);

@@ -15,7 +15,7 @@ const contractViolations: string[] = [];
 export function checkContract(headers: IncomingHttpHeaders, body: string): string[] {
   const { topic, format, problems } = checkDeliveryContract(headers, body);
   if (problems.length > 0) {
-    contractViolations.push(`${topic ?? "?"} (${format ?? "?"}) ${headers["x-idempotency-key"] ?? ""}:\n  ${problems.join("\n  ")}`);
+    contractViolations.push(`${topic ?? "?"} (${format ?? "?"}) ${String(headers["x-idempotency-key"] ?? "")}:\n  ${problems.join("\n  ")}`);
   }
   return problems;
 }
@@ -36,6 +36,7 @@ export interface ReceivedDelivery {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever JSON the app delivered; each test reads it in the shape it asserts
   json: any;
   signatureValid: boolean;
   /** Violations of docs/bsp/ (also fail the running test). */
@@ -82,7 +83,11 @@ export async function startBspReceiver(secret: string | null = null): Promise<Bs
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", async () => {
+    request.on("end", () => {
+      answer().catch((error: unknown) => response.destroy(error instanceof Error ? error : new Error(String(error))));
+    });
+    // A responder that throws ends the connection, as a crashing BSP would.
+    const answer = async () => {
       const body = Buffer.concat(chunks).toString("utf8");
       let json: unknown = null;
       try {
@@ -107,7 +112,7 @@ export async function startBspReceiver(secret: string | null = null): Promise<Bs
       } else {
         await next(delivery, response);
       }
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/cart-relay`;

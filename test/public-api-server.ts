@@ -35,6 +35,7 @@ export async function startPublicApiServer(): Promise<PublicApiServer> {
 export interface RawAnswer {
   status: number;
   headers: IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever JSON the server sent; each test reads it in the shape it asserts
   body: any;
 }
 

@@ -47,9 +47,29 @@ export type Fault =
   /** the mutation is refused with these userErrors (rules the double does not model, e.g. combinesWith per discount class) */
   | { kind: "user_errors"; userErrors: { field: string[]; code: string; message: string }[] };
 
+/** The discountCodeBasicCreate input, as far as Shopify's checks below read it. */
+export interface DiscountInput {
+  code?: string;
+  title?: string;
+  startsAt?: string;
+  endsAt?: string | null;
+  usageLimit?: number | null;
+  appliesOncePerCustomer?: boolean;
+  minimumRequirement?: { subtotal?: { greaterThanOrEqualToSubtotal?: string } };
+  combinesWith?: Record<string, boolean>;
+  customerGets?: { value?: { percentage?: number; discountAmount?: { amount?: string | number } } };
+  [other: string]: unknown;
+}
+
+export interface AdminVariables {
+  basicCodeDiscount?: DiscountInput;
+  id?: string;
+  code?: string;
+}
+
 export interface AdminCall {
   operation: "discountCodeBasicCreate" | "codeDiscountNodeByCode" | "discountCodeDeactivate" | "unknown";
-  variables: Record<string, any>;
+  variables: AdminVariables;
   token: string | undefined;
   answered: string;
 }
@@ -125,17 +145,17 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
     return stored;
   }
 
-  function create(input: Record<string, any> | undefined) {
+  function create(input: DiscountInput | undefined) {
     const userErrors: { field: string[]; code: string; message: string; extraInfo: null }[] = [];
     const error = (field: string[], code: string, message: string) =>
       userErrors.push({ field: ["basicCodeDiscount", ...field], code, message, extraInfo: null });
-    const code = String(input?.code ?? "").trim();
+    const code = (input?.code ?? "").trim();
     if (!code) error(["code"], "BLANK", "Code can't be blank");
     else if (code.length > 255) error(["code"], "TOO_LONG", "Code is too long (maximum is 255 characters)");
     else if (discounts.has(code.toLowerCase())) error(["code"], "TAKEN", "Code must be unique. Please try a different code.");
-    if (!String(input?.title ?? "").trim()) error(["title"], "BLANK", "Title can't be blank");
+    if (!(input?.title ?? "").trim()) error(["title"], "BLANK", "Title can't be blank");
     const value = input?.customerGets?.value ?? {};
-    if ("percentage" in value && !(value.percentage > 0 && value.percentage <= 1)) {
+    if ("percentage" in value && !(Number(value.percentage) > 0 && Number(value.percentage) <= 1)) {
       error(["customerGets", "value", "percentage"], "VALUE_OUTSIDE_RANGE", "Value must be between 0.0 and 1.0");
     }
     if ("discountAmount" in value && !(Number(value.discountAmount?.amount) > 0))
@@ -143,16 +163,15 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
     if (!("percentage" in value) && !("discountAmount" in value)) error(["customerGets", "value"], "BLANK", "Value can't be blank");
     if (input?.endsAt && input?.startsAt && Date.parse(input.endsAt) <= Date.parse(input.startsAt))
       error(["endsAt"], "INVALID", "Ends at needs to be after starts_at");
-    if (input?.usageLimit !== undefined && input.usageLimit !== null && !(input.usageLimit >= 1))
-      error(["usageLimit"], "GREATER_THAN", "Usage limit must be greater than 0");
+    if (typeof input?.usageLimit === "number" && !(input.usageLimit >= 1)) error(["usageLimit"], "GREATER_THAN", "Usage limit must be greater than 0");
     if (userErrors.length > 0) return { discountCodeBasicCreate: { codeDiscountNode: null, userErrors } };
     const stored = store({
-      title: input!.title,
+      title: input!.title!,
       code,
       status: Date.parse(input!.startsAt ?? new Date().toISOString()) > Date.now() ? "SCHEDULED" : "ACTIVE",
       startsAt: input!.startsAt ?? new Date().toISOString(),
       endsAt: input!.endsAt ?? null,
-      value: "percentage" in value ? { percentage: value.percentage } : { amount: Number(value.discountAmount.amount).toFixed(2) },
+      value: value.percentage !== undefined ? { percentage: value.percentage } : { amount: Number(value.discountAmount?.amount).toFixed(2) },
       usageLimit: input!.usageLimit ?? null,
       appliesOncePerCustomer: Boolean(input!.appliesOncePerCustomer),
       minimumSubtotal: input!.minimumRequirement?.subtotal?.greaterThanOrEqualToSubtotal ?? null,
@@ -183,7 +202,7 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
     .get(`https://${shop}`)
     .intercept({ path: `/admin/api/${options.apiVersion ?? API_VERSION}/graphql.json`, method: "POST" })
     .reply((request) => {
-      const body = JSON.parse(String(request.body)) as { query: string; variables?: Record<string, any> };
+      const body = JSON.parse(requestText(request.body)) as { query: string; variables?: AdminVariables };
       const headers = request.headers as Record<string, string>;
       const call: AdminCall = {
         operation: operationOf(body.query),
@@ -251,7 +270,7 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
         }
         data = call.operation === "discountCodeBasicCreate" ? create(call.variables.basicCodeDiscount) : deactivate(call.variables.id);
       } else if (call.operation === "codeDiscountNodeByCode") {
-        const stored = discounts.get(String(call.variables.code ?? "").toLowerCase());
+        const stored = discounts.get((call.variables.code ?? "").toLowerCase());
         data = { codeDiscountNodeByCode: stored ? nodeOf(stored) : null };
       } else {
         return answer(
@@ -292,4 +311,10 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
       void agent.close();
     },
   };
+}
+
+/** The text of a request body the app's Admin client sent (always JSON text); anything else is a bug in the test. */
+export function requestText(body: unknown): string {
+  if (typeof body !== "string") throw new Error(`expected the request body as text, got ${typeof body}`);
+  return body;
 }

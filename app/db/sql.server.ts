@@ -42,7 +42,7 @@ function cachingHandle(sqlite: Database.Database): Database.Database {
   const statements = new Map<string, Database.Statement>();
   return new Proxy(sqlite, {
     get(target, property, receiver) {
-      if (property !== "prepare") return Reflect.get(target, property, receiver);
+      if (property !== "prepare") return Reflect.get(target, property, receiver) as unknown;
       return (text: string) => {
         const source = text === "begin" ? "begin immediate" : text;
         let statement = statements.get(source);

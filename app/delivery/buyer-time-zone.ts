@@ -348,7 +348,7 @@ const icuName = (timeZone: string) => new Intl.DateTimeFormat("en-US", { timeZon
 export function currentZoneName(timeZone: string): string {
   if (!icuToIana) {
     icuToIana = new Map();
-    const named = [...CURRENT_NAMES, ...Object.values(COUNTRY_TIME_ZONES), ...Object.values(PROVINCE_TIME_ZONES).flatMap(Object.values)];
+    const named = [...CURRENT_NAMES, ...Object.values(COUNTRY_TIME_ZONES), ...Object.values(PROVINCE_TIME_ZONES).flatMap((zones) => Object.values(zones))];
     for (const name of named) if (icuName(name) !== name) icuToIana.set(icuName(name), name);
   }
   return icuToIana.get(timeZone) ?? timeZone;

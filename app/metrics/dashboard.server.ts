@@ -86,11 +86,20 @@ export async function dashboardAggregates(
     sql<Record<string, unknown>>`SELECT dl."status" AS status, count(*) AS deliveries
       FROM ${cohortDeliveries} AND dl."attemptCount" = 0 AND ${unindexed("dl.status")} IN (${finalStatuses})
       GROUP BY dl."status"`.execute(db),
-    sql<Record<string, unknown>>`SELECT a."errorKind" AS error_kind, a."statusCode" AS status_code, count(*) AS attempts
+    sql<{
+      error_kind: string | null;
+      status_code: unknown;
+      attempts: unknown;
+    }>`SELECT a."errorKind" AS error_kind, a."statusCode" AS status_code, count(*) AS attempts
       FROM ${cohortJoins} JOIN "Attempt" a ON a."deliveryId" = dl."id"
       WHERE ${cohortWhere} AND dl."attemptCount" > 0 AND a."errorKind" IS NOT NULL
       GROUP BY a."errorKind", a."statusCode"`.execute(db),
-    sql<Record<string, unknown>>`SELECT upper(coalesce(c."orderCurrency", ${shop.currency})) AS currency, count(*) AS orders, ${orderUnits} AS units
+    // SQLite sums to a number, PostgreSQL to a numeric's text.
+    sql<{
+      currency: string;
+      orders: unknown;
+      units: number | string | null;
+    }>`SELECT upper(coalesce(c."orderCurrency", ${shop.currency})) AS currency, count(*) AS orders, ${orderUnits} AS units
       FROM "Checkout" c
       WHERE c."shopId" = ${shop.id} AND c."createdAt" >= ${instant(start)} AND c."createdAt" < ${instant(end)} AND c."orderTotal" IS NOT NULL AND ${isRecovered}
       GROUP BY 1`.execute(db),
@@ -131,12 +140,12 @@ export async function dashboardAggregates(
     notAttempted: notAttempted.rows.map((row) => ({ status: String(row.status), deliveries: count(row.deliveries) })),
     latency: { p50Ms, p95Ms },
     failures: failures.rows.map((row) => ({
-      errorKind: row.error_kind === null ? null : String(row.error_kind),
+      errorKind: row.error_kind,
       statusCode: row.status_code === null ? null : count(row.status_code),
       attempts: count(row.attempts),
     })),
     revenue: revenue.rows.map((row) => ({
-      currency: String(row.currency),
+      currency: row.currency,
       orders: count(row.orders),
       units: BigInt(String(row.units ?? 0).replace(/\.0*$/, "")),
     })),

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
 import { normalizeEmail, normalizePhone } from "../contact";
@@ -61,6 +62,9 @@ export async function redactCustomer(shopDomain: string, payload: CustomerPayloa
   return checkouts.length;
 }
 
+/** The report as JSON stores it: dates become ISO text. */
+const asJson = (report: object) => JSON.parse(JSON.stringify(report)) as Prisma.InputJsonObject;
+
 /** customers/data_request: compiles what we hold for the customer into a readable stored report. */
 export async function answerDataRequest(shopDomain: string, payload: CustomerPayload) {
   const { shop, checkouts } = await customerCheckouts(shopDomain, payload);
@@ -86,9 +90,9 @@ export async function answerDataRequest(shopDomain: string, payload: CustomerPay
       requestId,
       customerEmail: normalizeEmail(payload.customer.email ?? null),
       customerPhone: payload.customer.phone ?? null,
-      report: JSON.parse(JSON.stringify(report)),
+      report: asJson(report),
     },
-    update: { report: JSON.parse(JSON.stringify(report)) },
+    update: { report: asJson(report) },
   });
 }
 

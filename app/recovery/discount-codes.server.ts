@@ -214,11 +214,14 @@ function fromStatus(status: number, retryAfter: number | undefined, detail: stri
   return { kind: "unexpected_response", message: `Shopify answered HTTP ${status}${detail}` };
 }
 
+/** Admin GraphQL's answer, as far as it is read here; anything may be missing. */
+type AdminApiAnswer = { data?: Record<string, unknown> | null; errors?: unknown; extensions?: { cost?: CostExtension } };
+
 async function fromResponse(response: Response): Promise<{ data: Record<string, unknown> } | Failure> {
   const text = await response.text().catch(() => "");
-  let json: { data?: Record<string, unknown> | null; errors?: unknown; extensions?: { cost?: CostExtension } } | null = null;
+  let json: AdminApiAnswer | null;
   try {
-    json = text ? JSON.parse(text) : null;
+    json = text ? (JSON.parse(text) as AdminApiAnswer) : null;
   } catch {
     json = null;
   }

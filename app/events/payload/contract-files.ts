@@ -158,7 +158,7 @@ function openApiDocument(): JsonSchema {
             parameters: headerParameters(),
             requestBody: {
               required: true,
-              content: { "application/json": { schema: { $ref: openApiRef(name) }, example: JSON.parse(sample.body) } },
+              content: { "application/json": { schema: { $ref: openApiRef(name) }, example: JSON.parse(sample.body) as unknown } },
             },
             responses: RECEIVER_RESPONSES,
           },

@@ -82,7 +82,7 @@ export function checkDeliveryContract(headers: HeaderBag, rawBody: string): Cont
   const validate = bodies.get(`${topic} ${format}`)!;
   if (!validate(body)) problems.push(...describe(validate.errors, `${topic} body`));
 
-  const record = (body ?? {}) as Record<string, any>;
+  const record = (body ?? {}) as { eventId?: unknown; storeUrl?: unknown; data?: { storeUrl?: unknown } };
   if (CART_TOPICS.has(topic)) {
     if (record.eventId !== flat["x-idempotency-key"]) problems.push("x-idempotency-key differs from the body's eventId");
     if (record.storeUrl !== flat["x-store-url"]) problems.push("x-store-url differs from the body's storeUrl");

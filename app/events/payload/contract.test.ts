@@ -11,6 +11,14 @@ import { checkDeliveryContract } from "./contract-validator";
 import { FIELD_RULE_PATHS } from "./field-rules";
 import { EVENT_TOPICS } from "./formats";
 
+/** What the spoilers below change in a sample cart body. */
+interface SpoiltBody {
+  lineItems: Record<string, unknown>[];
+  customer: { shippingAddress: Record<string, unknown> };
+  totalPrice: unknown;
+  phone: unknown;
+}
+
 describe("docs/bsp/", () => {
   it("is exactly what the payload code generates (npm run bsp:contract generate)", () => {
     expect(contractDrift()).toEqual([]);
@@ -26,7 +34,7 @@ describe("docs/bsp/", () => {
       const target = ref
         .slice('"$ref":"#/'.length, -1)
         .split("/")
-        .reduce((node: any, key) => node?.[key], document);
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
       expect(target, ref).toBeTypeOf("object");
     }
     for (const topic of EVENT_TOPICS) {
@@ -74,7 +82,7 @@ describe("docs/bsp/", () => {
     }
   });
 
-  it.each<[string, (body: any, headers: Record<string, string>) => void, RegExp]>([
+  it.each<[string, (body: SpoiltBody, headers: Record<string, string>) => void, RegExp]>([
     ["an undeclared key", (body) => (body.lineItems[0].colour = "indigo"), /lineItems\/0 must NOT have additional properties \(colour\)/],
     ["a missing key", (body) => delete body.customer.shippingAddress.zip, /must have required property 'zip'/],
     ["a number as text", (body) => (body.totalPrice = "3837.20"), /\/totalPrice must be number,null/],
@@ -85,7 +93,7 @@ describe("docs/bsp/", () => {
     ["no signature", (_body, headers) => delete headers["x-webhook-signature"], /must have required property 'x-webhook-signature'/],
   ])("names %s", (_name, spoil, message) => {
     const sample = sampleDelivery("abandonedCheckout");
-    const body = JSON.parse(sample.body);
+    const body = JSON.parse(sample.body) as SpoiltBody;
     const headers = { ...sample.headers };
     spoil(body, headers);
     expect(checkDeliveryContract(headers, JSON.stringify(body)).problems.join("\n")).toMatch(message);

@@ -242,7 +242,11 @@ describe("the checkout capture extension", () => {
     const viaApp: typeof fetch = async (input, init) => {
       const headers = new Headers(init?.headers);
       headers.set("user-agent", BROWSER_USER_AGENT);
-      const response = await captureAction({ request: new Request(String(input), { ...init, headers }), params: {}, context: {} });
+      const response = await captureAction({
+        request: new Request(input instanceof Request ? input.url : input, { ...init, headers }),
+        params: {},
+        context: {},
+      });
       statuses.push(response.status);
       return response;
     };

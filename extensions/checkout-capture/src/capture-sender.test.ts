@@ -12,13 +12,19 @@ interface Call {
 }
 
 /** A fetch that answers from a script of statuses ("network" rejects) and records what it was sent. */
+/** The sender posts JSON text; any other body is the bug these tests look for. */
+function bodyText(init?: RequestInit): string {
+  if (typeof init?.body !== "string") throw new Error(`expected a JSON text body, got ${typeof init?.body}`);
+  return init.body;
+}
+
 function scriptedFetch(script: (number | "network" | { status: number; retryAfter: string })[] = []) {
   const calls: Call[] = [];
   const fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
     calls.push({
-      url: String(url),
+      url: url instanceof Request ? url.url : String(url),
       headers: Object.fromEntries(new Headers(init?.headers).entries()),
-      body: JSON.parse(String(init?.body)),
+      body: JSON.parse(bodyText(init)),
       at: Date.now(),
     });
     const next = script.shift() ?? 200;
@@ -187,7 +193,7 @@ describe("createCaptureSender", () => {
     let release!: () => void;
     const calls: CaptureBody[] = [];
     const slowFetch = (async (_url: RequestInfo | URL, init?: RequestInit) => {
-      calls.push(JSON.parse(String(init?.body)));
+      calls.push(JSON.parse(bodyText(init)));
       if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
       return new Response("{}", { status: 200 });
     }) as typeof globalThis.fetch;

@@ -1,155 +1,24 @@
-import { lazy, Suspense } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  DataTable,
-  EmptyState,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Page,
-  ProgressBar,
-  Select,
-  SkeletonBodyText,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { Banner, BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { adminContext, notFound, searchParams } from "../admin/context.server";
-import { formatDuration, formatMoney, formatNumber, formatPercent } from "../admin/format";
-import { AdminErrorBoundary } from "../admin/ui";
-import { useDraft, useIsClient } from "../admin/use-draft";
-import type { Rate } from "../metrics/dashboard";
-import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";
-import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../metrics/date-range";
-import { listEndpoints } from "../endpoints/endpoint.server";
-import { describeZodError } from "../http/validation";
-
-const DailyChart = lazy(() => import("../admin/DailyChart.client"));
+import { adminContext, searchParams } from "../../admin/context.server";
+import { formatDuration, formatMoney, formatNumber, formatPercent } from "../../admin/format";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { useDraft } from "../../admin/use-draft";
+import { RANGE_PRESETS } from "../../metrics/date-range";
+import { ChartOnClient } from "./ChartOnClient";
+import { Metric, RateRow, rateText } from "./Metric";
+import { Onboarding } from "./Onboarding";
+import { dashboardPage } from "./queries.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
-  const params = searchParams(request);
-  const parsed = rangeQuerySchema.safeParse(params);
-  const range = resolveRange(parsed.success ? parsed.data : rangeQuerySchema.parse({}), new Date(), shop.timezone);
-  const endpoints = await listEndpoints(shop.id);
-  const endpointId = params.endpoint ?? null;
-  if (endpointId && !endpoints.some((endpoint) => endpoint.id === endpointId)) throw notFound("endpoint");
-  const [metrics, onboarding] = await Promise.all([loadDashboard(shop, range, endpointId), loadOnboarding(shop)]);
-  return json({
-    metrics,
-    onboarding,
-    endpoints: endpoints.map(({ id, name }) => ({ id, name })),
-    rangeError: parsed.success ? null : describeZodError(parsed.error),
-    filters: { range: range.preset as string, from: range.from, to: range.to, endpoint: endpointId ?? "" },
-  });
-}
-
-function rateText(value: Rate, noun: string): string {
-  return value.of === 0 ? `No ${noun} yet` : `${formatNumber(value.count)} of ${formatNumber(value.of)} ${noun}`;
-}
-
-function Metric({ title, value, detail }: { title: string; value: string; detail: string }) {
-  return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h3" variant="headingSm" tone="subdued">
-          {title}
-        </Text>
-        <Text as="p" variant="heading2xl">
-          {value}
-        </Text>
-        <Text as="p" variant="bodySm" tone="subdued">
-          {detail}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
-
-function RateRow({ label, value, noun }: { label: string; value: Rate; noun: string }) {
-  return (
-    <BlockStack gap="100">
-      <InlineStack align="space-between">
-        <Text as="span" variant="bodyMd">
-          {label}
-        </Text>
-        <Text as="span" variant="bodyMd" fontWeight="semibold">
-          {formatPercent(value.rate)}
-        </Text>
-      </InlineStack>
-      <ProgressBar progress={(value.rate ?? 0) * 100} size="small" tone="highlight" />
-      <Text as="span" variant="bodySm" tone="subdued">
-        {rateText(value, noun)}
-      </Text>
-    </BlockStack>
-  );
-}
-
-function ChartOnClient({ points }: { points: Parameters<typeof DailyChart>[0]["points"] }) {
-  const mounted = useIsClient();
-  const placeholder = (
-    <Box minHeight="280px">
-      <SkeletonBodyText lines={8} />
-    </Box>
-  );
-  if (!mounted) return placeholder;
-  return (
-    <Suspense fallback={placeholder}>
-      <DailyChart points={points} />
-    </Suspense>
-  );
-}
-
-function Onboarding({ onboarding }: { onboarding: ReturnType<typeof useLoaderData<typeof loader>>["onboarding"] }) {
-  return (
-    <Card>
-      <BlockStack gap="400">
-        <BlockStack gap="200">
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">
-              Set up Cart Relay
-            </Text>
-            <Text as="span" tone="subdued">
-              {onboarding.done} of {onboarding.steps.length} done
-            </Text>
-          </InlineStack>
-          <ProgressBar progress={(onboarding.done / onboarding.steps.length) * 100} size="small" tone="success" />
-        </BlockStack>
-        <BlockStack gap="300">
-          {onboarding.steps.map((step) => (
-            <InlineStack key={step.id} gap="300" wrap={false} blockAlign="start" align="space-between">
-              <InlineStack gap="300" wrap={false} blockAlign="start">
-                <Box minWidth="20px">
-                  <Text as="span" tone={step.done ? "success" : "subdued"} fontWeight="bold">
-                    {step.done ? "✓" : "○"}
-                  </Text>
-                </Box>
-                <BlockStack gap="050">
-                  <Text as="p" fontWeight="semibold" tone={step.done ? "subdued" : undefined}>
-                    {step.title}
-                  </Text>
-                  <Text as="p" variant="bodySm" tone="subdued">
-                    {step.description}
-                  </Text>
-                </BlockStack>
-              </InlineStack>
-              {!step.done && step.action ? <Button url={step.action.url}>{step.action.label}</Button> : null}
-            </InlineStack>
-          ))}
-        </BlockStack>
-      </BlockStack>
-    </Card>
-  );
+  return json(await dashboardPage(shop, searchParams(request)));
 }
 
 export default function Dashboard() {

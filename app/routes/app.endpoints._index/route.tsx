@@ -3,14 +3,15 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, IndexTable, InlineStack, Link, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { adminContext } from "../admin/context.server";
-import { formatShortDateTime, resultLabel, shortTopicLabel } from "../admin/format";
-import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge } from "../admin/ui";
-import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
-import { endpointTopics } from "../events/subscriptions";
-import { listEndpoints } from "../endpoints/endpoint.server";
-import { latestDeliveries } from "../delivery/delivery-log.server";
-import { usableTimeZone } from "../metrics/date-range";
+import { adminContext } from "../../admin/context.server";
+import { formatShortDateTime, resultLabel, shortTopicLabel } from "../../admin/format";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { DeliveryStatusBadge, EndpointStatusBadge } from "../../admin/StatusBadge";
+import { ENDPOINT_PRESETS } from "../../endpoints/endpoint-input";
+import { endpointTopics } from "../../events/subscriptions";
+import { listEndpoints } from "../../endpoints/endpoint.server";
+import { latestDeliveries } from "../../delivery/delivery-log.server";
+import { usableTimeZone } from "../../metrics/date-range";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);

@@ -5,14 +5,16 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Banner, BlockStack, Box, Button, Card, InlineStack, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
-import { adminContext, parseOrThrow, readJsonBody } from "../admin/context.server";
-import { defaultEndpointFormValues, type EndpointFormValues } from "../admin/endpoint-form";
-import { endpointFormOptions, parseEndpointForm } from "../admin/endpoint-form.server";
-import { EndpointForm } from "../admin/EndpointForm";
-import { summarize } from "../admin/field-errors";
-import { AdminErrorBoundary, jsonTarget, SecretReveal } from "../admin/ui";
-import { createEndpoint } from "../endpoints/endpoint.server";
-import { usableTimeZone } from "../metrics/date-range";
+import { adminContext, parseOrThrow, readJsonBody } from "../../admin/context.server";
+import { defaultEndpointFormValues, type EndpointFormValues } from "../../admin/endpoint-form";
+import { endpointFormOptions, parseEndpointForm } from "../../admin/endpoint-form.server";
+import { EndpointForm } from "../../admin/EndpointForm";
+import { summarize } from "../../admin/field-errors";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { jsonTarget } from "../../admin/json-submit";
+import { SecretReveal } from "../../admin/SecretReveal";
+import { createEndpoint } from "../../endpoints/endpoint.server";
+import { usableTimeZone } from "../../metrics/date-range";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);

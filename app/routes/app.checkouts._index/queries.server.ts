@@ -1,7 +1,7 @@
 import { z } from "zod";
-import prisma from "../db.server";
-import { maskText } from "../events/payload/field-rules";
-import { maskContactEmail, maskContactPhone } from "./mask";
+import prisma from "../../db.server";
+import { maskText } from "../../events/payload/field-rules";
+import { maskContactEmail, maskContactPhone } from "../../admin/mask";
 
 // The Checkouts page: the shop's captured checkouts, contact data masked
 // before it leaves the server, with what happened to their cart message.

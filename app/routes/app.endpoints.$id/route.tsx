@@ -6,22 +6,26 @@ import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, Divider, Inlin
 import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import type { Shop } from "@prisma/client";
-import { adminContext, parseOrThrow, readJsonBody } from "../admin/context.server";
-import { answerAppError } from "../admin/known-errors.server";
-import { endpointFormValues, type EndpointFormValues } from "../admin/endpoint-form";
-import { endpointFormOptions, parseEndpointForm } from "../admin/endpoint-form.server";
-import { EndpointForm } from "../admin/EndpointForm";
-import { summarize, type FieldErrors } from "../admin/field-errors";
-import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../admin/format";
-import { maskFreeText } from "../admin/mask";
-import { useDraft } from "../admin/use-draft";
-import { AdminErrorBoundary, DeliveryStatusBadge, EndpointStatusBadge, jsonTarget, SecretReveal, showToast } from "../admin/ui";
-import { ENDPOINT_PRESETS } from "../endpoints/endpoint-input";
-import { checkReceiver, type ReceiverCheckKind } from "../delivery/receiver-check.server";
-import { sendTestDelivery } from "../delivery/send-test.server";
-import { deleteEndpoint, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../endpoints/endpoint.server";
-import { listDeliveries, shopDelivery } from "../delivery/delivery-log.server";
-import { usableTimeZone } from "../metrics/date-range";
+import { adminContext, parseOrThrow, readJsonBody } from "../../admin/context.server";
+import { answerAppError } from "../../admin/known-errors.server";
+import { endpointFormValues, type EndpointFormValues } from "../../admin/endpoint-form";
+import { endpointFormOptions, parseEndpointForm } from "../../admin/endpoint-form.server";
+import { EndpointForm } from "../../admin/EndpointForm";
+import { summarize } from "../../admin/field-errors";
+import { formatDateTime, formatDuration, resultLabel, topicLabel } from "../../admin/format";
+import { maskFreeText } from "../../admin/mask";
+import { useDraft } from "../../admin/use-draft";
+import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
+import { DeliveryStatusBadge, EndpointStatusBadge } from "../../admin/StatusBadge";
+import { jsonTarget } from "../../admin/json-submit";
+import { SecretReveal } from "../../admin/SecretReveal";
+import { showToast } from "../../admin/toast";
+import { ENDPOINT_PRESETS } from "../../endpoints/endpoint-input";
+import { checkReceiver, type ReceiverCheckKind } from "../../delivery/receiver-check.server";
+import { sendTestDelivery } from "../../delivery/send-test.server";
+import { deleteEndpoint, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../../endpoints/endpoint.server";
+import { listDeliveries, shopDelivery } from "../../delivery/delivery-log.server";
+import { usableTimeZone } from "../../metrics/date-range";
 
 async function endpointOr404(shop: Shop, id: string | undefined) {
   try {
@@ -71,8 +75,9 @@ const actionBody = z.discriminatedUnion(
 );
 
 /** "Send test" and "Check receiver" over the shop's budget (a thrown 429) answer the page, which says why beside the button. */
-async function refusal(intent: "test" | "check", error: unknown) {
-  if (!(error instanceof Response) || error.status !== 429) throw error;
+const isBudgetRefusal = (error: unknown): error is Response => error instanceof Response && error.status === 429;
+
+async function refusal(intent: "test" | "check", error: Response) {
   const { error: refused } = (await error.json()) as { error: string };
   return json({ intent, ok: false as const, refused }, { status: 429, headers: { "retry-after": error.headers.get("retry-after") ?? "5" } });
 }
@@ -86,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const parsed = parseEndpointForm(body.values);
       if (!parsed.ok) return json({ intent: body.intent, ok: false, errors: parsed.errors }, { status: 400 });
       await updateEndpoint(shop.id, endpoint.id, parsed.input);
-      return json({ intent: body.intent, ok: true, errors: {} as FieldErrors });
+      return json({ intent: body.intent, ok: true, errors: {} });
     }
     case "rotate": {
       const { secret } = await rotateEndpointSecret(shop.id, endpoint.id);
@@ -105,7 +110,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       try {
         sent = await sendTestDelivery(shop, endpoint.id);
       } catch (error) {
-        return refusal(body.intent, error);
+        if (isBudgetRefusal(error)) return refusal(body.intent, error);
+        throw error;
       }
       const { deliveryId, result } = sent;
       const delivery = await shopDelivery(shop.id, deliveryId);
@@ -130,7 +136,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       try {
         check = await checkReceiver(shop, endpoint.id);
       } catch (error) {
-        return refusal(body.intent, error);
+        if (isBudgetRefusal(error)) return refusal(body.intent, error);
+        throw error;
       }
       return json({
         intent: body.intent,
