@@ -64,6 +64,20 @@ function AbandonedExplained({ everAbandoned }: { everAbandoned: Record<string, n
   );
 }
 
+const OPT_OUT_REASON_LABELS: Record<string, string> = { opt_out: "opted out", stop_reply: "replied STOP" };
+
+/** Why this phone gets no cart message: the BSP that reported the opt-out, and when. */
+function OptedOut({ optedOut, timeZone }: { optedOut: { source: string; reason: string; optedOutAt: string }; timeZone: string }) {
+  return (
+    <InlineStack gap="100" blockAlign="center">
+      <Badge tone="warning">Opted out</Badge>
+      <Text as="span" variant="bodySm" tone="subdued">
+        {`${OPT_OUT_REASON_LABELS[optedOut.reason] ?? optedOut.reason} via ${optedOut.source}, ${formatDateTime(optedOut.optedOutAt, timeZone)}`}
+      </Text>
+    </InlineStack>
+  );
+}
+
 function Consent({ label, value }: { label: string; value: boolean | null }) {
   return <Badge tone={value === true ? "success" : undefined}>{`${label} ${value === true ? "yes" : value === false ? "no" : "?"}`}</Badge>;
 }
@@ -107,7 +121,7 @@ export default function Checkouts() {
           <Tabs
             tabs={TABS.map((tab) => ({ ...tab, content: `${tab.content} (${tab.id ? (counts[tab.id] ?? 0) : total})` }))}
             selected={selected}
-            onSelect={(index) => go(TABS[index]!.id)}
+            onSelect={(index) => go(TABS[index].id)}
           />
           <IndexTable
             resourceName={{ singular: "checkout", plural: "checkouts" }}
@@ -155,6 +169,7 @@ export default function Checkouts() {
                   {checkout.phone || checkout.email ? (
                     <BlockStack gap="050">
                       <Text as="span">{checkout.phone ?? "no phone"}</Text>
+                      {checkout.optedOut ? <OptedOut optedOut={checkout.optedOut} timeZone={timeZone} /> : null}
                       <Text as="span" variant="bodySm" tone="subdued">
                         {checkout.email ?? "no email"}
                       </Text>
