@@ -13,6 +13,8 @@ import type { PayloadFormat } from "./payload/formats";
 import { quietHoursFromEndpoint } from "./quiet-hours";
 import { retryPolicyFromEndpoint } from "./retry-policy";
 import { sendWebhook, type AttemptResult } from "./send.server";
+import { isFlowDestination } from "../flow/flow-triggers";
+import { sendFlowTrigger } from "../flow/flow-sender.server";
 
 // The delivery worker on the hot-path SQL layer (decision 004): a batch of
 // due deliveries is claimed with one UPDATE ... RETURNING, loaded in three
@@ -401,6 +403,7 @@ WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
 
 /** Sends one prepared attempt; never throws. */
 export function sendPrepared(item: PreparedAttempt, { timeoutMs }: { timeoutMs?: number } = {}): Promise<AttemptResult> {
+  if (isFlowDestination(item.endpoint.url)) return sendFlowTrigger(item);
   return sendWebhook(item.request, { allowLoopback: env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS, timeoutMs });
 }
 

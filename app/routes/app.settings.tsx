@@ -15,6 +15,7 @@ import { env, policyMinuteMs } from "../env.server";
 import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings } from "../models/settings.server";
 import { activatePixel } from "../pixel/activate.server";
 import { rotatePixelKey } from "../pixel/rotate-pixel-key.server";
+import { FlowTriggersCard } from "../flow/FlowTriggersCard";
 
 const LABELS: Record<string, string> = {
   abandonAfterMinutes: "Abandon after",
@@ -267,6 +268,7 @@ export default function Settings() {
               </BlockStack>
             </Card>
           </Layout.AnnotatedSection>
+          <FlowTriggersCard />
         </Layout>
         <Box paddingBlockEnd="800">
           <InlineStack align="end">
