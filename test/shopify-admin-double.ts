@@ -9,6 +9,10 @@
 // - codeDiscountNodeByCode: the node or null;
 // - discountCodeDeactivate: the node with status EXPIRED, or a userError on
 //   `id` for an unknown discount;
+// - flowTriggerReceive: runs the trigger, stored in `flowTriggers`, when
+//   the handle names a deployed trigger extension and the payload holds
+//   exactly its fields with values of their types; userErrors otherwise
+//   (Flow validates the payload against the extension's fields);
 // - failures on demand: top-level THROTTLED errors with the cost bucket in
 //   `extensions.cost`, HTTP 429 with Retry-After, HTTP 5xx, a connection
 //   that drops before or after the change is made; and, from its setup,
@@ -18,6 +22,7 @@
 // it is imported (see test/admin-settings.test.ts and its vi.hoisted note):
 // MockAgent only sees requests made through the undici package's fetch.
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
+import { FLOW_TRIGGERS, type FlowTrigger } from "../app/flow/flow-triggers";
 import { API_VERSION } from "./shopify";
 
 export interface StoredDiscount {
@@ -65,10 +70,13 @@ export interface AdminVariables {
   basicCodeDiscount?: DiscountInput;
   id?: string;
   code?: string;
+  /** flowTriggerReceive */
+  handle?: string;
+  payload?: Record<string, unknown>;
 }
 
 export interface AdminCall {
-  operation: "discountCodeBasicCreate" | "codeDiscountNodeByCode" | "discountCodeDeactivate" | "unknown";
+  operation: "discountCodeBasicCreate" | "codeDiscountNodeByCode" | "discountCodeDeactivate" | "flowTriggerReceive" | "unknown";
   variables: AdminVariables;
   token: string | undefined;
   answered: string;
@@ -79,6 +87,8 @@ export interface ShopifyAdminDouble {
   readonly calls: AdminCall[];
   /** by lower-cased code */
   readonly discounts: Map<string, StoredDiscount>;
+  /** the workflows Flow started, in order */
+  readonly flowTriggers: { handle: string; payload: Record<string, unknown> }[];
   /** the next requests fail this way, one fault each, in order */
   fail(...faults: Fault[]): void;
   /** a discount the merchant made by hand */
@@ -92,6 +102,8 @@ export interface DoubleOptions {
   /** the scopes granted at install */
   scopes?: string[];
   apiVersion?: string;
+  /** the trigger extensions deployed with the app (default: the app's own) */
+  flowTriggers?: FlowTrigger[];
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => ({
@@ -109,7 +121,7 @@ const costOf = (requested: number, available = 1990) => ({
 });
 
 function operationOf(query: string): AdminCall["operation"] {
-  for (const name of ["discountCodeBasicCreate", "codeDiscountNodeByCode", "discountCodeDeactivate"] as const) {
+  for (const name of ["discountCodeBasicCreate", "codeDiscountNodeByCode", "discountCodeDeactivate", "flowTriggerReceive"] as const) {
     if (new RegExp(`\\b${name}\\s*\\(`).test(query)) return name;
   }
   return "unknown";
@@ -132,10 +144,44 @@ function nodeOf(discount: StoredDiscount) {
   };
 }
 
+const FLOW_VALUE_CHECKS: Record<string, (value: unknown) => boolean> = {
+  single_line_text_field: (value) => typeof value === "string",
+  number_decimal: (value) => typeof value === "number" && Number.isFinite(value),
+  boolean: (value) => typeof value === "boolean",
+  url: (value) => typeof value === "string" && /^https?:\/\//.test(value),
+};
+
+/** What Flow says about a payload for a trigger: one userError per problem. */
+function flowPayloadErrors(trigger: FlowTrigger, payload: unknown): { field: string[]; message: string }[] {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return [{ field: ["payload"], message: "Payload must be a JSON object" }];
+  const given = payload as Record<string, unknown>;
+  const errors: { field: string[]; message: string }[] = [];
+  for (const field of trigger.fields) {
+    if (!(field.key in given)) errors.push({ field: ["payload", field.key], message: `Missing required field '${field.key}'` });
+    else if (!FLOW_VALUE_CHECKS[field.type]?.(given[field.key]))
+      errors.push({ field: ["payload", field.key], message: `'${field.key}' must be of type ${field.type}` });
+  }
+  for (const key of Object.keys(given)) {
+    if (!trigger.fields.some((field) => field.key === key)) errors.push({ field: ["payload", key], message: `Unknown field '${key}'` });
+  }
+  return errors;
+}
+
 export function shopifyAdminDouble(shop: string, options: DoubleOptions): ShopifyAdminDouble {
   const scopes = new Set(options.scopes ?? ["read_checkouts", "read_orders", "write_pixels", "read_customer_events", "write_discounts"]);
   const calls: AdminCall[] = [];
   const discounts = new Map<string, StoredDiscount>();
+  const flowTriggers: ShopifyAdminDouble["flowTriggers"] = [];
+  const deployedTriggers = options.flowTriggers ?? Object.values(FLOW_TRIGGERS);
+
+  function receiveFlowTrigger(handle: unknown, payload: unknown) {
+    const trigger = deployedTriggers.find((candidate) => candidate.handle === handle);
+    const userErrors = trigger
+      ? flowPayloadErrors(trigger, payload)
+      : [{ field: ["handle"], message: `Trigger '${String(handle)}' is not found for this app` }];
+    if (userErrors.length === 0) flowTriggers.push({ handle: trigger!.handle, payload: payload as Record<string, unknown> });
+    return { flowTriggerReceive: { userErrors } };
+  }
   const faults: Fault[] = [];
   let nextId = 1001;
 
@@ -246,7 +292,12 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
 
       let data: Record<string, unknown>;
       if (fault?.kind === "user_errors") {
-        data = { [call.operation]: { codeDiscountNode: null, userErrors: fault.userErrors.map((e) => ({ ...e, extraInfo: null })) } };
+        data =
+          call.operation === "flowTriggerReceive"
+            ? { flowTriggerReceive: { userErrors: fault.userErrors.map(({ field, message }) => ({ field, message })) } }
+            : { [call.operation]: { codeDiscountNode: null, userErrors: fault.userErrors.map((e) => ({ ...e, extraInfo: null })) } };
+      } else if (call.operation === "flowTriggerReceive") {
+        data = receiveFlowTrigger(call.variables.handle, call.variables.payload);
       } else if (call.operation === "discountCodeBasicCreate" || call.operation === "discountCodeDeactivate") {
         if (!scopes.has("write_discounts")) {
           return answer(
@@ -293,6 +344,7 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
     shop,
     calls,
     discounts,
+    flowTriggers,
     fail: (...more) => faults.push(...more),
     addDiscount: (discount) =>
       store({

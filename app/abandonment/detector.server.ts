@@ -9,6 +9,7 @@ import { logger } from "../logger.server";
 import { buildCartPayload } from "../events/payload/cart-payload";
 import { endpointWants } from "../events/subscriptions";
 import { recordEvents, type NewEvent } from "../events/record-event.server";
+import { withoutOptedOut } from "../opt-out/opt-outs.server";
 import { checkoutFromRow, shopFromRow } from "./checkout-row";
 import { dedupeWindowStart, planSweep, type ContactCheckout, type PlannedOutcome, type SweepShop } from "./sweep-plan";
 
@@ -165,7 +166,10 @@ export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200 } 
     await applyOutcomes(tx, codec, outcomes, now);
 
     const sentIds = new Set(outcomes.filter((o) => o.outcome === "sent").map((o) => o.id));
-    const sending = due.filter((row) => sentIds.has(row.id));
+    const sending = await withoutOptedOut(
+      tx,
+      due.filter((row) => sentIds.has(row.id)),
+    );
     const endpointRows =
       sending.length === 0
         ? []

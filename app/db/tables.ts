@@ -212,6 +212,29 @@ export type Event = {
     createdAt: Generated<DbDate>;
     expiresAt: DbDate;
 };
+export type OptOut = {
+    id: string;
+    shopId: string;
+    /**
+     * E.164, normalised with the shop's country as default region
+     */
+    phoneE164: string;
+    /**
+     * the endpoint whose secret signed the report; null once that endpoint is deleted
+     */
+    endpointId: string | null;
+    /**
+     * what the merchant sees: the endpoint's name when it reported
+     */
+    source: string;
+    reason: string;
+    /**
+     * when the buyer opted out, as the BSP reported it
+     */
+    optedOutAt: DbDate;
+    createdAt: Generated<DbDate>;
+    updatedAt: DbDate;
+};
 export type ProcessedWebhook = {
     webhookId: string;
     shop: string;
@@ -270,6 +293,7 @@ export type DB = {
     Delivery: Delivery;
     Endpoint: Endpoint;
     Event: Event;
+    OptOut: OptOut;
     ProcessedWebhook: ProcessedWebhook;
     Session: Session;
     Shop: Shop;

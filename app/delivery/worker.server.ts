@@ -13,6 +13,8 @@ import type { PayloadFormat } from "../events/payload/formats";
 import { quietHoursFromEndpoint } from "./quiet-hours";
 import { retryPolicyFromEndpoint } from "./retry-policy";
 import { sendWebhook, type AttemptResult } from "./send.server";
+import { isFlowDestination } from "../flow/flow-triggers";
+import { sendFlowTrigger } from "../flow/flow-sender.server";
 
 // The delivery worker on the hot-path SQL layer (decision 004). One cycle is
 // one transaction: it records the results that came back since the last
@@ -431,6 +433,7 @@ export async function prepareAttempts(deliveryIds: string[], workerId: string, c
 
 /** Sends one prepared attempt; never throws. */
 export function sendPrepared(item: PreparedAttempt, { timeoutMs }: { timeoutMs?: number } = {}): Promise<AttemptResult> {
+  if (isFlowDestination(item.endpoint.url)) return sendFlowTrigger(item);
   return sendWebhook(item.request, { allowLoopback: env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS, timeoutMs });
 }
 

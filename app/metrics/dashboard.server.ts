@@ -6,6 +6,7 @@ import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
 import { dashboardFromAggregates, FINAL_DELIVERY_STATUSES, MESSAGE_TOPICS, percentileRank, type DashboardAggregates, type DashboardMetrics } from "./dashboard";
 import { daysOf, rangeBounds, startOfDay, type DayRange } from "./date-range";
 import { onboardingSteps } from "./onboarding";
+import { FLOW_DESTINATION_URL } from "../flow/flow-triggers";
 
 /**
  * The dashboard's numbers, aggregated by the database: checkouts grouped by
@@ -156,7 +157,8 @@ export async function dashboardAggregates(
 export async function loadOnboarding(shop: Shop) {
   const [extensionCapture, activeEndpoints, endpoints, testDelivery, anyCheckout] = await Promise.all([
     prisma.checkout.findFirst({ where: { shopId: shop.id, sources: { contains: "extension" } }, select: { id: true } }),
-    prisma.endpoint.count({ where: { shopId: shop.id, status: "active" } }),
+    // The Flow destination is no BSP.
+    prisma.endpoint.count({ where: { shopId: shop.id, status: "active", url: { not: FLOW_DESTINATION_URL } } }),
     prisma.endpoint.count({ where: { shopId: shop.id } }),
     prisma.delivery.findFirst({ where: { shopId: shop.id, topic: "test", status: "succeeded" }, select: { id: true } }),
     prisma.checkout.findFirst({ where: { shopId: shop.id }, select: { id: true } }),

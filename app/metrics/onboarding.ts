@@ -43,7 +43,8 @@ export function onboardingSteps(facts: OnboardingFacts): { steps: OnboardingStep
     {
       id: "endpoint",
       title: "Connect a WhatsApp BSP",
-      description: "Add the webhook URL of Spur, LimeChat, Gupshup, Wati, Interakt, BiteSpeed, AiSensy, Whitespeed or any HTTPS endpoint.",
+      description:
+        "Add the webhook URL of Spur, LimeChat, Gupshup, Wati, Interakt, BiteSpeed, AiSensy, Whitespeed or any HTTPS endpoint. Automating in Shopify Flow too? Turn on the Flow triggers (Checkout abandoned, Checkout recovered) in Settings.",
       done: facts.activeEndpoints > 0,
       action: { label: "Add endpoint", url: "/app/endpoints/new" },
     },

@@ -219,6 +219,21 @@ CREATE TABLE "DataRequest" (
     CONSTRAINT "DataRequest_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "OptOut" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "phoneE164" TEXT NOT NULL,
+    "endpointId" TEXT,
+    "source" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "optedOutAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "OptOut_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -282,6 +297,9 @@ CREATE INDEX "ProcessedWebhook_receivedAt_idx" ON "ProcessedWebhook"("receivedAt
 -- CreateIndex
 CREATE UNIQUE INDEX "DataRequest_shopId_requestId_key" ON "DataRequest"("shopId", "requestId");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "OptOut_shopId_phoneE164_key" ON "OptOut"("shopId", "phoneE164");
+
 -- AddForeignKey
 ALTER TABLE "Checkout" ADD CONSTRAINT "Checkout_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -308,4 +326,7 @@ ALTER TABLE "Attempt" ADD CONSTRAINT "Attempt_deliveryId_fkey" FOREIGN KEY ("del
 
 -- AddForeignKey
 ALTER TABLE "DataRequest" ADD CONSTRAINT "DataRequest_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "OptOut" ADD CONSTRAINT "OptOut_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

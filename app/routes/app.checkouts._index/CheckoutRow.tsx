@@ -2,6 +2,7 @@ import { Badge, BlockStack, IndexTable, InlineStack, Text } from "@shopify/polar
 import type { SerializeFrom } from "@remix-run/node";
 import { formatDateTime, formatMoney } from "../../admin/format";
 import { StatusBadge, type StatusLook } from "../../admin/StatusBadge";
+import { OptedOut } from "./OptedOut";
 import type { MessageSummary } from "./queries.server";
 import type { loader } from "./route";
 
@@ -87,6 +88,7 @@ export function CheckoutRow({ checkout, index, timeZone }: { checkout: CheckoutL
         {checkout.phone || checkout.email ? (
           <BlockStack gap="050">
             <Text as="span">{checkout.phone ?? "no phone"}</Text>
+            {checkout.optedOut ? <OptedOut optedOut={checkout.optedOut} timeZone={timeZone} /> : null}
             <Text as="span" variant="bodySm" tone="subdued">
               {checkout.email ?? "no email"}
             </Text>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import prisma from "../../db.server";
 import { maskText } from "../../events/payload/field-rules";
+import { optOutsByPhone } from "../../opt-out/opt-outs.server";
 import { maskContactEmail, maskContactPhone } from "../../admin/mask";
 
 // The Checkouts page: the shop's captured checkouts, contact data masked
@@ -88,6 +89,10 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
     // Abandoned at some point, whatever the status now: what the dashboard's "Abandoned checkouts" counts (over its range).
     prisma.checkout.groupBy({ by: ["status"], where: { shopId, abandonedAt: { not: null } }, _count: { _all: true } }),
   ]);
+  const optOuts = await optOutsByPhone(
+    shopId,
+    rows.map((row) => row.phoneE164),
+  );
   return {
     hasNext: rows.length > CHECKOUT_PAGE_SIZE,
     hasPrevious: query.page > 1,
@@ -116,6 +121,8 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
       },
       order: row.orderName ? { name: row.orderName, total: row.orderTotal?.toString() ?? null, currency: row.orderCurrency, matchType: row.matchType } : null,
       collapsed: row.collapsedIntoId !== null,
+      // The buyer told a BSP to stop: no abandoned-cart message goes to this phone from any endpoint.
+      optedOut: (row.phoneE164 && optOuts.get(row.phoneE164)) || null,
       message: row.events.length > 0 ? summarize(row.events.flatMap((event) => event.deliveries.map((d) => d.status))) : null,
     })),
   };

@@ -6,6 +6,7 @@ import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
 import { adminContext, parseOrThrow, readJsonBody } from "../../admin/context.server";
+import { FlowTriggersCard } from "../../flow/FlowTriggersCard";
 import { connectPixel, saveSettings, settingsPage } from "./queries.server";
 import { SETTING_LABELS, SETTINGS_SECTIONS } from "./sections";
 import { TimeScaleBanner } from "./TimeScaleBanner";
@@ -62,6 +63,7 @@ export default function Settings() {
           {SETTINGS_SECTIONS.map(({ id, Component }) => (
             <Component key={id} draft={draft} page={page} />
           ))}
+          <FlowTriggersCard />
         </Layout>
         <Box paddingBlockEnd="800">
           <InlineStack align="end">
