@@ -10,7 +10,7 @@ import { recordIntegrationStatus } from "../events/integration-status.server";
 import { afterAttempt, beforeAttempt, CONTROL_TOPICS, REDACTED_BODY, settledStatus, type DeliveryStatus } from "./attempt-rules";
 import { deliveryHeaders, redactHeadersForLog } from "./headers";
 import type { PayloadFormat } from "./payload/formats";
-import { quietHoursFromEndpoint } from "./quiet-hours";
+import { quietHoursForAttempt } from "./quiet-hours";
 import { retryPolicyFromEndpoint } from "./retry-policy";
 import { sendWebhook, type AttemptResult } from "./send.server";
 
@@ -269,7 +269,9 @@ export async function prepareAttempts(deliveryIds: string[], workerId: string, c
     orderId: string | null;
     domain: string;
     uninstalledAt: DbDate | null;
-  }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt"
+    buyerTimeZone: string | null;
+    quietHoursFollowBuyer: boolean | number;
+  }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt", c."buyerTimeZone", s."quietHoursFollowBuyer"
 FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
 WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
   const rows = loaded.rows.filter((row) => row.status === "in_flight" && row.lockedBy === workerId);
@@ -307,7 +309,7 @@ WHERE d.id IN (${sql.join(deliveryIds)})`.execute(db);
         checkoutOrderId: row.orderId,
         eventExpiresAt: read.date(row.expiresAt),
         endpointStatus: endpoint.status,
-        quietHours: quietHoursFromEndpoint(endpoint),
+        quietHours: quietHoursForAttempt(endpoint, row),
         shopUninstalled: row.uninstalledAt !== null,
         bodyRedacted: row.body === REDACTED_BODY,
       },
