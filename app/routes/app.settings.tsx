@@ -8,6 +8,7 @@ import { z } from "zod";
 import { adminContext, parseOrThrow, readJsonBody } from "../admin/context.server";
 import { fieldErrors, summarize, type FieldErrors } from "../admin/field-errors";
 import { pixelErrorTitle } from "../admin/pixel-errors";
+import { RecoverySettings } from "../admin/RecoverySettings";
 import { scaledMinutes, timeScaleNotice } from "../admin/time-scale";
 import { AdminErrorBoundary, jsonTarget, showToast } from "../admin/ui";
 import { useDraft } from "../admin/use-draft";
@@ -15,6 +16,7 @@ import { env, policyMinuteMs } from "../env.server";
 import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings } from "../models/settings.server";
 import { activatePixel } from "../pixel/activate.server";
 import { rotatePixelKey } from "../pixel/rotate-pixel-key.server";
+import { recoverySettingsForm, saveRecoverySettings } from "../recovery/recovery-settings.server";
 
 const LABELS: Record<string, string> = {
   abandonAfterMinutes: "Abandon after",
@@ -50,6 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     limits: SETTINGS_LIMITS,
     pixel: { active: shop.webPixelId !== null, webPixelId: shop.webPixelId },
     policyMinuteMs: policyMinuteMs(env),
+    recovery: recoverySettingsForm(shop),
   });
 }
 
@@ -59,13 +62,18 @@ const actionBody = z.discriminatedUnion(
     z.object({ intent: z.literal("save"), values: z.unknown() }),
     z.object({ intent: z.literal("activatePixel") }),
     z.object({ intent: z.literal("rotatePixelKey") }),
+    z.object({ intent: z.literal("recovery"), values: z.unknown() }),
   ],
-  { error: "must be save, activatePixel or rotatePixelKey" },
+  { error: "must be save, activatePixel, rotatePixelKey or recovery" },
 );
 
 export async function action({ request }: ActionFunctionArgs) {
   const { shop, session, admin } = await adminContext(request);
   const body = parseOrThrow(actionBody, await readJsonBody(request));
+  if (body.intent === "recovery") {
+    const saved = await saveRecoverySettings(shop, body.values);
+    return json({ intent: body.intent, ...saved, pixel: null }, { status: saved.ok ? 200 : 400 });
+  }
   if (body.intent === "activatePixel" || body.intent === "rotatePixelKey") {
     // Rotation gives the pixel a new key first; the old one stops working only once Shopify accepted it.
     const activation = await (body.intent === "rotatePixelKey" ? rotatePixelKey : activatePixel)(session.shop, admin.graphql);
@@ -99,7 +107,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { form: saved, limits, pixel, policyMinuteMs: minuteMs } = useLoaderData<typeof loader>();
+  const { form: saved, limits, pixel, policyMinuteMs: minuteMs, recovery } = useLoaderData<typeof loader>();
   const scaleNotice = timeScaleNotice(minuteMs);
   const save = useFetcher<typeof action>();
   const activate = useFetcher<typeof action>();
@@ -267,6 +275,7 @@ export default function Settings() {
               </BlockStack>
             </Card>
           </Layout.AnnotatedSection>
+          <RecoverySettings saved={recovery} discountsGranted={recovery.discountsGranted} />
         </Layout>
         <Box paddingBlockEnd="800">
           <InlineStack align="end">
