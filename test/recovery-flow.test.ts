@@ -7,6 +7,7 @@ import { sweepAbandonedCheckouts } from "../app/abandonment/detector.server";
 import { holdoutPosition } from "../app/abandonment/holdout";
 import type { AdminGraphql } from "../app/pixel/activate.server";
 import { linkOrder } from "../app/recovery/link-order.server";
+import { loadRecoveryMeasurement } from "../app/metrics/recovery-lift.server";
 import { orderWebhookSchema } from "../app/recovery/order-payload";
 import { recoveryCodeOf } from "../app/recovery/recovery-codes.server";
 import { redactCustomer } from "../app/privacy/compliance.server";
@@ -195,7 +196,7 @@ describe("recovery codes through the detector", () => {
     );
     expect(await prisma.buyerOrder.count({ where: { shopId: shop.id } })).toBe(1);
 
-    await redactCustomer(shop.domain, customerPayload(shop.domain, { email: "redact@example.com" }, { orders_to_redact: [5002] }) as never);
+    await redactCustomer(shop.domain, customerPayload(shop.domain, { email: "redact@example.com" }, { orders_to_redact: [5002] }));
     expect(await prisma.buyerOrder.count({ where: { shopId: shop.id } })).toBe(0);
     // Redaction marks the code due at the moment it runs (the real clock).
     await sweepAbandonedCheckouts(new Date(Date.now() + MINUTE), { adminClient: appClient, client: noWait });
@@ -224,6 +225,12 @@ describe("holdout and send guard through the detector", () => {
     expect(await prisma.delivery.count({ where: { shopId: shop.id, event: { checkout: { recoveryGroup: "held_out" } } } })).toBe(0);
     // Sweeping again changes nothing.
     expect(await sweepAbandonedCheckouts(new Date(NOW.getTime() + HOUR))).toMatchObject({ sent: 0, heldOut: 0 });
+
+    // The dashboard's groups are these rows; twelve checkouts are too few to tell.
+    const measured = await loadRecoveryMeasurement(shop, { preset: "custom", from: "2026-11-30", to: "2026-12-02", timeZone: "Asia/Kolkata" });
+    expect(measured.lift.sent.checkouts).toBe(tokens.length - expectedHeld.length);
+    expect(measured.lift.heldOut.checkouts).toBe(expectedHeld.length);
+    expect(measured.lift.verdict).toBe("too_small");
   });
 
   it("an order after a held-out checkout links by contact, in a window from abandonment", async () => {

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
 import { jsonTarget, showToast } from "./ui";
+import { useDraft } from "./use-draft";
 import type { RecoverySave, RecoverySettingsForm } from "../recovery/recovery-settings.server";
 
 // Settings: recovery codes, the holdout and the send guard (issue 17), a
@@ -19,9 +20,8 @@ async function requestDiscountScope(): Promise<boolean> {
 
 export function RecoverySettings({ saved, discountsGranted }: { saved: RecoverySettingsForm; discountsGranted: boolean }) {
   const fetcher = useFetcher<RecoverySave>();
-  const [form, setForm] = useState(saved);
+  const [form, setForm] = useDraft(saved);
   const [scopeRefused, setScopeRefused] = useState(false);
-  useEffect(() => setForm(saved), [saved]);
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data?.ok) showToast("Recovery settings saved");
   }, [fetcher.state, fetcher.data]);

@@ -28,6 +28,8 @@ import { AdminErrorBoundary } from "../admin/ui";
 import { useDraft, useIsClient } from "../admin/use-draft";
 import type { Rate } from "../metrics/dashboard";
 import { loadDashboard, loadOnboarding } from "../metrics/dashboard.server";
+import { loadRecoveryMeasurement } from "../metrics/recovery-lift.server";
+import { RecoveryLiftCard } from "../admin/RecoveryLiftCard";
 import { RANGE_PRESETS, rangeQuerySchema, resolveRange } from "../metrics/date-range";
 import { listEndpoints } from "../models/endpoint.server";
 import { describeZodError } from "../http/validation";
@@ -44,9 +46,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const endpoints = await listEndpoints(shop.id);
   const endpointId = params.endpoint ?? null;
   if (endpointId && !endpoints.some((endpoint) => endpoint.id === endpointId)) throw notFound("endpoint");
-  const [metrics, onboarding] = await Promise.all([loadDashboard(shop, range, endpointId), loadOnboarding(shop)]);
+  const [metrics, onboarding, recovery] = await Promise.all([
+    loadDashboard(shop, range, endpointId),
+    loadOnboarding(shop),
+    loadRecoveryMeasurement(shop, range),
+  ]);
   return json({
     metrics,
+    recovery,
     onboarding,
     endpoints: endpoints.map(({ id, name }) => ({ id, name })),
     rangeError: parsed.success ? null : describeZodError(parsed.error),
@@ -153,7 +160,7 @@ function Onboarding({ onboarding }: { onboarding: ReturnType<typeof useLoaderDat
 }
 
 export default function Dashboard() {
-  const { metrics, onboarding, endpoints, rangeError, filters } = useLoaderData<typeof loader>();
+  const { metrics, onboarding, endpoints, rangeError, filters, recovery: measurement } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const navigation = useNavigation();
   const [custom, setCustom] = useDraft({ from: filters.from, to: filters.to });
@@ -307,6 +314,9 @@ export default function Dashboard() {
                 <RateRow label="Opted in to email" value={checkouts.optIn.email} noun="abandoned with an email" />
               </BlockStack>
             </Card>
+            {measurement.heldOutShare > 0 || measurement.lift.heldOut.checkouts > 0 || measurement.suppressed.length > 0 ? (
+              <RecoveryLiftCard measurement={measurement} currency={metrics.recovery.revenue.currency} />
+            ) : null}
           </Layout.Section>
         </Layout>
 
