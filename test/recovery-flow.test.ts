@@ -296,3 +296,40 @@ describe("holdout and send guard through the detector", () => {
     });
   });
 });
+
+describe("what the checkouts page says", () => {
+  it("names the group, the reason, the code and the buyer's zone", async () => {
+    const { recoveryNotes } = await import("../app/recovery/recovery-notes");
+    const none = {
+      recoveryGroup: null,
+      suppressedReason: null,
+      recoveryCode: null,
+      recoveryDiscountId: null,
+      recoveryCodeType: null,
+      recoveryCodeValue: null,
+      recoveryCodeError: null,
+      recoveryCodeDeactivatedAt: null,
+      buyerTimeZone: null,
+      buyerTimeZoneSource: null,
+    };
+    expect(recoveryNotes(none)).toEqual([]);
+    expect(recoveryNotes({ ...none, recoveryGroup: "held_out", buyerTimeZone: "Asia/Kolkata", buyerTimeZoneSource: "shipping_province" })).toEqual([
+      "held out to measure lift: never messaged",
+      "buyer's time zone Asia/Kolkata (shipping address)",
+    ]);
+    expect(recoveryNotes({ ...none, suppressedReason: "buyer_cap" })).toEqual(["not messaged: the buyer was already messaged today"]);
+    expect(
+      recoveryNotes({
+        ...none,
+        recoveryGroup: "sent",
+        recoveryCode: "CR-X",
+        recoveryDiscountId: "gid://1",
+        recoveryCodeType: "percentage",
+        recoveryCodeValue: "10",
+      }),
+    ).toEqual(["code CR-X (10 % off)"]);
+    expect(recoveryNotes({ ...none, recoveryGroup: "sent", recoveryCode: "CR-X", recoveryCodeError: "network: Shopify did not answer" })).toEqual([
+      "no code: network: Shopify did not answer",
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import prisma from "../db.server";
 import { maskText } from "../delivery/payload/field-rules";
+import { RECOVERY_COLUMNS, recoveryNotes } from "../recovery/recovery-notes";
 import { maskContactEmail, maskContactPhone } from "./mask";
 
 // The Checkouts page: the shop's captured checkouts, contact data masked
@@ -81,6 +82,7 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
         zip: true,
         countryCode: true,
         lines: true,
+        ...RECOVERY_COLUMNS,
         events: { where: { topic: "abandonedCheckout" }, select: { deliveries: { select: { status: true } } } },
       },
     }),
@@ -116,6 +118,7 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
       },
       order: row.orderName ? { name: row.orderName, total: row.orderTotal?.toString() ?? null, currency: row.orderCurrency, matchType: row.matchType } : null,
       collapsed: row.collapsedIntoId !== null,
+      recovery: recoveryNotes(row),
       message: row.events.length > 0 ? summarize(row.events.flatMap((event) => event.deliveries.map((d) => d.status))) : null,
     })),
   };

@@ -185,6 +185,11 @@ export default function Checkouts() {
                         merged into a newer checkout
                       </Text>
                     ) : null}
+                    {checkout.recovery.map((note) => (
+                      <Text key={note} as="span" variant="bodySm" tone="subdued">
+                        {note}
+                      </Text>
+                    ))}
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
