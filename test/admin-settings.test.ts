@@ -90,7 +90,7 @@ describe("settings form", () => {
 
   it("refuses a body that is not the form", async () => {
     const response = await read(await callRoute(action, { request: await adminRequest(SHOP, "/app/settings", { json: { intent: "reset" } }) }));
-    expect(response).toEqual({ status: 400, body: { ok: false, error: "intent must be save, activatePixel or rotatePixelKey" } });
+    expect(response).toEqual({ status: 400, body: { ok: false, error: "intent must be save, activatePixel, rotatePixelKey or recovery" } });
   });
 });
 

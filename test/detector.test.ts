@@ -47,7 +47,7 @@ interface EndpointSpec {
 
 interface Case {
   name: string;
-  shop?: { uninstalled?: boolean; allowUntrustedEvents?: boolean; dedupeWindowHours?: number };
+  shop?: { uninstalled?: boolean; allowUntrustedEvents?: boolean; dedupeWindowHours?: number; buyerCapPerDay?: number };
   endpoints?: EndpointSpec[];
   checkouts: Record<string, CheckoutSpec>;
   /** per due token: sent (with the endpoints it went to), suppressed/collapsed into a token, or skipped */
@@ -120,9 +120,10 @@ const cases: Case[] = [
     expected: { again: "sent:bsp" },
   },
   {
-    name: "a short window: a buyer messaged 3 hours ago is sent again",
+    // The send guard's per-buyer cap (on by default) would stop it: test/recovery-send-guard.test.ts.
+    name: "a short window without the buyer cap: a buyer messaged 3 hours ago is sent again",
     endpoints: [{ name: "bsp" }],
-    shop: { dedupeWindowHours: 2 },
+    shop: { dedupeWindowHours: 2, buyerCapPerDay: 0 },
     checkouts: {
       earlier: { email: "short@example.com", idle: 100 * MINUTE, dueAgo: null, status: "abandoned", sentAgo: 3 * HOUR },
       again: { email: "short@example.com", idle: 20 * MINUTE },
@@ -189,6 +190,7 @@ async function buildCase(spec: Case, label: string): Promise<{ shop: Shop; token
       uninstalledAt: spec.shop?.uninstalled ? ago(HOUR) : null,
       allowUntrustedEvents: spec.shop?.allowUntrustedEvents ?? false,
       dedupeWindowHours: spec.shop?.dedupeWindowHours ?? 24,
+      buyerCapPerDay: spec.shop?.buyerCapPerDay ?? 1,
     },
   });
   const endpointNames = new Map<string, string>();
@@ -332,7 +334,7 @@ describe("set-based detector", () => {
       },
       "backlog",
     );
-    expect(await sweepAbandonedCheckouts(NOW, { limit: 3 })).toEqual({ due: 3, sent: 3, suppressed: 0, collapsed: 0 });
+    expect(await sweepAbandonedCheckouts(NOW, { limit: 3 })).toEqual({ due: 3, sent: 3, suppressed: 0, collapsed: 0, heldOut: 0 });
     const sent = await prisma.checkout.findMany({ where: { shopId: built.shop.id, status: "abandoned" }, orderBy: { id: "asc" } });
     expect(sent.map((row) => row.token)).toEqual(["b0", "b1", "b2"]);
     expect(await sweepAbandonedCheckouts(NOW, { limit: 3 })).toMatchObject({ due: 3, sent: 3 });

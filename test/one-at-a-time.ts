@@ -20,7 +20,8 @@ export async function sweepOneAtATime(now: Date, shopId?: string) {
     orderBy: [{ abandonDueAt: "asc" }, { id: "asc" }],
     include: { shop: true },
   });
-  const result = { due: due.length, sent: 0, suppressed: 0, collapsed: 0 };
+  // The dedupe rules only: the send guard is proven on its own (test/recovery-send-guard.test.ts).
+  const result = { due: due.length, sent: 0, suppressed: 0, collapsed: 0, heldOut: 0 };
   for (const checkout of due) {
     const { shop } = checkout;
     const claim = { id: checkout.id, status: "open", abandonDueAt: { lte: now }, orderId: null };

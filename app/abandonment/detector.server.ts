@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@prisma/client";
+import type { Prisma, Shop } from "@prisma/client";
 import { sql, type Selectable } from "kysely";
 import type { Codec } from "../db/codec";
 import { read } from "../db/codec";
@@ -10,16 +10,31 @@ import { buildCartPayload } from "../events/payload/cart-payload";
 import { endpointWants } from "../events/subscriptions";
 import { recordEvents, type NewEvent } from "../events/record-event.server";
 import { withoutOptedOut } from "../opt-out/opt-outs.server";
+import { buyerTimeZone } from "../delivery/buyer-time-zone";
+import {
+  CODE_LEASE_MS,
+  createPendingCodes,
+  deactivateDueCodes,
+  recoveryCodeOf,
+  type PendingCode,
+  type RecoveryCodeOptions,
+} from "../recovery/recovery-codes.server";
 import { checkoutFromRow, shopFromRow } from "./checkout-row";
+import { planGuard, type GuardShop } from "./guard-plan";
+import { recentBuyerOrders } from "./guard-history.server";
+import { BUYER_CAP_WINDOW_MS, type SendGuardDecision } from "./send-guard";
 import { dedupeWindowStart, planSweep, type ContactCheckout, type PlannedOutcome, type SweepShop } from "./sweep-plan";
 
 const HOUR_MS = 60 * 60_000;
+const MINUTE_MS = 60_000;
 
 export interface SweepResult {
   due: number;
   sent: number;
   suppressed: number;
   collapsed: number;
+  /** held back for the lift measurement: abandoned, never sent */
+  heldOut: number;
 }
 
 type CheckoutRow = Selectable<DB["Checkout"]>;
@@ -60,15 +75,28 @@ export function contactLookup(tx: SqlExecutor, codec: Codec, kind: ContactKind, 
   return tx
     .selectFrom("Checkout as c")
     .leftJoin("Event as e", (join) => join.onRef("e.checkoutId", "=", "c.id").on("e.topic", "=", "abandonedCheckout"))
-    .select(["c.id", "c.shopId", "c.emailNormalized", "c.phoneE164", "c.status", "c.lastActivityAt", "c.orderCreatedAt", "e.createdAt as abandonedEventAt"])
+    .select([
+      "c.id",
+      "c.shopId",
+      "c.emailNormalized",
+      "c.phoneE164",
+      "c.status",
+      "c.lastActivityAt",
+      "c.orderCreatedAt",
+      "c.recoveryGroup",
+      "c.abandonedAt",
+      "e.createdAt as abandonedEventAt",
+    ])
     .where("c.shopId", "in", shopIds)
     .where(`c.${kind}`, "in", values)
     .where(sql<boolean>`${activity} >= ${codec.date(since)}`);
 }
 
-async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[], since: Date): Promise<ContactCheckout[]> {
+type FoundCheckout = ContactCheckout & { recoveryGroup: string | null; abandonedAt: Date | null };
+
+async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[], since: Date): Promise<FoundCheckout[]> {
   const shopIds = [...new Set(due.map((checkout) => checkout.shopId))];
-  const found = new Map<number, ContactCheckout>();
+  const found = new Map<number, FoundCheckout>();
   for (const kind of ["emailNormalized", "phoneE164"] as const) {
     const values = [...new Set(due.map((checkout) => checkout[kind]).filter((value): value is string => Boolean(value)))];
     if (values.length === 0) continue;
@@ -82,6 +110,8 @@ async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[
         lastActivityAt: read.date(row.lastActivityAt),
         orderCreatedAt: read.dateOrNull(row.orderCreatedAt),
         abandonedEventAt: read.dateOrNull(row.abandonedEventAt),
+        recoveryGroup: row.recoveryGroup,
+        abandonedAt: read.dateOrNull(row.abandonedAt),
       });
     }
   }
@@ -96,12 +126,37 @@ function intoIds(outcomes: { id: number; intoId: number }[]) {
   )} end`;
 }
 
-async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOutcome[], now: Date): Promise<void> {
+/** The same for any column: each checkout its own value. */
+function byId<T>(values: { id: number; value: T }[], type: "text" | "double precision") {
+  const cast = sql.raw(type);
+  return sql<T>`case ${sql.ref("id")} ${sql.join(
+    values.map((v) => sql`when ${v.id} then cast(${v.value} as ${cast})`),
+    sql` `,
+  )} else null end`;
+}
+
+/** What becomes of a checkout the dedupe rules would send, after the send guard and the code step. */
+type Guarded =
+  | { id: number; outcome: "sent"; holdoutPosition: number }
+  | { id: number; outcome: "held_out"; holdoutPosition: number }
+  | { id: number; outcome: "guarded"; reason: "recent_order" | "buyer_cap" }
+  /** codes are on and Shopify has not been asked yet: the checkout waits for its code, outside this transaction */
+  | { id: number; outcome: "awaiting_code"; code: string };
+
+interface Abandoned {
+  id: number;
+  recoveryGroup: string | null;
+  holdoutPosition: number | null;
+  suppressedReason: string | null;
+  timeZone: string;
+  timeZoneSource: string;
+}
+
+async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOutcome[], guarded: Guarded[], abandoned: Abandoned[], now: Date): Promise<void> {
   const at = codec.date(now);
   const updatedAt = codec.date(new Date());
   const of = <K extends PlannedOutcome["outcome"]>(kind: K) => outcomes.filter((o): o is Extract<PlannedOutcome, { outcome: K }> => o.outcome === kind);
   const skipped = of("skipped").map((o) => o.id);
-  const sent = of("sent").map((o) => o.id);
   const collapsed = of("collapsed");
   const suppressed = of("suppressed");
   if (skipped.length > 0) {
@@ -121,7 +176,7 @@ async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOut
   if (suppressed.length > 0) {
     await tx
       .updateTable("Checkout")
-      .set({ status: "abandoned", abandonedAt: at, abandonDueAt: null, collapsedIntoId: intoIds(suppressed), updatedAt })
+      .set({ status: "abandoned", abandonedAt: at, abandonDueAt: null, collapsedIntoId: intoIds(suppressed), suppressedReason: "duplicate", updatedAt })
       .where(
         "id",
         "in",
@@ -129,25 +184,104 @@ async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOut
       )
       .execute();
   }
-  if (sent.length > 0) {
-    await tx.updateTable("Checkout").set({ status: "abandoned", abandonedAt: at, abandonDueAt: null, updatedAt }).where("id", "in", sent).execute();
+  const awaiting = guarded.filter((g): g is Extract<Guarded, { outcome: "awaiting_code" }> => g.outcome === "awaiting_code");
+  if (awaiting.length > 0) {
+    await tx
+      .updateTable("Checkout")
+      .set({
+        recoveryCode: byId(
+          awaiting.map((g) => ({ id: g.id, value: g.code })),
+          "text",
+        ),
+        abandonDueAt: codec.date(new Date(now.getTime() + CODE_LEASE_MS)),
+        updatedAt,
+      })
+      .where(
+        "id",
+        "in",
+        awaiting.map((g) => g.id),
+      )
+      .execute();
+  }
+  if (abandoned.length > 0) {
+    const column = <T>(pick: (a: Abandoned) => T, type: "text" | "double precision") =>
+      byId(
+        abandoned.map((a) => ({ id: a.id, value: pick(a) })),
+        type,
+      );
+    await tx
+      .updateTable("Checkout")
+      .set({
+        status: "abandoned",
+        abandonedAt: at,
+        abandonDueAt: null,
+        recoveryGroup: column((a) => a.recoveryGroup, "text"),
+        holdoutPosition: column((a) => a.holdoutPosition, "double precision"),
+        suppressedReason: column((a) => a.suppressedReason, "text"),
+        buyerTimeZone: column((a) => a.timeZone, "text"),
+        buyerTimeZoneSource: column((a) => a.timeZoneSource, "text"),
+        updatedAt,
+      })
+      .where(
+        "id",
+        "in",
+        abandoned.map((a) => a.id),
+      )
+      .execute();
   }
 }
+
+function guardOutcome(id: number, decision: SendGuardDecision, codeNeeded: string | null): Guarded {
+  if (decision.action === "send")
+    return codeNeeded ? { id, outcome: "awaiting_code", code: codeNeeded } : { id, outcome: "sent", holdoutPosition: decision.holdoutPosition };
+  if (decision.reason === "held_out") return { id, outcome: "held_out", holdoutPosition: decision.holdoutPosition };
+  return { id, outcome: "guarded", reason: decision.reason };
+}
+
+function abandonedRow(row: CheckoutRow, shop: Shop, guarded: Exclude<Guarded, { outcome: "awaiting_code" }>): Abandoned {
+  const zone = buyerTimeZone(
+    { countryCode: row.countryCode, country: row.country, provinceCode: row.provinceCode, phone: row.phoneE164 ?? row.addressPhone ?? row.phone },
+    { timeZone: shop.timezone, countryCode: shop.countryCode },
+  );
+  return {
+    id: row.id,
+    recoveryGroup: guarded.outcome === "sent" ? "sent" : guarded.outcome === "held_out" ? "held_out" : null,
+    holdoutPosition: guarded.outcome === "guarded" ? null : guarded.holdoutPosition,
+    suppressedReason: guarded.outcome === "guarded" ? guarded.reason : null,
+    timeZone: zone.timeZone,
+    timeZoneSource: zone.source,
+  };
+}
+
+const guardSettings = (shop: Shop): GuardShop => ({
+  domain: shop.domain,
+  recentOrderDays: shop.recentOrderDays,
+  buyerCapPerDay: shop.buyerCapPerDay,
+  holdoutShare: shop.holdoutPercent / 100,
+});
 
 /**
  * One pass of the abandonment detector, set-based: one transaction claims the
  * due checkouts, looks up their buyers' other checkouts (one query per
- * contact kind), decides every outcome in memory (`planSweep`, the rules of
- * handling them one at a time) and writes the checkouts' new states, the
- * events and their deliveries with multi-row statements. Its cost follows
- * the number due, not the number open.
+ * contact kind) and recent orders, decides every outcome in memory
+ * (`planSweep`, then the send guard's `planGuard`: the rules of handling them
+ * one at a time) and writes the checkouts' new states, the events and their
+ * deliveries with multi-row statements. Its cost follows the number due, not
+ * the number open.
+ *
+ * A shop with recovery codes on takes two passes per checkout: the first
+ * stores its code and leaves it due in CODE_LEASE_MS, Shopify is asked
+ * outside any transaction, the answer is stored and the checkout is due at
+ * once; the second records the event with the code (or without one, the
+ * failure shown in the admin). A crash in between only repeats the request,
+ * which asks for the same code.
  */
-export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200 } = {}): Promise<SweepResult> {
+async function sweepOnce(now: Date, limit: number): Promise<{ result: SweepResult; pendingCodes: PendingCode[] }> {
   const { db, codec } = sqlDatabase();
-  const { result, sentTo } = await db.transaction().execute(async (tx) => {
+  const { result, sentTo, pendingCodes } = await db.transaction().execute(async (tx) => {
     const due = await claimDue(tx, codec, now, limit);
-    const result: SweepResult = { due: due.length, sent: 0, suppressed: 0, collapsed: 0 };
-    if (due.length === 0) return { result, sentTo: [] };
+    const result: SweepResult = { due: due.length, sent: 0, suppressed: 0, collapsed: 0, heldOut: 0 };
+    if (due.length === 0) return { result, sentTo: [], pendingCodes: [] };
 
     const shopIds = [...new Set(due.map((checkout) => checkout.shopId))];
     const shopRows = await tx.selectFrom("Shop").selectAll().where("id", "in", shopIds).execute();
@@ -156,16 +290,60 @@ export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200 } 
       [...shops.values()].map((shop) => [shop.id, { uninstalled: shop.uninstalledAt !== null, dedupeWindowHours: shop.dedupeWindowHours }]),
     );
     const widestWindow = Math.max(...[...policies.values()].map((policy) => policy.dedupeWindowHours));
-    const found = await contactCheckouts(tx, codec, due, dedupeWindowStart(now, widestWindow));
+    // The buyer cap looks at decisions of the last 24 h, made at most abandonAfter after the checkout's last activity.
+    const capReach = BUYER_CAP_WINDOW_MS + Math.max(...[...shops.values()].map((shop) => shop.abandonAfterMinutes)) * MINUTE_MS;
+    const since = new Date(Math.min(dedupeWindowStart(now, widestWindow).getTime(), now.getTime() - capReach));
+    const found = await contactCheckouts(tx, codec, due, since);
     const outcomes = planSweep(
       due.map((row) => ({ ...row, lastActivityAt: read.date(row.lastActivityAt) })),
       policies,
       found,
       now,
     );
-    await applyOutcomes(tx, codec, outcomes, now);
 
-    const sentIds = new Set(outcomes.filter((o) => o.outcome === "sent").map((o) => o.id));
+    const dedupeSent = new Set(outcomes.filter((o) => o.outcome === "sent").map((o) => o.id));
+    const candidates = due.filter((row) => dedupeSent.has(row.id));
+    const orders = await recentBuyerOrders(
+      tx,
+      codec,
+      [...new Set(candidates.map((row) => row.shopId))],
+      candidates,
+      now,
+      Math.max(0, ...candidates.map((row) => shops.get(row.shopId)!.recentOrderDays)),
+    );
+    const decisions = planGuard({
+      checkouts: candidates,
+      shops: new Map([...shops.values()].map((shop) => [shop.id, guardSettings(shop)])),
+      orders,
+      events: found.flatMap((row) => {
+        const at = row.abandonedEventAt ?? (row.recoveryGroup === "held_out" ? row.abandonedAt : null);
+        return at ? [{ shopId: row.shopId, checkoutId: row.id, phoneE164: row.phoneE164, emailNormalized: row.emailNormalized, at }] : [];
+      }),
+      now,
+    });
+    const guarded = candidates.map((row) => {
+      const shop = shops.get(row.shopId)!;
+      const codeNeeded = shop.recoveryCodesEnabled;
+      const asked = row.recoveryDiscountId !== null || row.recoveryCodeError !== null;
+      return guardOutcome(row.id, decisions.get(row.id)!, codeNeeded && !asked ? (row.recoveryCode ?? recoveryCodeOf(shop.domain, row.token)) : null);
+    });
+    const rowsById = new Map(due.map((row) => [row.id, row]));
+    const abandoned = guarded.flatMap((g) =>
+      g.outcome === "awaiting_code" ? [] : [abandonedRow(rowsById.get(g.id)!, shops.get(rowsById.get(g.id)!.shopId)!, g)],
+    );
+    await applyOutcomes(tx, codec, outcomes, guarded, abandoned, now);
+    // A code made for a checkout that is now held out or suppressed is never sent: it ends at once.
+    const unsentCodes = guarded.filter((g) => g.outcome === "held_out" || g.outcome === "guarded").map((g) => g.id);
+    if (unsentCodes.length > 0) {
+      await tx
+        .updateTable("Checkout")
+        .set({ recoveryCodeDeactivateDueAt: codec.date(now) })
+        .where("id", "in", unsentCodes)
+        .where("recoveryDiscountId", "is not", null)
+        .execute();
+    }
+
+    const sentIds = new Set(guarded.filter((g) => g.outcome === "sent").map((g) => g.id));
     const sending = await withoutOptedOut(
       tx,
       due.filter((row) => sentIds.has(row.id)),
@@ -205,9 +383,39 @@ export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200 } 
     });
     await recordEvents(tx, events);
 
-    for (const outcome of outcomes) if (outcome.outcome !== "skipped") result[outcome.outcome]++;
-    return { result, sentTo: sending.map((row) => ({ shop: shops.get(row.shopId)!.domain, checkoutId: row.id })) };
+    for (const outcome of outcomes) if (outcome.outcome === "collapsed" || outcome.outcome === "suppressed") result[outcome.outcome]++;
+    for (const g of guarded) {
+      if (g.outcome === "sent") result.sent++;
+      else if (g.outcome === "held_out") result.heldOut++;
+      else if (g.outcome === "guarded") result.suppressed++;
+    }
+    const pendingCodes = guarded.flatMap((g) =>
+      g.outcome === "awaiting_code" ? [{ checkoutId: g.id, token: rowsById.get(g.id)!.token, shop: shops.get(rowsById.get(g.id)!.shopId)! }] : [],
+    );
+    return { result, sentTo: sending.map((row) => ({ shop: shops.get(row.shopId)!.domain, checkoutId: row.id })), pendingCodes };
   });
   for (const sent of sentTo) logger.info(sent, "checkout abandoned");
+  return { result, pendingCodes };
+}
+
+export interface SweepOptions extends RecoveryCodeOptions {
+  limit?: number;
+}
+
+export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200, ...codes }: SweepOptions = {}): Promise<SweepResult> {
+  const first = await sweepOnce(now, limit);
+  let result = first.result;
+  if (first.pendingCodes.length > 0) {
+    await createPendingCodes(first.pendingCodes, now, codes);
+    const second = (await sweepOnce(now, first.pendingCodes.length)).result;
+    result = {
+      due: result.due,
+      sent: result.sent + second.sent,
+      suppressed: result.suppressed + second.suppressed,
+      collapsed: result.collapsed + second.collapsed,
+      heldOut: result.heldOut + second.heldOut,
+    };
+  }
+  await deactivateDueCodes(now, codes);
   return result;
 }

@@ -38,6 +38,8 @@ export interface OrderLink {
   orderCreatedAt: Date;
   matchType: string;
   recoveryDelayMinutes: number | null;
+  /** When the checkout's recovery code is to be deactivated (it has done its job, or is moot). */
+  recoveryCodeDeactivateDueAt?: Date;
 }
 
 /** Links an order to a checkout that has none yet; false when another order got there first. */

@@ -25,6 +25,15 @@ export type Attempt = {
      */
     requestHeaders: unknown | null;
 };
+export type BuyerOrder = {
+    id: Generated<number>;
+    shopId: string;
+    orderId: string;
+    emailNormalized: string | null;
+    phoneE164: string | null;
+    orderCreatedAt: DbDate;
+    createdAt: Generated<DbDate>;
+};
 export type Checkout = {
     /**
      * numeric, because BSPs read it as the payload's `cartId` (a number in Cashfree's format)
@@ -108,6 +117,34 @@ export type Checkout = {
     orderCreatedAt: DbDate | null;
     matchType: string | null;
     recoveryDelayMinutes: number | null;
+    recoveryGroup: string | null;
+    /**
+     * the checkout's fixed holdout position in [0, 1)
+     */
+    holdoutPosition: number | null;
+    suppressedReason: string | null;
+    /**
+     * the recovery discount code, stored before Shopify is asked for it
+     */
+    recoveryCode: string | null;
+    /**
+     * Shopify's DiscountCodeNode id once created
+     */
+    recoveryDiscountId: string | null;
+    recoveryCodeType: string | null;
+    recoveryCodeValue: string | null;
+    recoveryCodeEndsAt: DbDate | null;
+    /**
+     * why the code could not be made: "<kind>: <message>"
+     */
+    recoveryCodeError: string | null;
+    /**
+     * when the code must be deactivated (converted, recovered, expired, redacted); null when nothing is due
+     */
+    recoveryCodeDeactivateDueAt: DbDate | null;
+    recoveryCodeDeactivatedAt: DbDate | null;
+    buyerTimeZone: string | null;
+    buyerTimeZoneSource: string | null;
     createdAt: Generated<DbDate>;
     updatedAt: DbDate;
 };
@@ -283,11 +320,39 @@ export type Shop = {
     eventExpiryHours: Generated<number>;
     optInText: Generated<string>;
     allowUntrustedEvents: Generated<DbBool>;
+    recoveryCodesEnabled: Generated<DbBool>;
+    recoveryCodeType: Generated<string>;
+    /**
+     * percent off, or an amount off in the shop's currency, as a decimal string
+     */
+    recoveryCodeValue: Generated<string>;
+    recoveryCodeMinimumSubtotal: DbDecimal | null;
+    recoveryCodeValidityHours: Generated<number>;
+    recoveryCodeCombinesOrder: Generated<DbBool>;
+    recoveryCodeCombinesProduct: Generated<DbBool>;
+    recoveryCodeCombinesShipping: Generated<DbBool>;
+    /**
+     * share of abandoned checkouts held back to measure lift, 0-50
+     */
+    holdoutPercent: Generated<number>;
+    /**
+     * a buyer with any order in the last N days gets no abandoned-cart event; 0 = off
+     */
+    recentOrderDays: Generated<number>;
+    /**
+     * abandoned-cart events per buyer per 24 h across checkouts; 0 = off
+     */
+    buyerCapPerDay: Generated<number>;
+    /**
+     * quiet hours follow the buyer's local time instead of the endpoint's zone
+     */
+    quietHoursFollowBuyer: Generated<DbBool>;
     createdAt: Generated<DbDate>;
     updatedAt: DbDate;
 };
 export type DB = {
     Attempt: Attempt;
+    BuyerOrder: BuyerOrder;
     Checkout: Checkout;
     DataRequest: DataRequest;
     Delivery: Delivery;

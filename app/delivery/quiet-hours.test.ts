@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeZodError } from "../http/validation";
-import { isTimeZone, quietHoursFromEndpoint, quietHoursSchema, releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
+import { isTimeZone, quietHoursForAttempt, quietHoursFromEndpoint, quietHoursSchema, releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
 
 const hm = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 const window = (start: string, end: string, timeZone: string): QuietHours => ({ startMinute: hm(start), endMinute: hm(end), timeZone });
@@ -123,5 +123,33 @@ describe("quietHoursSchema", () => {
     const result = quietHoursSchema.safeParse(input);
     expect(result.success).toBe(false);
     expect(describeZodError(result.error!)).toBe(message);
+  });
+});
+
+describe("quiet hours that follow the buyer", () => {
+  const endpoint = { quietHoursStart: 22 * 60, quietHoursEnd: 8 * 60, quietHoursTimezone: "Asia/Kolkata" };
+  const release = (at: string, buyer: Parameters<typeof quietHoursForAttempt>[1]) =>
+    releaseAfterQuietHours(new Date(at), quietHoursForAttempt(endpoint, buyer)).toISOString();
+
+  it.each([
+    // 23:00 in Kolkata is 12:30 in New York: the buyer is awake, the attempt goes.
+    ["2026-03-02T17:30:00.000Z", "America/New_York", "2026-03-02T17:30:00.000Z"],
+    // New York's spring forward (8 March 2026): 23:00 EST, released at 08:00 EDT, 9 hours later.
+    ["2026-03-08T04:00:00.000Z", "America/New_York", "2026-03-08T12:00:00.000Z"],
+    // Sydney's autumn back (5 April 2026): 23:00 AEDT, released at 08:00 AEST.
+    ["2026-04-04T12:00:00.000Z", "Australia/Sydney", "2026-04-04T22:00:00.000Z"],
+    // Kiritimati (+14) and Pago Pago (-11) share a clock time a day apart.
+    ["2026-06-01T09:00:00.000Z", "Pacific/Kiritimati", "2026-06-01T18:00:00.000Z"],
+    ["2026-06-01T09:00:00.000Z", "Pacific/Pago_Pago", "2026-06-01T19:00:00.000Z"],
+  ])("%s for a buyer in %s is released at %s", (at, zone, expected) => {
+    expect(release(at, { quietHoursFollowBuyer: true, buyerTimeZone: zone })).toBe(expected);
+  });
+
+  it("keeps the endpoint's zone when the shop does not follow the buyer, or the buyer's zone is unknown or unusable", () => {
+    // 23:30 in Kolkata: held until 08:00 there.
+    const at = "2026-06-01T18:00:00.000Z";
+    expect(release(at, { quietHoursFollowBuyer: false, buyerTimeZone: "America/New_York" })).toBe("2026-06-02T02:30:00.000Z");
+    expect(release(at, { quietHoursFollowBuyer: 1, buyerTimeZone: null })).toBe("2026-06-02T02:30:00.000Z");
+    expect(release(at, { quietHoursFollowBuyer: true, buyerTimeZone: "Mars/Olympus" })).toBe("2026-06-02T02:30:00.000Z");
   });
 });

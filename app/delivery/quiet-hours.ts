@@ -51,6 +51,21 @@ export function quietHoursFromEndpoint(endpoint: {
 }
 
 /**
+ * The quiet hours an attempt waits out: the endpoint's window, read on the
+ * buyer's clock when the shop has quiet hours follow the buyer and the
+ * checkout's zone (stored at abandonment) is known.
+ */
+export function quietHoursForAttempt(
+  endpoint: Parameters<typeof quietHoursFromEndpoint>[0],
+  buyer: { quietHoursFollowBuyer: boolean | number | null; buyerTimeZone: string | null },
+): QuietHours | null {
+  const quiet = quietHoursFromEndpoint(endpoint);
+  const follows = buyer.quietHoursFollowBuyer === true || buyer.quietHoursFollowBuyer === 1;
+  if (!quiet || !follows || !buyer.buyerTimeZone || !isTimeZone(buyer.buyerTimeZone)) return quiet;
+  return { ...quiet, timeZone: buyer.buyerTimeZone };
+}
+
+/**
  * `at` itself when it is outside the window (the start belongs to the
  * window, the end does not), else the first instant the window is over.
  */

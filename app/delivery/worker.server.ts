@@ -10,7 +10,7 @@ import { recordIntegrationStatus } from "../events/integration-status.server";
 import { afterAttempt, beforeAttempt, CONTROL_TOPICS, REDACTED_BODY, settledStatus, type DeliveryStatus } from "./attempt-rules";
 import { deliveryHeaders, redactHeadersForLog } from "../events/headers";
 import type { PayloadFormat } from "../events/payload/formats";
-import { quietHoursFromEndpoint } from "./quiet-hours";
+import { quietHoursForAttempt } from "./quiet-hours";
 import { retryPolicyFromEndpoint } from "./retry-policy";
 import { sendWebhook, type AttemptResult } from "./send.server";
 import { isFlowDestination } from "../flow/flow-triggers";
@@ -308,7 +308,9 @@ async function prepareIn(trx: SqlExecutor, deliveryIds: string[], workerId: stri
     orderId: string | null;
     domain: string;
     uninstalledAt: DbDate | null;
-  }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt"
+    buyerTimeZone: string | null;
+    quietHoursFollowBuyer: boolean | number;
+  }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt", c."buyerTimeZone", s."quietHoursFollowBuyer"
 FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
 WHERE d.id IN ${anyOf(dialect, deliveryIds)}
 ${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
@@ -337,7 +339,7 @@ FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId
         checkoutOrderId: row.orderId,
         eventExpiresAt: read.date(row.expiresAt),
         endpointStatus: endpoint.status,
-        quietHours: quietHoursFromEndpoint(endpoint),
+        quietHours: quietHoursForAttempt(endpoint, row),
         shopUninstalled: row.uninstalledAt !== null,
         bodyRedacted: row.body === REDACTED_BODY,
       },

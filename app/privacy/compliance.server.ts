@@ -4,6 +4,7 @@ import prisma from "../db.server";
 import { normalizeEmail, normalizePhone } from "../contact";
 import { redactCheckouts } from "../capture/checkout-state.server";
 import { cancelAndRedactDeliveries } from "../delivery/delivery-state.server";
+import { forgetBuyerForRecovery } from "../recovery/buyer-orders.server";
 import { eraseRedactedFromDisk } from "./erase-from-disk.server";
 
 export const customerPayloadSchema = z.object({
@@ -42,11 +43,16 @@ async function customerCheckouts(shopDomain: string, payload: CustomerPayload) {
 /** customers/redact: removes the customer's PII from checkouts, event bodies and response excerpts. */
 export async function redactCustomer(shopDomain: string, payload: CustomerPayload): Promise<number> {
   const { shop, checkouts } = await customerCheckouts(shopDomain, payload);
-  if (!shop || checkouts.length === 0) return 0;
+  if (!shop) return 0;
   const checkoutIds = checkouts.map((c) => c.id);
   const eventIds = checkouts.flatMap((c) => c.events.map((e) => e.id));
   const email = normalizeEmail(payload.customer.email ?? null);
+  const phone = normalizePhone(payload.customer.phone ?? null, shop.countryCode ?? undefined);
+  const orderIds = (payload.orders_to_redact ?? []).map(String);
+  const forget = forgetBuyerForRecovery(shop.id, { email, phone, orderIds, checkoutIds }, new Date());
+  if (checkouts.length === 0) return (await prisma.$transaction(forget), 0);
   await prisma.$transaction([
+    ...forget,
     redactCheckouts(prisma, checkoutIds),
     prisma.event.updateMany({ where: { id: { in: eventIds } }, data: { payload: '{"redacted":true}' } }),
     ...cancelAndRedactDeliveries(prisma, eventIds),

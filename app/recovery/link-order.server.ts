@@ -9,7 +9,9 @@ import { ATTRIBUTION_ATTRIBUTE, buildRecoveredPayload } from "../events/payload/
 import { recordEvent } from "../events/record-event.server";
 import { recoveryReceivers } from "../events/subscriptions";
 import { logger } from "../logger.server";
-import { classifyLink, withinAttributionWindow, type MatchType } from "./attribution";
+import { classifyLink, withinAttributionWindow, withinGroupWindow, type MatchType } from "./attribution";
+import { recordBuyerOrder } from "./buyer-orders.server";
+import { RECOVERY_CODE_PREFIX } from "./discount-codes.server";
 import { orderAttribute, orderContacts, type OrderWebhook } from "./order-payload";
 import { HOUR_MS } from "../time";
 
@@ -38,13 +40,24 @@ async function byContact(shop: Shop, order: OrderWebhook, orderCreatedAt: Date):
     take: 10,
   });
   for (const candidate of candidates) {
+    if (candidate.recoveryGroup !== null) {
+      if (withinGroupWindow(candidate.abandonedAt, orderCreatedAt, shop.attributionWindowDays)) return candidate;
+      continue;
+    }
     const firstSuccess = await firstSuccessfulDeliveryAt(candidate.id);
     if (withinAttributionWindow(firstSuccess, orderCreatedAt, shop.attributionWindowDays)) return candidate;
   }
   return null;
 }
 
-/** Checkout token first, then our permalink attribute, then the buyer's phone or email (DESIGN.md). */
+/** The checkout whose recovery code the order used (codes are stored on the checkout before Shopify makes them). */
+async function byRecoveryCode(shop: Shop, order: OrderWebhook): Promise<Checkout | null> {
+  const codes = (order.discount_codes ?? []).map((d) => d.code.trim().toUpperCase()).filter((code) => code.startsWith(RECOVERY_CODE_PREFIX));
+  if (codes.length === 0) return null;
+  return prisma.checkout.findFirst({ where: { shopId: shop.id, recoveryCode: { in: codes } } });
+}
+
+/** Checkout token first, then our permalink attribute, then our recovery code, then the buyer's phone or email (DESIGN.md). */
 async function checkoutForOrder(shop: Shop, order: OrderWebhook, orderCreatedAt: Date): Promise<{ checkout: Checkout; matchType: MatchType } | null> {
   if (order.checkout_token) {
     const checkout = await prisma.checkout.findUnique({ where: { shopId_token: { shopId: shop.id, token: order.checkout_token } } });
@@ -55,6 +68,8 @@ async function checkoutForOrder(shop: Shop, order: OrderWebhook, orderCreatedAt:
     const event = await prisma.event.findFirst({ where: { id: eventId, shopId: shop.id }, include: { checkout: true } });
     if (event?.checkout) return { checkout: event.checkout, matchType: "permalink" };
   }
+  const coded = await byRecoveryCode(shop, order);
+  if (coded) return { checkout: coded, matchType: "discount_code" };
   const checkout = await byContact(shop, order, orderCreatedAt);
   if (!checkout) return null;
   const { email } = orderContacts(order);
@@ -92,6 +107,7 @@ async function announceRecovery(tx: Prisma.TransactionClient, shop: Shop, checko
 export async function linkOrder(shopDomain: string, order: OrderWebhook, now = new Date()): Promise<Checkout | null> {
   const shop = await findShop(shopDomain);
   if (!shop) return null;
+  await recordBuyerOrder(shop, order);
   if (await prisma.checkout.findFirst({ where: { shopId: shop.id, orderId: order.id }, select: { id: true } })) return null;
   const orderCreatedAt = new Date(order.created_at);
   const match = await checkoutForOrder(shop, order, orderCreatedAt);
@@ -113,6 +129,8 @@ export async function linkOrder(shopDomain: string, order: OrderWebhook, now = n
       orderCreatedAt,
       matchType,
       recoveryDelayMinutes: outcome.delayMinutes,
+      // Its recovery code has done its job (or is moot): the detector's pass deactivates it.
+      ...(checkout.recoveryDiscountId && !checkout.recoveryCodeDeactivatedAt ? { recoveryCodeDeactivateDueAt: now } : {}),
     });
     if (!isLinked) return null;
     await cancelForConversion(tx, checkout.id);

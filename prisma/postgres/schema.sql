@@ -45,6 +45,18 @@ CREATE TABLE "Shop" (
     "eventExpiryHours" INTEGER NOT NULL DEFAULT 24,
     "optInText" TEXT NOT NULL DEFAULT 'Send me order updates and offers on WhatsApp',
     "allowUntrustedEvents" BOOLEAN NOT NULL DEFAULT false,
+    "recoveryCodesEnabled" BOOLEAN NOT NULL DEFAULT false,
+    "recoveryCodeType" TEXT NOT NULL DEFAULT 'percentage',
+    "recoveryCodeValue" TEXT NOT NULL DEFAULT '10',
+    "recoveryCodeMinimumSubtotal" DECIMAL(65,30),
+    "recoveryCodeValidityHours" INTEGER NOT NULL DEFAULT 48,
+    "recoveryCodeCombinesOrder" BOOLEAN NOT NULL DEFAULT false,
+    "recoveryCodeCombinesProduct" BOOLEAN NOT NULL DEFAULT false,
+    "recoveryCodeCombinesShipping" BOOLEAN NOT NULL DEFAULT false,
+    "holdoutPercent" INTEGER NOT NULL DEFAULT 0,
+    "recentOrderDays" INTEGER NOT NULL DEFAULT 1,
+    "buyerCapPerDay" INTEGER NOT NULL DEFAULT 1,
+    "quietHoursFollowBuyer" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -102,6 +114,19 @@ CREATE TABLE "Checkout" (
     "orderCreatedAt" TIMESTAMP(3),
     "matchType" TEXT,
     "recoveryDelayMinutes" INTEGER,
+    "recoveryGroup" TEXT,
+    "holdoutPosition" DOUBLE PRECISION,
+    "suppressedReason" TEXT,
+    "recoveryCode" TEXT,
+    "recoveryDiscountId" TEXT,
+    "recoveryCodeType" TEXT,
+    "recoveryCodeValue" TEXT,
+    "recoveryCodeEndsAt" TIMESTAMP(3),
+    "recoveryCodeError" TEXT,
+    "recoveryCodeDeactivateDueAt" TIMESTAMP(3),
+    "recoveryCodeDeactivatedAt" TIMESTAMP(3),
+    "buyerTimeZone" TEXT,
+    "buyerTimeZoneSource" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -234,6 +259,19 @@ CREATE TABLE "OptOut" (
     CONSTRAINT "OptOut_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "BuyerOrder" (
+    "id" SERIAL NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "emailNormalized" TEXT,
+    "phoneE164" TEXT,
+    "orderCreatedAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "BuyerOrder_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -260,6 +298,12 @@ CREATE INDEX "Checkout_shopId_orderId_idx" ON "Checkout"("shopId", "orderId");
 
 -- CreateIndex
 CREATE INDEX "Checkout_shopId_lastActivityAt_idx" ON "Checkout"("shopId", "lastActivityAt");
+
+-- CreateIndex
+CREATE INDEX "Checkout_shopId_recoveryCode_idx" ON "Checkout"("shopId", "recoveryCode");
+
+-- CreateIndex
+CREATE INDEX "Checkout_recoveryCodeDeactivateDueAt_idx" ON "Checkout"("recoveryCodeDeactivateDueAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Checkout_shopId_token_key" ON "Checkout"("shopId", "token");
@@ -300,6 +344,15 @@ CREATE UNIQUE INDEX "DataRequest_shopId_requestId_key" ON "DataRequest"("shopId"
 -- CreateIndex
 CREATE UNIQUE INDEX "OptOut_shopId_phoneE164_key" ON "OptOut"("shopId", "phoneE164");
 
+-- CreateIndex
+CREATE INDEX "BuyerOrder_shopId_emailNormalized_orderCreatedAt_idx" ON "BuyerOrder"("shopId", "emailNormalized", "orderCreatedAt");
+
+-- CreateIndex
+CREATE INDEX "BuyerOrder_shopId_phoneE164_orderCreatedAt_idx" ON "BuyerOrder"("shopId", "phoneE164", "orderCreatedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "BuyerOrder_shopId_orderId_key" ON "BuyerOrder"("shopId", "orderId");
+
 -- AddForeignKey
 ALTER TABLE "Checkout" ADD CONSTRAINT "Checkout_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -329,4 +382,7 @@ ALTER TABLE "DataRequest" ADD CONSTRAINT "DataRequest_shopId_fkey" FOREIGN KEY (
 
 -- AddForeignKey
 ALTER TABLE "OptOut" ADD CONSTRAINT "OptOut_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "BuyerOrder" ADD CONSTRAINT "BuyerOrder_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

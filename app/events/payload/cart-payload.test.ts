@@ -281,13 +281,14 @@ describe("buildCartPayload", () => {
       checkoutToken: "ext-checkout-token",
       currency: "INR",
       marketingConsent: { email: false, sms: null, whatsapp: true },
+      discountCode: null,
     });
   });
 
   it("keeps the sample's key order, then the additions", () => {
     const keys = Object.keys(buildCartPayload(extensionCheckout, shop, context));
     expect(keys.slice(0, Object.keys(sample).length)).toEqual(Object.keys(sample));
-    expect(keys.slice(Object.keys(sample).length)).toEqual(["eventId", "topic", "createdAt", "checkoutToken", "currency", "marketingConsent"]);
+    expect(keys.slice(Object.keys(sample).length)).toEqual(["eventId", "topic", "createdAt", "checkoutToken", "currency", "marketingConsent", "discountCode"]);
   });
 
   it("uses Shopify's recovery URL and cart token from the checkout webhook", () => {
@@ -340,6 +341,7 @@ describe("buildCartPayload", () => {
       checkoutToken: "near-empty-token",
       currency: "INR",
       marketingConsent: { email: null, sms: null, whatsapp: null },
+      discountCode: null,
     });
   });
 
@@ -573,7 +575,18 @@ describe("buildTestPayload", () => {
     expect(body.currency).toBe("INR");
     expect(body.lineItems).toHaveLength(2);
     expect(body.lineItems.some((item) => item.discounts.length > 0)).toBe(true);
-    expect(body.promotions).toEqual([{ code: "WELCOME10", value: 259.8 }]);
+    // The sample shop generates recovery codes: 10 % of the original 4,097.
+    expect(body.promotions).toEqual([
+      { code: "WELCOME10", value: 259.8 },
+      { code: "CR-7K3M9Q2XWD", value: 409.7 },
+    ]);
+    expect(body.discountCode).toEqual({
+      code: "CR-7K3M9Q2XWD",
+      type: "percentage",
+      value: "10",
+      endsAt: new Date(createdAt.getTime() + 48 * 3_600_000).toISOString(),
+    });
+    expect(body.abandonedCheckoutUrl).toContain("discount=WELCOME10%2CCR-7K3M9Q2XWD");
     expect(body.phone).toMatch(/^\+\d{8,15}$/);
     expect(body.email).toMatch(/@example\.com$/);
     expect(body.abandonedCheckoutUrl).toContain(`https://${shop.domain}/cart/`);

@@ -125,6 +125,35 @@ export interface CartPayload {
   checkoutToken: string;
   currency: string;
   marketingConsent: MarketingConsent;
+  /** The checkout's single-use recovery code when the shop generates them, else null. */
+  discountCode: DiscountCode | null;
+}
+
+export interface DiscountCode {
+  code: string;
+  type: "percentage" | "fixed_amount";
+  /** percent off ("10") or the amount off in the shop's currency ("150.00") */
+  value: string;
+  /** ISO 8601; null when the code does not end */
+  endsAt: string | null;
+}
+
+/** The recovery code Shopify made for the checkout; none while it is not made (or could not be). */
+export function recoveryDiscountOf(checkout: Checkout): DiscountCode | null {
+  if (!checkout.recoveryCode || !checkout.recoveryDiscountId) return null;
+  return {
+    code: checkout.recoveryCode,
+    type: checkout.recoveryCodeType === "fixed_amount" ? "fixed_amount" : "percentage",
+    value: checkout.recoveryCodeValue ?? "0",
+    endsAt: checkout.recoveryCodeEndsAt?.toISOString() ?? null,
+  };
+}
+
+/** What the recovery code would take off this cart. */
+function recoveryPromotion(discount: DiscountCode, originalTotalPrice: number | null): Promotion {
+  const value = Number(discount.value);
+  if (discount.type === "fixed_amount") return { code: discount.code, value: money(originalTotalPrice === null ? value : Math.min(value, originalTotalPrice)) };
+  return { code: discount.code, value: originalTotalPrice === null ? 0 : money((originalTotalPrice * value) / 100) };
 }
 
 export interface RecoveredPayload extends CartPayload {
@@ -336,6 +365,9 @@ export function buildCartPayload(checkout: Checkout, shop: Shop, context: Payloa
   const totalPrice = fromDecimal(checkout.total) ?? (originalTotalPrice === null ? null : money(Math.max(0, originalTotalPrice - totalDiscount)));
 
   const email = checkout.emailNormalized ?? "";
+  const discountCode = recoveryDiscountOf(checkout);
+  const promotions = promotionsOf(lines, stringList(checkout.discountCodes), totalDiscount);
+  if (discountCode && !promotions.some((p) => p.code === discountCode.code)) promotions.push(recoveryPromotion(discountCode, originalTotalPrice));
   const firstName = text(checkout.firstName) ?? "";
   const lastName = text(checkout.lastName) ?? "";
 
@@ -352,7 +384,7 @@ export function buildCartPayload(checkout: Checkout, shop: Shop, context: Payloa
     totalDiscount,
     utmParameters: utmParameters(checkout.utm),
     lineItems,
-    promotions: promotionsOf(lines, stringList(checkout.discountCodes), totalDiscount),
+    promotions,
     customer: {
       email,
       firstName,
@@ -383,6 +415,7 @@ export function buildCartPayload(checkout: Checkout, shop: Shop, context: Payloa
       sms: checkout.smsMarketing ?? null,
       whatsapp: checkout.whatsappOptIn ?? null,
     },
+    discountCode,
   };
 }
 
@@ -397,8 +430,14 @@ const param = (name: string, value: string) => `${encodeURIComponent(name)}=${en
  * attribute (DESIGN.md "abandonedCheckoutUrl").
  */
 export function resumeCheckoutUrl(checkout: Checkout, shop: Shop, eventId: string): string {
+  const recoveryCode = recoveryDiscountOf(checkout)?.code ?? null;
   const recoveryUrl = text(checkout.recoveryUrl);
-  if (recoveryUrl) return recoveryUrl;
+  if (recoveryUrl) {
+    if (!recoveryCode) return recoveryUrl;
+    const url = new URL(recoveryUrl);
+    url.searchParams.set("discount", recoveryCode);
+    return url.toString();
+  }
 
   const quantities = new Map<string, number>();
   for (const line of readLines(checkout.lines)) {
@@ -421,7 +460,7 @@ export function resumeCheckoutUrl(checkout: Checkout, shop: Shop, eventId: strin
   add("checkout[shipping_address][country]", checkout.countryCode ?? checkout.country);
   add("checkout[shipping_address][zip]", checkout.zip);
   add("checkout[shipping_address][phone]", checkout.phoneE164 ?? checkout.addressPhone ?? checkout.phone);
-  add("discount", stringList(checkout.discountCodes).join(","));
+  add("discount", [...new Set([...stringList(checkout.discountCodes), ...(recoveryCode ? [recoveryCode] : [])])].join(","));
   add(`attributes[${ATTRIBUTION_ATTRIBUTE}]`, eventId);
 
   return `https://${shop.domain}/cart${items ? `/${items}` : ""}${query.length > 0 ? `?${query.join("&")}` : ""}`;
@@ -527,6 +566,11 @@ export function sampleCheckout(shop: Shop, createdAt: Date): Checkout {
     utm: { utm_source: "instagram", utm_medium: "social", utm_campaign: "summer_sale" },
     locale: "en-IN",
     recoveryUrl: null,
+    recoveryCode: "CR-7K3M9Q2XWD",
+    recoveryDiscountId: "gid://shopify/DiscountCodeNode/1001",
+    recoveryCodeType: "percentage",
+    recoveryCodeValue: "10",
+    recoveryCodeEndsAt: new Date(createdAt.getTime() + 48 * 60 * 60_000),
     whatsappOptIn: true,
     emailMarketing: true,
     smsMarketing: false,

@@ -120,6 +120,19 @@ function cartProperties(topic: "abandonedCheckout" | "checkoutRecovered" | "test
       },
       "true or false as the buyer chose; null when unknown.",
     ),
+    discountCode: {
+      description:
+        "The checkout's single-use recovery code when the shop generates them (also in `promotions[]`, and applied by `abandonedCheckoutUrl` as `discount=`); null otherwise, or when Shopify could not make it.",
+      anyOf: [
+        { type: "null" },
+        closed({
+          code: string("The code the buyer types or the link applies.", { minLength: 1 }),
+          type: { enum: ["percentage", "fixed_amount"] },
+          value: string('Percent off ("10") or the amount off in the shop\'s currency ("150.00").', { pattern: "^\\d+(\\.\\d+)?$" }),
+          endsAt: { type: ["string", "null"], format: "date-time", description: "When the code stops working (ISO 8601); null when it does not end." },
+        }),
+      ],
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import { RANGE_PRESETS } from "../../metrics/date-range";
 import { ChartOnClient } from "./ChartOnClient";
 import { Metric, RateRow, rateText } from "./Metric";
 import { Onboarding } from "./Onboarding";
+import { RecoveryLiftCard } from "./RecoveryLiftCard";
 import { dashboardPage } from "./queries.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { metrics, onboarding, endpoints, rangeError, filters } = useLoaderData<typeof loader>();
+  const { metrics, onboarding, endpoints, rangeError, filters, recovery: measurement } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const navigation = useNavigation();
   const [custom, setCustom] = useDraft({ from: filters.from, to: filters.to });
@@ -176,6 +177,9 @@ export default function Dashboard() {
                 <RateRow label="Opted in to email" value={checkouts.optIn.email} noun="abandoned with an email" />
               </BlockStack>
             </Card>
+            {measurement.heldOutShare > 0 || measurement.lift.heldOut.checkouts > 0 || measurement.suppressed.length > 0 ? (
+              <RecoveryLiftCard measurement={measurement} currency={metrics.recovery.revenue.currency} />
+            ) : null}
           </Layout.Section>
         </Layout>
 

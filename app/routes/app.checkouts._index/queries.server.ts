@@ -2,6 +2,7 @@ import { z } from "zod";
 import prisma from "../../db.server";
 import { maskText } from "../../events/payload/field-rules";
 import { optOutsByPhone } from "../../opt-out/opt-outs.server";
+import { RECOVERY_COLUMNS, recoveryNotes } from "../../recovery/recovery-notes";
 import { maskContactEmail, maskContactPhone } from "../../admin/mask";
 
 // The Checkouts page: the shop's captured checkouts, contact data masked
@@ -82,6 +83,7 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
         zip: true,
         countryCode: true,
         lines: true,
+        ...RECOVERY_COLUMNS,
         events: { where: { topic: "abandonedCheckout" }, select: { deliveries: { select: { status: true } } } },
       },
     }),
@@ -123,6 +125,7 @@ export async function listCheckouts(shopId: string, query: z.output<typeof check
       collapsed: row.collapsedIntoId !== null,
       // The buyer told a BSP to stop: no abandoned-cart message goes to this phone from any endpoint.
       optedOut: (row.phoneE164 && optOuts.get(row.phoneE164)) || null,
+      recovery: recoveryNotes(row),
       message: row.events.length > 0 ? summarize(row.events.flatMap((event) => event.deliveries.map((d) => d.status))) : null,
     })),
   };

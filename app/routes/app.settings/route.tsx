@@ -7,14 +7,16 @@ import { z } from "zod";
 import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
 import { adminContext, parseOrThrow, readJsonBody } from "../../admin/context.server";
 import { FlowTriggersCard } from "../../flow/FlowTriggersCard";
+import { recoverySettingsForm, saveRecoverySettings } from "../../recovery/recovery-settings.server";
 import { connectPixel, saveSettings, settingsPage } from "./queries.server";
+import { RecoverySettings } from "./RecoverySection";
 import { SETTING_LABELS, SETTINGS_SECTIONS } from "./sections";
 import { TimeScaleBanner } from "./TimeScaleBanner";
 import { useSettingsDraft } from "./use-settings-draft";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
-  return json(settingsPage(shop));
+  return json({ ...settingsPage(shop), recovery: recoverySettingsForm(shop) });
 }
 
 const actionBody = z.discriminatedUnion(
@@ -23,8 +25,9 @@ const actionBody = z.discriminatedUnion(
     z.object({ intent: z.literal("save"), values: z.unknown() }),
     z.object({ intent: z.literal("activatePixel") }),
     z.object({ intent: z.literal("rotatePixelKey") }),
+    z.object({ intent: z.literal("recovery"), values: z.unknown() }),
   ],
-  { error: "must be save, activatePixel or rotatePixelKey" },
+  { error: "must be save, activatePixel, rotatePixelKey or recovery" },
 );
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -33,6 +36,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (body.intent === "save") {
     const answer = await saveSettings(shop, body.values, SETTING_LABELS);
     return json(answer, { status: answer.ok ? 200 : 400 });
+  }
+  if (body.intent === "recovery") {
+    const saved = await saveRecoverySettings(shop, body.values);
+    return json({ intent: body.intent, ...saved, pixel: null }, { status: saved.ok ? 200 : 400 });
   }
   const answer = await connectPixel(body.intent, session.shop, admin.graphql);
   return json(answer, { status: answer.ok ? 200 : 502 });
@@ -63,6 +70,7 @@ export default function Settings() {
           {SETTINGS_SECTIONS.map(({ id, Component }) => (
             <Component key={id} draft={draft} page={page} />
           ))}
+          <RecoverySettings saved={page.recovery} discountsGranted={page.recovery.discountsGranted} />
           <FlowTriggersCard />
         </Layout>
         <Box paddingBlockEnd="800">
