@@ -13,7 +13,11 @@ export async function dashboardPage(shop: Shop, params: Record<string, string>) 
   const endpoints = await listEndpoints(shop.id);
   const endpointId = params.endpoint ?? null;
   if (endpointId && !endpoints.some((endpoint) => endpoint.id === endpointId)) throw notFound("endpoint");
-  const [metrics, onboarding, recovery] = await Promise.all([loadDashboard(shop, range, endpointId), loadOnboarding(shop), loadRecoveryMeasurement(shop, range)]);
+  const [metrics, onboarding, recovery] = await Promise.all([
+    loadDashboard(shop, range, endpointId),
+    loadOnboarding(shop),
+    loadRecoveryMeasurement(shop, range),
+  ]);
   // The page's select offers the presets and "custom" as plain strings.
   const preset: string = range.preset;
   return {

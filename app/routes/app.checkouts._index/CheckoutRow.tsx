@@ -119,11 +119,11 @@ export function CheckoutRow({ checkout, index, timeZone }: { checkout: CheckoutL
               merged into a newer checkout
             </Text>
           ) : null}
-              {checkout.recovery.map((note) => (
-                <Text key={note} as="span" variant="bodySm" tone="subdued">
-                  {note}
-                </Text>
-              ))}
+          {checkout.recovery.map((note) => (
+            <Text key={note} as="span" variant="bodySm" tone="subdued">
+              {note}
+            </Text>
+          ))}
         </BlockStack>
       </IndexTable.Cell>
       <IndexTable.Cell>
