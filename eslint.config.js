@@ -64,30 +64,6 @@ export default tseslint.config(
     },
   },
   {
-    // Findings still open when lint joined CI (2026-12-01: 84 after --fix, listed
-    // by `npm run lint`): warnings until each is fixed, then errors again. Import
-    // cycles are errors again since issue 18 (decision 010).
-    rules: Object.fromEntries(
-      [
-        "@typescript-eslint/no-unnecessary-type-assertion",
-        "@typescript-eslint/no-unsafe-member-access",
-        "@typescript-eslint/no-unsafe-assignment",
-        "@typescript-eslint/no-unsafe-argument",
-        "@typescript-eslint/no-unsafe-return",
-        "@typescript-eslint/no-explicit-any",
-        "@typescript-eslint/no-base-to-string",
-        "@typescript-eslint/no-misused-promises",
-        "@typescript-eslint/restrict-template-expressions",
-        "@typescript-eslint/unbound-method",
-        "@typescript-eslint/only-throw-error",
-        "@typescript-eslint/prefer-promise-reject-errors",
-        "@typescript-eslint/no-redundant-type-constituents",
-        "no-useless-assignment",
-        "preserve-caught-error",
-      ].map((rule) => [rule, "warn"]),
-    ),
-  },
-  {
     // Tests, benchmarks and the demo read JSON bodies they have just asserted on.
     files: ["test/**", "bench/**", "demo/**", "**/*.test.ts", "**/*.test.tsx"],
     rules: {

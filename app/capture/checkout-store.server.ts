@@ -338,7 +338,7 @@ function sqliteBackend(url: string): Backend {
           resolve();
         } catch (error) {
           if ((error as { code?: string }).code === "SQLITE_BUSY" && Date.now() < deadline) setTimeout(attempt, 2);
-          else reject(error);
+          else reject(error instanceof Error ? error : new Error(String(error)));
         }
       };
       attempt();

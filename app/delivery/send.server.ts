@@ -155,7 +155,7 @@ export async function sendWebhook(request: OutgoingRequest, options: SendOptions
     const retryAfterMs = statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers["retry-after"], now()) : null;
     let errorMessage: string | null = null;
     if (!ok) {
-      const location = response.headers.location;
+      const location = [response.headers.location ?? []].flat().join(", ");
       errorMessage =
         statusCode >= 300 && statusCode < 400
           ? short(`HTTP ${statusCode} redirect not followed${location ? ` (Location: ${location})` : ""}`)

@@ -73,12 +73,12 @@ const claimableEndpoint: Prisma.DeliveryWhereInput = { OR: [{ endpoint: { status
 function outageLogger(what: string) {
   let down = false;
   return {
-    error(error: unknown) {
+    error: (error: unknown) => {
       if (down) return;
       down = true;
       logger.warn({ err: error, what }, "redis unavailable; work resumes when it is back, nothing is lost");
     },
-    ready() {
+    ready: () => {
       if (down) logger.info({ what }, "redis is back");
       down = false;
     },

@@ -74,7 +74,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): WorkQue
       if (running) return;
       running = true;
       lanes.start();
-      unsubscribe = onDeliveriesRecorded(() => setImmediate(lanes.wake));
+      unsubscribe = onDeliveriesRecorded(() => setImmediate(() => lanes.wake()));
       loop = run();
       logger.info({ workerId, pollIntervalMs }, "embedded worker started");
     },

@@ -147,7 +147,7 @@ export async function dropDatabases(adminUrl: string, prefix: string): Promise<v
  */
 export async function describeSchema(url: string): Promise<unknown> {
   return withAdmin(url, async (client) => {
-    const query = async (sql: string) => (await client.query(sql)).rows;
+    const query = async (sql: string): Promise<unknown[]> => (await client.query<Record<string, unknown>>(sql)).rows;
     return {
       columns: await query(`SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default,
           character_maximum_length, numeric_precision, numeric_scale, datetime_precision

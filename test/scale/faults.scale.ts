@@ -63,13 +63,12 @@ function halfFailing(eventIds: string[]): (key: string, nth: number) => Reply {
 }
 
 async function setUp(domain: string, count: number, plan: (ids: string[]) => (key: string, nth: number) => Reply, options = {}) {
-  let eventIds: string[] = [];
   let decide: ((key: string, nth: number) => Reply) | null = null;
   const receiver = await startFaultReceiver((key, nth) => decide!(key, nth), options);
   receivers.push(receiver);
   const { shop, endpointId, secret } = await shopWithEndpoint(domain, receiver.url);
   receiver.secret = secret;
-  eventIds = await seedEvents(shop, endpointId, count);
+  const eventIds = await seedEvents(shop, endpointId, count);
   decide = plan(eventIds);
   return { receiver, endpointId, eventIds };
 }

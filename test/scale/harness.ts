@@ -131,7 +131,7 @@ export async function startFaultReceiver(plan: (key: string, nth: number) => Rep
   const server = createServer((request, response) => {
     const headers: IncomingHttpHeaders = request.headers;
     const key = String(headers["x-idempotency-key"] ?? "");
-    if ((open.get(key) ?? 0) > 0) receiver.overlaps.push(`${key} attempt ${headers["x-webhook-attempt"]}`);
+    if ((open.get(key) ?? 0) > 0) receiver.overlaps.push(`${key} attempt ${String(headers["x-webhook-attempt"] ?? "")}`);
     open.set(key, (open.get(key) ?? 0) + 1);
     let closed = false;
     const done = () => {
@@ -142,7 +142,7 @@ export async function startFaultReceiver(plan: (key: string, nth: number) => Rep
     response.once("close", done);
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", async () => {
+    const answer = async () => {
       const body = Buffer.concat(chunks).toString("utf8");
       checkContract(headers, body);
       const nth = (seen.get(key) ?? 0) + 1;
@@ -167,7 +167,8 @@ export async function startFaultReceiver(plan: (key: string, nth: number) => Rep
       } else {
         response.writeHead(500, { "content-type": "application/json" }).end('{"ok":false}');
       }
-    });
+    };
+    request.on("end", () => void answer());
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
