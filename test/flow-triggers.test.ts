@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import prisma from "../app/db.server";
 import { sessionStorage } from "../app/shopify.server";
+import { action as endpointAction, loader as endpointLoader } from "../app/routes/app.endpoints.$id/route";
 import { action as flowTriggersAction, loader as flowTriggersLoader } from "../app/routes/app.flow-triggers";
 import { flowExtensionFiles } from "../app/flow/flow-extension-toml";
 import { sendFlowTrigger } from "../app/flow/flow-sender.server";
@@ -99,6 +100,16 @@ describe("Flow triggers", () => {
     });
     expect(unsigned.status).not.toBe(200);
     expect((await prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).status).toBe("active");
+
+    // Its page in the endpoint list leads to Settings: it has no URL, secret or test send to edit, and refuses a rotation.
+    const page = await callRoute(endpointLoader, { request: await adminRequest(shop, `/app/endpoints/${endpoint.id}`), params: { id: endpoint.id } });
+    expect([page.status, page.headers.get("location")]).toEqual([302, "/app/settings"]);
+    const rotate = await callRoute(endpointAction, {
+      request: await adminRequest(shop, `/app/endpoints/${endpoint.id}`, { json: { intent: "rotate" } }),
+      params: { id: endpoint.id },
+    });
+    expect(rotate.status).toBe(302);
+    expect((await prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).secretCiphertext).toBe(endpoint.secretCiphertext);
   });
 
   it("send Checkout abandoned once per event with the fields a workflow needs", async () => {

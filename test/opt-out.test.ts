@@ -6,9 +6,11 @@ import prisma from "../app/db.server";
 import { cashfreeSignature } from "../app/events/sign";
 import { listCheckouts } from "../app/routes/app.checkouts._index/queries.server";
 import { rotateEndpointSecret } from "../app/endpoints/endpoint.server";
+import { answerDataRequest, redactCustomer } from "../app/privacy/compliance.server";
 import { action as optOut } from "../app/routes/api.opt-out";
 import type { BspReceiver } from "./bsp-receiver";
 import { snapshot } from "./db";
+import { customerPayload } from "./fixtures";
 import { captureCheckout, connectReceiver, MINUTE, runWorker, shopRow, sweep, TestClock } from "./pipeline";
 import { APP_URL, BROWSER_USER_AGENT } from "./shopify";
 
@@ -204,5 +206,21 @@ describe("opt-out intake", () => {
     const withNew = await report({ shop, secret: rotated.secret, body: { phone: "+91 99999 00000" } });
     expect([withOld.status, withNew.status]).toEqual([200, 200]);
     expect(await prisma.optOut.count({ where: { shopId } })).toBe(3);
+  });
+
+  it("answers a customer's data request with the opt-out held for their phone, and forgets it on customers/redact", async () => {
+    const shop = "optout-redact.myshopify.com";
+    await captureCheckout(shop, { checkoutToken: "seed", email: "seed@example.com" });
+    const { secret, endpointId } = await connect(shop);
+    const shopId = (await shopRow(shop)).id;
+    expect((await report({ shop, secret, endpointId, body: { phone: "+91 98765 43210", reason: "stop_reply" } })).status).toBe(200);
+    expect((await report({ shop, secret, endpointId, body: { phone: "+91 91234 56789" } })).status).toBe(200);
+
+    const request = await answerDataRequest(shop, customerPayload(shop, { phone: "+919876543210" }, { data_request: { id: 77 } }));
+    expect((request?.report as { optOut: { reason: string; source: string } | null }).optOut).toMatchObject({ reason: "stop_reply", source: "Test BSP" });
+
+    await redactCustomer(shop, customerPayload(shop, { phone: "+919876543210" }));
+    // Only the redacted buyer's phone leaves the list; another buyer's opt-out stays in force.
+    expect((await prisma.optOut.findMany({ where: { shopId }, select: { phoneE164: true } })).map((row) => row.phoneE164)).toEqual(["+919123456789"]);
   });
 });

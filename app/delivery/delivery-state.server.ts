@@ -33,3 +33,17 @@ export function cancelForUninstall(db: DeliveryWriter, shopId: string): Prisma.P
     data: { status: "cancelled", nextAttemptAt: null },
   });
 }
+
+/** A BSP reported the buyer's opt-out: the shop's abandoned-cart messages to that phone still waiting for an attempt are dropped. */
+export function cancelForOptOut(
+  db: DeliveryWriter,
+  shopId: string,
+  phoneE164: string,
+  errorKind: string,
+  now: Date,
+): Prisma.PrismaPromise<Prisma.BatchPayload> {
+  return db.delivery.updateMany({
+    where: { shopId, topic: "abandonedCheckout", status: "pending", event: { checkout: { phoneE164 } } },
+    data: { status: "cancelled", lastErrorKind: errorKind, nextAttemptAt: null, updatedAt: now },
+  });
+}

@@ -1,6 +1,7 @@
-import type { OptOut } from "@prisma/client";
+import type { OptOut, Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import type { SqlExecutor } from "../db/sql.server";
+import { cancelForOptOut } from "../delivery/delivery-state.server";
 import type { OptOutReport } from "./opt-out-report";
 
 // The shop's opted-out phones: this module holds every write of the OptOut
@@ -44,10 +45,7 @@ export async function recordOptOut(
           createdAt: now,
         },
       }));
-    const { count } = await tx.delivery.updateMany({
-      where: { shopId, topic: "abandonedCheckout", status: "pending", event: { checkout: { phoneE164: report.phoneE164 } } },
-      data: { status: "cancelled", lastErrorKind: OPTED_OUT_ERROR_KIND, nextAttemptAt: null, updatedAt: now },
-    });
+    const { count } = await cancelForOptOut(tx, shopId, report.phoneE164, OPTED_OUT_ERROR_KIND, now);
     return { optOut, created: existing === null, cancelledDeliveries: count };
   });
 }
@@ -78,4 +76,16 @@ export async function optOutsByPhone(shopId: string, phones: (string | null)[]):
     select: { phoneE164: true, source: true, reason: true, optedOutAt: true },
   });
   return new Map(rows.map(({ phoneE164, ...rest }) => [phoneE164, rest]));
+}
+
+/** customers/redact: the buyer's phone leaves the opt-out list with the rest of their data. */
+export function forgetOptOut(shopId: string, phoneE164: string | null): Prisma.PrismaPromise<Prisma.BatchPayload>[] {
+  return phoneE164 ? [prisma.optOut.deleteMany({ where: { shopId, phoneE164 } })] : [];
+}
+
+/** customers/data_request: the opt-out held for the buyer's phone, if any. */
+export function optOutOf(shopId: string, phoneE164: string | null) {
+  return phoneE164
+    ? prisma.optOut.findUnique({ where: { shopId_phoneE164: { shopId, phoneE164 } }, select: { source: true, reason: true, optedOutAt: true } })
+    : null;
 }

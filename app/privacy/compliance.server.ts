@@ -5,6 +5,7 @@ import { normalizeEmail, normalizePhone } from "../contact";
 import { redactCheckouts } from "../capture/checkout-state.server";
 import { cancelAndRedactDeliveries } from "../delivery/delivery-state.server";
 import { forgetBuyerForRecovery } from "../recovery/buyer-orders.server";
+import { forgetOptOut, optOutOf } from "../opt-out/opt-outs.server";
 import { eraseRedactedFromDisk } from "./erase-from-disk.server";
 
 export const customerPayloadSchema = z.object({
@@ -49,7 +50,7 @@ export async function redactCustomer(shopDomain: string, payload: CustomerPayloa
   const email = normalizeEmail(payload.customer.email ?? null);
   const phone = normalizePhone(payload.customer.phone ?? null, shop.countryCode ?? undefined);
   const orderIds = (payload.orders_to_redact ?? []).map(String);
-  const forget = forgetBuyerForRecovery(shop.id, { email, phone, orderIds, checkoutIds }, new Date());
+  const forget = [...forgetBuyerForRecovery(shop.id, { email, phone, orderIds, checkoutIds }, new Date()), ...forgetOptOut(shop.id, phone)];
   if (checkouts.length === 0) return (await prisma.$transaction(forget), 0);
   await prisma.$transaction([
     ...forget,
@@ -75,6 +76,7 @@ const asJson = (report: object) => JSON.parse(JSON.stringify(report)) as Prisma.
 export async function answerDataRequest(shopDomain: string, payload: CustomerPayload) {
   const { shop, checkouts } = await customerCheckouts(shopDomain, payload);
   if (!shop) return null;
+  const optOut = await optOutOf(shop.id, normalizePhone(payload.customer.phone ?? null, shop.countryCode ?? undefined));
   const report = {
     shop: shopDomain,
     customer: { email: payload.customer.email ?? null, phone: payload.customer.phone ?? null },
@@ -87,6 +89,7 @@ export async function answerDataRequest(shopDomain: string, payload: CustomerPay
       orderTotal: checkout.orderTotal?.toString() ?? null,
       sentTo: events.flatMap((event) => event.deliveries.map((d) => ({ topic: event.topic, endpoint: d.endpoint.name, status: d.status, at: d.createdAt }))),
     })),
+    optOut,
   };
   const requestId = String(payload.data_request?.id ?? `${payload.customer.id ?? "unknown"}-${Date.now()}`);
   return prisma.dataRequest.upsert({

@@ -25,6 +25,7 @@ import { checkReceiver, type ReceiverCheckKind } from "../../delivery/receiver-c
 import { sendTestDelivery } from "../../delivery/send-test.server";
 import { deleteEndpoint, rotateEndpointSecret, setEndpointStatus, shopEndpoint, updateEndpoint } from "../../endpoints/endpoint.server";
 import { listDeliveries, shopDelivery } from "../../delivery/delivery-log.server";
+import { isFlowDestination } from "../../flow/flow-triggers";
 import { usableTimeZone } from "../../metrics/date-range";
 
 async function endpointOr404(shop: Shop, id: string | undefined) {
@@ -35,9 +36,13 @@ async function endpointOr404(shop: Shop, id: string | undefined) {
   }
 }
 
+// The Flow destination has no URL, secret or test send to edit: Settings turns it on and off.
+const FLOW_SETTINGS = "/app/settings";
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
   const endpoint = await endpointOr404(shop, params.id);
+  if (isFlowDestination(endpoint.url)) return redirect(FLOW_SETTINGS);
   const timeZone = usableTimeZone(shop.timezone);
   const { deliveries } = await listDeliveries(shop.id, { endpointId: endpoint.id }, 1, 6);
   return json({
@@ -86,6 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { shop } = await adminContext(request);
   const body = parseOrThrow(actionBody, await readJsonBody(request));
   const endpoint = await endpointOr404(shop, params.id);
+  if (isFlowDestination(endpoint.url)) return redirect(FLOW_SETTINGS);
   switch (body.intent) {
     case "update": {
       const parsed = parseEndpointForm(body.values);
