@@ -24,9 +24,16 @@ describe("retention", () => {
     await prisma.event.updateMany({ where: { checkoutId: old.id }, data: { createdAt: new Date(Date.now() - 91 * DAY) } });
     await prisma.processedWebhook.create({ data: { webhookId: "ancient", shop, topic: "ORDERS_CREATE", receivedAt: new Date(Date.now() - 8 * DAY) } });
     await prisma.processedWebhook.create({ data: { webhookId: "recent", shop, topic: "ORDERS_CREATE" } });
+    await prisma.buyerOrder.createMany({
+      data: [
+        { shopId, orderId: "91-days-ago", emailNormalized: "old@example.com", orderCreatedAt: new Date(Date.now() - 91 * DAY) },
+        { shopId, orderId: "yesterday", emailNormalized: "fresh@example.com", orderCreatedAt: new Date(Date.now() - DAY) },
+      ],
+    });
 
     const report = await purgeExpiredData(new Date());
-    expect(report).toEqual({ checkouts: 1, events: 1, dataRequests: 0, webhookReceipts: 1 });
+    expect(report).toEqual({ checkouts: 1, events: 1, dataRequests: 0, buyerOrders: 1, webhookReceipts: 1 });
+    expect(await prisma.buyerOrder.findMany({ where: { shopId }, select: { orderId: true } })).toEqual([{ orderId: "yesterday" }]);
     expect(await prisma.checkout.findMany({ where: { shopId }, select: { token: true } })).toEqual([{ token: "fresh" }]);
     expect(await prisma.event.count({ where: { shopId, checkoutId: fresh.id } })).toBe(1);
     expect(await prisma.attempt.count({ where: { delivery: { shopId } } })).toBe(1);

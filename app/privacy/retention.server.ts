@@ -10,28 +10,32 @@ export interface PurgeReport {
   checkouts: number;
   events: number;
   dataRequests: number;
+  buyerOrders: number;
   webhookReceipts: number;
 }
 
 /**
  * Deletes what each shop no longer needs to keep (Shop.retentionDays,
  * default 90): checkouts idle longer than that, events (with their
- * deliveries and attempts) created before it, and data-request reports.
+ * deliveries and attempts) created before it, data-request reports, and the
+ * orders the send guard remembers (each holds the buyer's email and phone).
  */
 export async function purgeExpiredData(now = new Date()): Promise<PurgeReport> {
-  const report: PurgeReport = { checkouts: 0, events: 0, dataRequests: 0, webhookReceipts: 0 };
+  const report: PurgeReport = { checkouts: 0, events: 0, dataRequests: 0, buyerOrders: 0, webhookReceipts: 0 };
   const shops = await prisma.shop.findMany({ select: { id: true, retentionDays: true } });
   for (const shop of shops) {
     const cutoff = new Date(now.getTime() - shop.retentionDays * DAY_MS);
     const expired = { shopId: shop.id, lastActivityAt: { lt: cutoff } };
-    const [events, checkouts, dataRequests] = await prisma.$transaction([
+    const [events, checkouts, dataRequests, buyerOrders] = await prisma.$transaction([
       prisma.event.deleteMany({ where: { shopId: shop.id, OR: [{ createdAt: { lt: cutoff } }, { checkout: expired }] } }),
       prisma.checkout.deleteMany({ where: expired }),
       prisma.dataRequest.deleteMany({ where: { shopId: shop.id, createdAt: { lt: cutoff } } }),
+      prisma.buyerOrder.deleteMany({ where: { shopId: shop.id, orderCreatedAt: { lt: cutoff } } }),
     ]);
     report.events += events.count;
     report.checkouts += checkouts.count;
     report.dataRequests += dataRequests.count;
+    report.buyerOrders += buyerOrders.count;
   }
   const receipts = await prisma.processedWebhook.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - WEBHOOK_RECEIPT_DAYS * DAY_MS) } } });
   report.webhookReceipts = receipts.count;
