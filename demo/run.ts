@@ -391,7 +391,8 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
   };
 
   try {
-    const buyers = planBuyers(options.checkouts, random);
+    // Buyers from their own generator: the same seed gives the same checkout tokens, so the same holdout.
+    const buyers = planBuyers(options.checkouts, seededRandom(options.seed));
     // The night buyer: the first who leaves and is not in the holdout (the hash decides that), shipping abroad.
     const nightBuyer = night
       ? buyers.find((b) => b.outcome === "leaves" && holdoutPosition({ shopDomain, checkoutToken: b.token }) >= shop.holdoutPercent / 100)

@@ -90,6 +90,11 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
       failedOnPurpose: inbox.failedOnPurpose,
       failedOnPurposeByTopic: { ...inbox.failedOnPurposeByTopic },
       contractViolations: inbox.contractViolations,
+      withRecoveryCode: inbox.distinct("abandonedCheckout").filter((event) => {
+        const body = event.body as { discountCode?: { code?: string } | null; abandonedCheckoutUrl?: string };
+        const code = body.discountCode?.code;
+        return Boolean(code && body.abandonedCheckoutUrl && new URL(body.abandonedCheckoutUrl).searchParams.get("discount") === code);
+      }).length,
     },
   };
 }

@@ -70,6 +70,8 @@ export interface DemoSummary {
     failedOnPurposeByTopic: Record<string, number>;
     /** deliveries whose headers or body broke the published contract (docs/bsp/schemas) */
     contractViolations: number;
+    /** abandonedCheckout events whose body carried a recovery code that its resume link applies */
+    withRecoveryCode: number;
   } | null;
 }
 
@@ -125,6 +127,7 @@ export function formatSummary(s: DemoSummary): string {
       `  answered 503 on purpose ${s.inbox.failedOnPurpose}${byTopic ? ` (${byTopic})` : ""}, ${check(s.inbox.failedOnPurpose, failedInDb)}'s failed attempts`,
       `  rejected as forged     ${s.inbox.rejected}`,
       `  off-contract           ${s.inbox.contractViolations} (checked against docs/bsp/schemas)`,
+      `  with a recovery code   ${s.inbox.withRecoveryCode} abandonedCheckout events (in discountCode and the resume link's discount=)`,
     );
   }
   lines.push(
