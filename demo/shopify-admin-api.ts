@@ -87,7 +87,7 @@ export interface ShopifyAdminApi {
   /** a discount the merchant made by hand */
   addDiscount(discount: Pick<StoredDiscount, "code" | "title"> & Partial<StoredDiscount>): StoredDiscount;
   /** Shopify's answer to one POST to graphql.json, or DROPPED when the connection drops */
-  answer(request: AdminRequest): AdminAnswer | typeof DROPPED;
+  answer: (request: AdminRequest) => AdminAnswer | typeof DROPPED;
 }
 
 export interface DoubleOptions {

@@ -33,8 +33,8 @@ export function shopifyAdminDouble(shop: string, options: DoubleOptions): Shopif
 
   const previous: Dispatcher = getGlobalDispatcher();
   setGlobalDispatcher(agent);
+  // The double is the API minus its transport-free answer, which only the agent above calls.
   const { answer: _answer, ...rest } = api;
-  void _answer;
   return {
     ...rest,
     close: () => {
