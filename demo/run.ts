@@ -261,8 +261,10 @@ export interface DemoRun {
 export const DEMO_SHOP = "demo-store.myshopify.com";
 const DEMO_SHOP_TIME_ZONE = "Asia/Kolkata";
 const DEMO_ACCESS_TOKEN = "shpat_demo_local_only";
-/** The endpoint's quiet hours end at 07:00 on the buyer's clock (the shop has them follow the buyer). */
-const QUIET_HOURS_END_MINUTE = 7 * 60;
+/** Where the endpoint's quiet hours may end on the buyer's clock (the shop has them follow the buyer): 07:00, else earlier. */
+const QUIET_HOURS_END_MINUTES = [7 * 60, 6 * 60, 5 * 60];
+/** The demo's own run time, which must fit inside the night buyer's window and outside the shop's buyers'. */
+const DEMO_MARGIN_MINUTES = 15;
 
 /** Buyers abroad, one zone per country or province, a few hours apart so one of them is always in the night. */
 const ABROAD: (ShippingAddress & { timeZone: string })[] = [
@@ -294,25 +296,25 @@ function minuteOfDay(at: Date, timeZone: string): number {
 }
 
 /**
- * A buyer abroad for whom it is night now, and quiet hours (ending 07:00) that
- * hold them until morning while the shop's own buyers, in India, are outside them.
+ * A buyer abroad for whom it is night now, and quiet hours that hold them
+ * until morning while the shop's own buyers, in India, are outside them.
  */
 export function nightAbroad(now: Date): { address: ShippingAddress & { timeZone: string }; startMinute: number; endMinute: number } | null {
   const home = minuteOfDay(now, DEMO_SHOP_TIME_ZONE);
-  const inWindow = (minute: number, start: number) =>
-    start < QUIET_HOURS_END_MINUTE ? minute >= start && minute < QUIET_HOURS_END_MINUTE : minute >= start || minute < QUIET_HOURS_END_MINUTE;
-  for (const address of ABROAD) {
-    const there = minuteOfDay(now, address.timeZone);
-    // Leave a quarter of an hour for the demo itself to run inside the window.
-    if (there >= QUIET_HOURS_END_MINUTE - 15) continue;
-    for (const start of [22 * 60, Math.floor(there / 60) * 60]) {
-      if (inWindow(there, start) && !inWindow(home, start) && !inWindow((home + 15) % 1440, start)) {
-        return { address, startMinute: start, endMinute: QUIET_HOURS_END_MINUTE };
+  const inWindow = (minute: number, start: number, end: number) => (start < end ? minute >= start && minute < end : minute >= start || minute < end);
+  for (const end of QUIET_HOURS_END_MINUTES) {
+    for (const address of ABROAD) {
+      const there = minuteOfDay(now, address.timeZone);
+      for (const start of [22 * 60, Math.floor(there / 60) * 60]) {
+        const fits = inWindow(there, start, end) && inWindow((there + DEMO_MARGIN_MINUTES) % 1440, start, end);
+        const homeOutside = !inWindow(home, start, end) && !inWindow((home + DEMO_MARGIN_MINUTES) % 1440, start, end);
+        if (fits && homeOutside) return { address, startMinute: start, endMinute: end };
       }
     }
   }
   return null;
 }
+
 /** How long the printed dashboard URL's admin session lasts. */
 export const ADMIN_SESSION_SECONDS = 3600;
 

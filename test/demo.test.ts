@@ -10,7 +10,7 @@ import { launchChromium } from "./browser";
 import { freePort } from "./app-server";
 import { BROWSER_USER_AGENT } from "./shopify";
 import type { DemoSummary } from "../demo/summary";
-import { claimPort, parseDemoArgs, UsageError } from "../demo/run";
+import { claimPort, nightAbroad, parseDemoArgs, UsageError } from "../demo/run";
 
 function demoEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -265,6 +265,23 @@ describe("npm run demo", () => {
 });
 
 describe("npm run demo, before it starts anything", () => {
+  it("finds a buyer abroad in the night at any hour, with quiet hours the shop's buyers in India are outside", () => {
+    const minute = (at: Date, timeZone: string) => {
+      const [hour, min] = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" }).format(at).split(":");
+      return Number(hour) * 60 + Number(min);
+    };
+    const inside = (m: number, start: number, end: number) => (start < end ? m >= start && m < end : m >= start || m < end);
+    for (const month of [0, 6]) {
+      for (let offset = 0; offset < 1440; offset += 10) {
+        const now = new Date(Date.UTC(2026, month, 15, 0, offset));
+        const night = nightAbroad(now);
+        expect(night, now.toISOString()).not.toBeNull();
+        expect(inside(minute(now, night!.address.timeZone), night!.startMinute, night!.endMinute), now.toISOString()).toBe(true);
+        expect(inside(minute(now, "Asia/Kolkata"), night!.startMinute, night!.endMinute), now.toISOString()).toBe(false);
+      }
+    }
+  });
+
   it("accepts every example README gives (the options of each; the runs are the test above)", () => {
     const readme = readFileSync("README.md", "utf8");
     const examples = [...readme.matchAll(/^npm run demo -- (.+)$/gm)].map((match) => match[1].replace(/"\$YOUR_SECRET"/, "S").split(/\s+/));
