@@ -5,13 +5,16 @@ import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_pro
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
+import { holdoutPosition } from "../app/abandonment/holdout";
 import { EndpointSecretError, standardWebhooksKey } from "../app/events/endpoint-secret";
 import { freeLoopbackPort } from "../scripts/throwaway-servers";
 import { FRONT_DOOR_HOST, openFrontDoor, PortInUseError, type FrontDoor } from "./admin-front-door";
 import { Inbox } from "./inbox";
+import { startShopifyAdminServer } from "./shopify-admin-server";
 import { adminHost, adminSessionToken } from "./shopify-double";
-import { planBuyers, seededRandom, StoreSimulator, type Buyer } from "./store-simulator";
+import { planBuyers, seededRandom, StoreSimulator, type Buyer, type ShippingAddress } from "./store-simulator";
 import { formatSummary, type DemoSummary } from "./summary";
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -122,7 +125,8 @@ function demoEnvironment(options: DemoOptions, root: string, appUrl: string, ser
     SHOPIFY_API_SECRET: randomBytes(24).toString("base64url"),
     // The browser talks to the front door; the app server behind it is loopback-only too.
     SHOPIFY_APP_URL: appUrl,
-    SCOPES: "read_checkouts,read_orders,write_pixels,read_customer_events",
+    // write_discounts: the demo shop has recovery codes on (Settings asks for it when a merchant turns them on).
+    SCOPES: "read_checkouts,read_orders,write_pixels,read_customer_events,write_discounts",
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     DATABASE_URL: `file:${demoDatabaseFile(options, root)}`,
     PORT: String(serverPort),
@@ -180,7 +184,8 @@ function prepareDatabase(env: Record<string, string>, root: string) {
 
 async function startServer(env: Record<string, string>, root: string, serverUrl: string): Promise<ChildProcess> {
   if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("build/ is missing: run `npm run build` (npm run demo does)");
-  const child = spawn(process.execPath, [path.join(root, "server.mjs")], {
+  const redirect = pathToFileURL(path.join(root, "demo/admin-api-redirect.mjs")).href;
+  const child = spawn(process.execPath, ["--import", redirect, path.join(root, "server.mjs")], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
@@ -254,6 +259,62 @@ export interface DemoRun {
 }
 
 export const DEMO_SHOP = "demo-store.myshopify.com";
+const DEMO_SHOP_TIME_ZONE = "Asia/Kolkata";
+const DEMO_ACCESS_TOKEN = "shpat_demo_local_only";
+/** Where the endpoint's quiet hours may end on the buyer's clock (the shop has them follow the buyer): 07:00, else earlier. */
+const QUIET_HOURS_END_MINUTES = [7 * 60, 6 * 60, 5 * 60];
+/** The demo's own run time, which must fit inside the night buyer's window and outside the shop's buyers'. */
+const DEMO_MARGIN_MINUTES = 15;
+
+/** Buyers abroad, one zone per country or province, a few hours apart so one of them is always in the night. */
+const ABROAD: (ShippingAddress & { timeZone: string })[] = [
+  { city: "Honolulu", province: "Hawaii", provinceCode: "HI", zip: "96815", country: "United States", countryCode: "US", timeZone: "Pacific/Honolulu" },
+  {
+    city: "San Francisco",
+    province: "California",
+    provinceCode: "CA",
+    zip: "94103",
+    country: "United States",
+    countryCode: "US",
+    timeZone: "America/Los_Angeles",
+  },
+  { city: "New York", province: "New York", provinceCode: "NY", zip: "10001", country: "United States", countryCode: "US", timeZone: "America/New_York" },
+  { city: "São Paulo", province: "São Paulo", provinceCode: "SP", zip: "01310-100", country: "Brazil", countryCode: "BR", timeZone: "America/Sao_Paulo" },
+  { city: "London", province: "", provinceCode: "", zip: "EC1A 1BB", country: "United Kingdom", countryCode: "GB", timeZone: "Europe/London" },
+  { city: "Riyadh", province: "", provinceCode: "", zip: "12211", country: "Saudi Arabia", countryCode: "SA", timeZone: "Asia/Riyadh" },
+  { city: "Dubai", province: "", provinceCode: "", zip: "00000", country: "United Arab Emirates", countryCode: "AE", timeZone: "Asia/Dubai" },
+  { city: "Bangkok", province: "", provinceCode: "", zip: "10110", country: "Thailand", countryCode: "TH", timeZone: "Asia/Bangkok" },
+  { city: "Singapore", province: "", provinceCode: "", zip: "018956", country: "Singapore", countryCode: "SG", timeZone: "Asia/Singapore" },
+  { city: "Tokyo", province: "", provinceCode: "", zip: "100-0001", country: "Japan", countryCode: "JP", timeZone: "Asia/Tokyo" },
+  { city: "Auckland", province: "", provinceCode: "", zip: "1010", country: "New Zealand", countryCode: "NZ", timeZone: "Pacific/Auckland" },
+];
+
+function minuteOfDay(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return part("hour") * 60 + part("minute");
+}
+
+/**
+ * A buyer abroad for whom it is night now, and quiet hours that hold them
+ * until morning while the shop's own buyers, in India, are outside them.
+ */
+export function nightAbroad(now: Date): { address: ShippingAddress & { timeZone: string }; startMinute: number; endMinute: number } | null {
+  const home = minuteOfDay(now, DEMO_SHOP_TIME_ZONE);
+  const inWindow = (minute: number, start: number, end: number) => (start < end ? minute >= start && minute < end : minute >= start || minute < end);
+  for (const end of QUIET_HOURS_END_MINUTES) {
+    for (const address of ABROAD) {
+      const there = minuteOfDay(now, address.timeZone);
+      for (const start of [22 * 60, Math.floor(there / 60) * 60]) {
+        const fits = inWindow(there, start, end) && inWindow((there + DEMO_MARGIN_MINUTES) % 1440, start, end);
+        const homeOutside = !inWindow(home, start, end) && !inWindow((home + DEMO_MARGIN_MINUTES) % 1440, start, end);
+        if (fits && homeOutside) return { address, startMinute: start, endMinute: end };
+      }
+    }
+  }
+  return null;
+}
+
 /** How long the printed dashboard URL's admin session lasts. */
 export const ADMIN_SESSION_SECONDS = 3600;
 
@@ -275,14 +336,31 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
   const shopDomain = DEMO_SHOP;
   const shop = await prisma.shop.update({
     where: { id: (await ensureShop(shopDomain, { scopes: env.SCOPES })).id },
-    data: { name: "Demo Store", currency: "INR", countryCode: "IN", timezone: "Asia/Kolkata", abandonAfterMinutes: options.abandonAfterSeconds },
+    data: {
+      name: "Demo Store",
+      currency: "INR",
+      countryCode: "IN",
+      timezone: DEMO_SHOP_TIME_ZONE,
+      abandonAfterMinutes: options.abandonAfterSeconds,
+      // Issue 17: a 10 % recovery code per abandoned checkout, a fifth held out to measure lift,
+      // quiet hours on the buyer's clock; the send guard's recent-order and per-buyer rules keep their defaults.
+      recoveryCodesEnabled: true,
+      recoveryCodeType: "percentage",
+      recoveryCodeValue: "10",
+      holdoutPercent: 20,
+      quietHoursFollowBuyer: true,
+    },
   });
   // The offline session Shopify's OAuth would have stored; it lets the dashboard open.
   await prisma.session.create({
-    data: { id: `offline_${shopDomain}`, shop: shopDomain, state: "", isOnline: false, scope: env.SCOPES, accessToken: "shpat_demo_local_only" },
+    data: { id: `offline_${shopDomain}`, shop: shopDomain, state: "", isOnline: false, scope: env.SCOPES, accessToken: DEMO_ACCESS_TOKEN },
   });
+  // Shopify's Admin API for the recovery codes, reached by the app server through demo/admin-api-redirect.mjs.
+  const shopifyAdmin = await startShopifyAdminServer(shopDomain, { accessToken: DEMO_ACCESS_TOKEN, scopes: env.SCOPES.split(",") });
+  process.env.CART_RELAY_DEMO_SHOPIFY_ADMIN = `${shopDomain}=${shopifyAdmin.url}`;
 
   const random = seededRandom(options.seed);
+  const night = nightAbroad(new Date());
   let inbox: Inbox | null = null;
   let url = options.endpoint;
   let secret = options.secret;
@@ -296,6 +374,7 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
     url,
     standardWebhooks: options.standardWebhooks,
     retryPolicy: { mode: "fixed", intervalsMinutes: [1, 2, 4], maxRetries: 3 },
+    quietHours: night && { startMinute: night.startMinute, endMinute: night.endMinute, timeZone: DEMO_SHOP_TIME_ZONE },
   });
   await createEndpoint(shop, input, new Date(), { secret: secret! });
 
@@ -308,12 +387,25 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
     server.kill("SIGTERM");
     await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once("exit", resolve)));
     await inbox?.stop();
+    await shopifyAdmin.stop();
     await door.close();
     await prisma.$disconnect();
   };
 
   try {
-    const buyers = planBuyers(options.checkouts, random);
+    // Buyers from their own generator: the same seed gives the same checkout tokens, so the same holdout.
+    const buyers = planBuyers(options.checkouts, seededRandom(options.seed));
+    // The night buyer: the first who leaves and is not in the holdout (the hash decides that), shipping abroad.
+    const nightBuyer = night
+      ? buyers.find((b) => b.outcome === "leaves" && holdoutPosition({ shopDomain, checkoutToken: b.token }) >= shop.holdoutPercent / 100)
+      : undefined;
+    if (night && nightBuyer) {
+      nightBuyer.address = night.address;
+      const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+      print(
+        `  quiet hours ${hhmm(night.startMinute)}-${hhmm(night.endMinute)} on the buyer's clock; ${nightBuyer.firstName} ships to ${night.address.city} (${night.address.timeZone}), where it is night`,
+      );
+    }
     let orders = 0;
     for (const buyer of buyers) {
       await store.fillCheckout(buyer);
@@ -328,7 +420,11 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
     await waitFor(
       async () => {
         // Read "unsettled" first: a delivery that succeeds after this count keeps the loop going.
-        const unsettled = await prisma.delivery.count({ where: { shopId: shop.id, status: { in: ["pending", "in_flight"] } } });
+        // The night buyer's message waits for their morning; the demo does not.
+        const heldUntilMorning = { checkout: { token: nightBuyer?.token ?? "" } };
+        const unsettled = await prisma.delivery.count({
+          where: { shopId: shop.id, status: { in: ["pending", "in_flight"] }, NOT: { event: heldUntilMorning } },
+        });
         const abandoned = new Set(
           (await prisma.checkout.findMany({ where: { shopId: shop.id, abandonedAt: { not: null } }, select: { token: true } })).map((c) => c.token),
         );
@@ -341,8 +437,9 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
           const buyer = tokenOf.get(delivery.event.checkout?.token ?? "");
           if (buyer?.outcome !== "returns" || returned.has(buyer.token)) continue;
           returned.add(buyer.token);
-          // The buyer taps the link in their WhatsApp message and pays.
-          await store.placeOrder(buyer, ++orders, JSON.parse(delivery.body).abandonedCheckoutUrl);
+          // The buyer taps the link in their WhatsApp message and pays, or types its code into a fresh checkout.
+          const body = JSON.parse(delivery.body) as { abandonedCheckoutUrl: string; discountCode: { code: string } | null };
+          await store.placeOrder(buyer, ++orders, body.abandonedCheckoutUrl, buyer.returnsVia === "code" ? (body.discountCode?.code ?? null) : null);
           placed++;
         }
         return placed === 0 && unsettled === 0 && buyers.filter(waitsForMessage).every((b) => abandoned.has(b.token));

@@ -1,10 +1,22 @@
 // The demo's store: buyers filling checkouts as Shopify would report them,
 // through the app's real endpoints, signed as Shopify signs them.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { BROWSER_USER_AGENT, checkoutSessionToken, webhookHeaders, type AppCredentials } from "./shopify-double";
 
 export type Channel = "extension" | "webhooks" | "pixel";
-export type Outcome = "buys" | "leaves" | "returns" | "phone-only" | "zip-only";
+/** "repeat": a buyer who just bought starts another checkout and leaves it (the send guard's recent_order). */
+export type Outcome = "buys" | "leaves" | "returns" | "phone-only" | "zip-only" | "repeat";
+
+export interface ShippingAddress {
+  city: string;
+  province: string;
+  provinceCode: string;
+  zip: string;
+  country: string;
+  countryCode: string;
+}
+
+export const PUNE: ShippingAddress = { city: "Pune", province: "Maharashtra", provinceCode: "MH", zip: "411001", country: "India", countryCode: "IN" };
 
 export interface Buyer {
   token: string;
@@ -15,6 +27,9 @@ export interface Buyer {
   email: string | null;
   phone: string | null;
   whatsappOptIn: boolean | null;
+  address: ShippingAddress;
+  /** how a returning buyer comes back: the message's link, or the recovery code typed into a fresh checkout */
+  returnsVia: "link" | "code";
   lines: {
     variantId: string;
     productId: string;
@@ -93,19 +108,21 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const OUTCOMES: Outcome[] = ["buys", "leaves", "returns", "leaves", "returns", "buys", "phone-only", "leaves", "returns", "zip-only"];
+const OUTCOMES: Outcome[] = ["buys", "leaves", "returns", "leaves", "returns", "buys", "phone-only", "repeat", "returns", "zip-only"];
 const CHANNELS: Channel[] = ["extension", "extension", "webhooks", "extension", "pixel"];
 
 export function planBuyers(count: number, random: () => number): Buyer[] {
-  return Array.from({ length: count }, (_, i) => {
+  const buyers: Buyer[] = Array.from({ length: count }, (_, i) => {
     const [firstName, lastName] = NAMES[i % NAMES.length];
     const outcome = OUTCOMES[i % OUTCOMES.length];
+    // Seeded, so a run's holdout assignment (a hash of shop and token) repeats with its seed.
+    const tokenId = createHash("sha256").update(String(random())).digest("hex").slice(0, 8);
     const channel = outcome === "zip-only" || outcome === "phone-only" ? "extension" : CHANNELS[i % CHANNELS.length];
     const picks = CATALOG.filter(() => random() < 0.5);
     const lines = (picks.length > 0 ? picks : [CATALOG[i % CATALOG.length]]).map((item) => ({ ...item, quantity: 1 + Math.floor(random() * 2) }));
     const phone = `+91 9${String(800000000 + i * 7919).slice(0, 9)}`;
     return {
-      token: `demo-${randomUUID().slice(0, 8)}-${i}`,
+      token: `demo-${tokenId}-${i}`,
       channel,
       outcome,
       firstName: firstName,
@@ -113,9 +130,19 @@ export function planBuyers(count: number, random: () => number): Buyer[] {
       email: outcome === "phone-only" || outcome === "zip-only" ? null : `${firstName.toLowerCase()}.${i}@example.in`,
       phone: outcome === "zip-only" ? null : phone,
       whatsappOptIn: channel === "extension" ? random() < 0.6 : null,
+      address: PUNE,
+      returnsVia: OUTCOMES.slice(0, i % OUTCOMES.length).filter((o) => o === "returns").length % 2 === 0 ? "link" : "code",
       lines,
     };
   });
+  // A repeat buyer is the latest earlier buyer who bought, back with the same phone and email.
+  for (const [i, buyer] of buyers.entries()) {
+    if (buyer.outcome !== "repeat") continue;
+    const earlier = buyers.slice(0, i).findLast((b) => b.outcome === "buys");
+    if (!earlier) buyer.outcome = "leaves";
+    else Object.assign(buyer, { firstName: earlier.firstName, lastName: earlier.lastName, email: earlier.email, phone: earlier.phone });
+  }
+  return buyers;
 }
 
 const subtotal = (buyer: Buyer) => buyer.lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0);
@@ -174,12 +201,12 @@ export class StoreSimulator {
         first_name: buyer.firstName,
         last_name: buyer.lastName,
         address1: "12 MG Road",
-        city: "Pune",
-        province: "Maharashtra",
-        province_code: "MH",
-        zip: "411001",
-        country: "India",
-        country_code: "IN",
+        city: buyer.address.city,
+        province: buyer.address.province,
+        province_code: buyer.address.provinceCode,
+        zip: buyer.address.zip,
+        country: buyer.address.country,
+        country_code: buyer.address.countryCode,
         phone: buyer.phone,
       },
       line_items: buyer.lines.map((line) => ({
@@ -209,7 +236,18 @@ export class StoreSimulator {
       email: buyer.email,
       phone: buyer.phone,
       ...(step >= 2
-        ? { shippingAddress: { firstName: buyer.firstName, lastName: buyer.lastName, city: "Pune", zip: "411001", countryCode: "IN", phone: buyer.phone } }
+        ? {
+            shippingAddress: {
+              firstName: buyer.firstName,
+              lastName: buyer.lastName,
+              city: buyer.address.city,
+              province: buyer.address.province,
+              provinceCode: buyer.address.provinceCode,
+              zip: buyer.address.zip,
+              countryCode: buyer.address.countryCode,
+              phone: buyer.phone,
+            },
+          }
         : {}),
       ...(step >= 3
         ? {
@@ -241,16 +279,21 @@ export class StoreSimulator {
     await this.webhook("checkouts/update", { ...this.restCheckout(buyer), updated_at: new Date().toISOString() });
   }
 
-  /** orders/create as Shopify sends it; `resumeUrl` is what the buyer clicked in WhatsApp, if anything. */
-  async placeOrder(buyer: Buyer, orderNumber: number, resumeUrl: string | null): Promise<void> {
-    const url = resumeUrl ? new URL(resumeUrl) : null;
+  /**
+   * orders/create as Shopify sends it; `resumeUrl` is what the buyer clicked in WhatsApp, if anything.
+   * With `typedCode` the buyer skipped the link: a fresh checkout on another device, the message's code typed in.
+   */
+  async placeOrder(buyer: Buyer, orderNumber: number, resumeUrl: string | null, typedCode: string | null = null): Promise<void> {
+    const url = resumeUrl && !typedCode ? new URL(resumeUrl) : null;
     // Our permalink starts a fresh checkout whose cart attribute comes back on the order;
-    // Shopify's own recovery URL reopens the same checkout.
+    // Shopify's own recovery URL reopens the same checkout. Its discount= applies the recovery code.
     const attribution = url?.searchParams.get("attributes[_cart_relay]") ?? null;
+    const code = typedCode ?? url?.searchParams.get("discount") ?? null;
     await this.webhook("orders/create", {
       id: 5_600_000_000_000 + orderNumber,
       name: `#${1000 + orderNumber}`,
-      checkout_token: attribution ? `reopened-${buyer.token}` : buyer.token,
+      checkout_token: typedCode ? `typed-code-${buyer.token}` : attribution ? `reopened-${buyer.token}` : buyer.token,
+      discount_codes: code ? [{ code, amount: "0.00", type: "percentage" }] : [],
       email: buyer.email,
       contact_email: buyer.email,
       phone: buyer.phone,

@@ -1,7 +1,31 @@
 import prisma from "../app/db.server";
 import { env } from "../app/env.server";
+import { rangeQuerySchema, resolveRange } from "../app/metrics/date-range";
+import { loadRecoveryMeasurement } from "../app/metrics/recovery-lift.server";
 import type { Inbox } from "./inbox";
-import { DEMO_TOPICS, type DemoSummary, type TopicCounts } from "./summary";
+import { DEMO_TOPICS, type DemoSummary, type RecoverySummary, type TopicCounts } from "./summary";
+
+/** Issue 17 in the demo, from stored rows: codes, the holdout's lift (as the dashboard's card computes it), the send guard. */
+async function recoverySummary(shop: { id: string; currency: string; holdoutPercent: number; timezone: string }, now: Date): Promise<RecoverySummary> {
+  const measurement = await loadRecoveryMeasurement(shop, resolveRange(rangeQuerySchema.parse({}), now, shop.timezone));
+  const held = await prisma.delivery.findMany({
+    where: { shopId: shop.id, status: "pending", nextAttemptAt: { gt: now }, event: { checkout: { buyerTimeZone: { not: null } } } },
+    select: { nextAttemptAt: true, event: { select: { checkout: { select: { buyerTimeZone: true, buyerTimeZoneSource: true } } } } },
+  });
+  return {
+    codesMade: await prisma.checkout.count({ where: { shopId: shop.id, recoveryDiscountId: { not: null } } }),
+    codeFailures: await prisma.checkout.count({ where: { shopId: shop.id, recoveryCodeError: { not: null } } }),
+    discountCodeRecoveries: await prisma.checkout.count({ where: { shopId: shop.id, matchType: "discount_code" } }),
+    holdoutPercent: shop.holdoutPercent,
+    sent: measurement.lift.sent.checkouts,
+    heldOut: measurement.lift.heldOut.checkouts,
+    lift: measurement.lift.summary,
+    suppressed: measurement.suppressed,
+    heldForQuietHours: held
+      .filter((d) => d.event.checkout?.buyerTimeZone && d.event.checkout.buyerTimeZone !== shop.timezone)
+      .map((d) => ({ timeZone: d.event.checkout!.buyerTimeZone!, source: d.event.checkout!.buyerTimeZoneSource, until: d.nextAttemptAt!.toISOString() })),
+  };
+}
 
 async function topicCounts(shopId: string, topic: string): Promise<TopicCounts> {
   const deliveries = await prisma.delivery.findMany({
@@ -58,6 +82,7 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
       failure &&
       [...new Set([failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean))].join(": "),
     policyMinuteSeconds: 60 / env.CART_RELAY_TIME_SCALE,
+    recovery: await recoverySummary(shop, new Date()),
     inbox: inbox && {
       abandonedCheckout: inbox.distinct("abandonedCheckout").length,
       checkoutRecovered: inbox.distinct("checkoutRecovered").length,
@@ -65,6 +90,11 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
       failedOnPurpose: inbox.failedOnPurpose,
       failedOnPurposeByTopic: { ...inbox.failedOnPurposeByTopic },
       contractViolations: inbox.contractViolations,
+      withRecoveryCode: inbox.distinct("abandonedCheckout").filter((event) => {
+        const body = event.body as { discountCode?: { code?: string } | null; abandonedCheckoutUrl?: string };
+        const code = body.discountCode?.code;
+        return Boolean(code && body.abandonedCheckoutUrl && new URL(body.abandonedCheckoutUrl).searchParams.get("discount") === code);
+      }).length,
     },
   };
 }

@@ -17,6 +17,25 @@ export interface TopicCounts {
   failedAttempts: number;
 }
 
+export interface RecoverySummary {
+  /** checkouts with a recovery code Shopify made */
+  codesMade: number;
+  /** checkouts whose code Shopify could not make (their event went out without one) */
+  codeFailures: number;
+  /** checkouts whose order came back with their code (match type discount_code) */
+  discountCodeRecoveries: number;
+  holdoutPercent: number;
+  /** abandoned checkouts in the sent and held-out groups, today (the dashboard's lift card) */
+  sent: number;
+  heldOut: number;
+  /** the lift card's sentence */
+  lift: string;
+  /** checkouts the send guard kept from messaging, by reason */
+  suppressed: { reason: string; count: number }[];
+  /** deliveries waiting for the end of quiet hours on a buyer's clock in another zone */
+  heldForQuietHours: { timeZone: string; source: string | null; until: string }[];
+}
+
 export interface DemoSummary {
   captured: number;
   /** checkouts each channel reported; a checkout reported by several channels counts once in each */
@@ -41,6 +60,7 @@ export interface DemoSummary {
   lastFailure: string | null;
   /** the demo's policy minute in seconds (CART_RELAY_TIME_SCALE) */
   policyMinuteSeconds: number;
+  recovery: RecoverySummary;
   inbox: {
     abandonedCheckout: number;
     checkoutRecovered: number;
@@ -50,6 +70,8 @@ export interface DemoSummary {
     failedOnPurposeByTopic: Record<string, number>;
     /** deliveries whose headers or body broke the published contract (docs/bsp/schemas) */
     contractViolations: number;
+    /** abandonedCheckout events whose body carried a recovery code that its resume link applies */
+    withRecoveryCode: number;
   } | null;
 }
 
@@ -80,6 +102,18 @@ export function formatSummary(s: DemoSummary): string {
     `  WhatsApp opt-in        ${percent(s.whatsappOptIns, s.abandonedWithContact)} of abandoned checkouts with a phone or email (${s.whatsappOptIns} of ${s.abandonedWithContact})`,
   ];
   if (s.lastFailure) lines.push(`  last failed attempt    ${s.lastFailure}`);
+  const r = s.recovery;
+  const suppressed = r.suppressed.map((row) => `${row.reason} ${row.count}`).join(", ");
+  lines.push(
+    "Recovery codes, holdout and send guard",
+    `  recovery codes         ${r.codesMade} made in Shopify (${r.codeFailures} failed); ${plural(r.discountCodeRecoveries, "order")} came back with its code (discount_code)`,
+    `  holdout ${String(r.holdoutPercent).padStart(2)} %          ${r.sent} sent, ${r.heldOut} held out (never messaged); lift: ${r.lift}`,
+    `  suppressed             ${suppressed || "none"}  (the buyer just ordered, or had a message in the last 24 h)`,
+    ...r.heldForQuietHours.map(
+      (h) =>
+        `  held for quiet hours   one message until ${h.until.slice(11, 16)} UTC, morning in ${h.timeZone}${h.source ? ` (from the ${h.source.replace("_", " ")})` : ""}`,
+    ),
+  );
   if (s.inbox) {
     const failedInDb = DEMO_TOPICS.reduce((sum, name) => sum + s.topics[name].failedAttempts, 0);
     const byTopic = Object.entries(s.inbox.failedOnPurposeByTopic)
@@ -93,6 +127,7 @@ export function formatSummary(s: DemoSummary): string {
       `  answered 503 on purpose ${s.inbox.failedOnPurpose}${byTopic ? ` (${byTopic})` : ""}, ${check(s.inbox.failedOnPurpose, failedInDb)}'s failed attempts`,
       `  rejected as forged     ${s.inbox.rejected}`,
       `  off-contract           ${s.inbox.contractViolations} (checked against docs/bsp/schemas)`,
+      `  with a recovery code   ${s.inbox.withRecoveryCode} abandonedCheckout events (in discountCode and the resume link's discount=)`,
     );
   }
   lines.push(

@@ -1,363 +1,42 @@
-// Plays Shopify's Admin GraphQL API for the discount operations recovery
-// codes use, at https://<shop>/admin/api/<version>/graphql.json, through an
-// undici MockAgent: the app's real admin client (shopify-app-remix's
+// Plays Shopify's Admin GraphQL API at https://<shop>/admin/api/<version>/graphql.json
+// through an undici MockAgent: the app's real admin client (shopify-app-remix's
 // unauthenticated.admin, with the stored offline session's token) or a plain
-// fetch sends the request, and this answers as Shopify does:
-// - discountCodeBasicCreate: the node, or userErrors (TAKEN for a code the
-//   shop already has, case-insensitive; BLANK, VALUE_OUTSIDE_RANGE, INVALID
-//   for bad input);
-// - codeDiscountNodeByCode: the node or null;
-// - discountCodeDeactivate: the node with status EXPIRED, or a userError on
-//   `id` for an unknown discount;
-// - flowTriggerReceive: runs the trigger, stored in `flowTriggers`, when
-//   the handle names a deployed trigger extension and the payload holds
-//   exactly its fields with values of their types; userErrors otherwise
-//   (Flow validates the payload against the extension's fields);
-// - failures on demand: top-level THROTTLED errors with the cost bucket in
-//   `extensions.cost`, HTTP 429 with Retry-After, HTTP 5xx, a connection
-//   that drops before or after the change is made; and, from its setup,
-//   401 for a wrong access token and ACCESS_DENIED without write_discounts.
+// fetch sends the request, and demo/shopify-admin-api.ts answers as Shopify
+// does (the demo serves the same answers over loopback HTTP).
 //
 // Test files using it must give Shopify's library undici's own fetch before
 // it is imported (see test/admin-settings.test.ts and its vi.hoisted note):
 // MockAgent only sees requests made through the undici package's fetch.
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
-import { FLOW_TRIGGERS, type FlowTrigger } from "../app/flow/flow-triggers";
+import { DROPPED, shopifyAdminApi, type DoubleOptions, type ShopifyAdminApi } from "../demo/shopify-admin-api";
 import { API_VERSION } from "./shopify";
 
-export interface StoredDiscount {
-  id: string;
-  title: string;
-  code: string;
-  status: "ACTIVE" | "EXPIRED" | "SCHEDULED";
-  startsAt: string;
-  endsAt: string | null;
-  value: { percentage: number } | { amount: string };
-  usageLimit: number | null;
-  appliesOncePerCustomer: boolean;
-  minimumSubtotal: string | null;
-  combinesWith: Record<string, boolean>;
-}
+export type { AdminCall, AdminVariables, DiscountInput, DoubleOptions, Fault, StoredDiscount } from "../demo/shopify-admin-api";
 
-export type Fault =
-  /** 200 with a top-level THROTTLED error and the cost bucket */
-  | { kind: "throttled"; requestedQueryCost?: number; currentlyAvailable?: number; restoreRate?: number }
-  /** HTTP 429 with a Retry-After header (seconds) */
-  | { kind: "rate_limited"; retryAfterSeconds: number }
-  | { kind: "server_error"; status?: number }
-  /** the connection drops before Shopify does anything */
-  | { kind: "connection_refused" }
-  /** Shopify makes the change, then the answer is lost on the way back */
-  | { kind: "response_lost" }
-  /** the mutation is refused with these userErrors (rules the double does not model, e.g. combinesWith per discount class) */
-  | { kind: "user_errors"; userErrors: { field: string[]; code: string; message: string }[] };
-
-/** The discountCodeBasicCreate input, as far as Shopify's checks below read it. */
-export interface DiscountInput {
-  code?: string;
-  title?: string;
-  startsAt?: string;
-  endsAt?: string | null;
-  usageLimit?: number | null;
-  appliesOncePerCustomer?: boolean;
-  minimumRequirement?: { subtotal?: { greaterThanOrEqualToSubtotal?: string } };
-  combinesWith?: Record<string, boolean>;
-  customerGets?: { value?: { percentage?: number; discountAmount?: { amount?: string | number } } };
-  [other: string]: unknown;
-}
-
-export interface AdminVariables {
-  basicCodeDiscount?: DiscountInput;
-  id?: string;
-  code?: string;
-  /** flowTriggerReceive */
-  handle?: string;
-  payload?: Record<string, unknown>;
-}
-
-export interface AdminCall {
-  operation: "discountCodeBasicCreate" | "codeDiscountNodeByCode" | "discountCodeDeactivate" | "flowTriggerReceive" | "unknown";
-  variables: AdminVariables;
-  token: string | undefined;
-  answered: string;
-}
-
-export interface ShopifyAdminDouble {
-  readonly shop: string;
-  readonly calls: AdminCall[];
-  /** by lower-cased code */
-  readonly discounts: Map<string, StoredDiscount>;
-  /** the workflows Flow started, in order */
-  readonly flowTriggers: { handle: string; payload: Record<string, unknown> }[];
-  /** the next requests fail this way, one fault each, in order */
-  fail(...faults: Fault[]): void;
-  /** a discount the merchant made by hand */
-  addDiscount(discount: Pick<StoredDiscount, "code" | "title"> & Partial<StoredDiscount>): StoredDiscount;
+export interface ShopifyAdminDouble extends Omit<ShopifyAdminApi, "answer"> {
   close(): void;
 }
 
-export interface DoubleOptions {
-  /** the access token Shopify accepts; any other gets 401 */
-  accessToken: string;
-  /** the scopes granted at install */
-  scopes?: string[];
-  apiVersion?: string;
-  /** the trigger extensions deployed with the app (default: the app's own) */
-  flowTriggers?: FlowTrigger[];
-}
-
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => ({
-  statusCode: status,
-  data: JSON.stringify(body),
-  responseOptions: { headers: { "content-type": "application/json", ...headers } },
-});
-
-const costOf = (requested: number, available = 1990) => ({
-  cost: {
-    requestedQueryCost: requested,
-    actualQueryCost: requested,
-    throttleStatus: { maximumAvailable: 2000, currentlyAvailable: available, restoreRate: 100 },
-  },
-});
-
-function operationOf(query: string): AdminCall["operation"] {
-  for (const name of ["discountCodeBasicCreate", "codeDiscountNodeByCode", "discountCodeDeactivate", "flowTriggerReceive"] as const) {
-    if (new RegExp(`\\b${name}\\s*\\(`).test(query)) return name;
-  }
-  return "unknown";
-}
-
-function nodeOf(discount: StoredDiscount) {
-  const value = "percentage" in discount.value ? { percentage: discount.value.percentage } : { amount: { amount: discount.value.amount, currencyCode: "INR" } };
-  return {
-    id: discount.id,
-    codeDiscount: {
-      title: discount.title,
-      status: discount.status,
-      startsAt: discount.startsAt,
-      endsAt: discount.endsAt,
-      usageLimit: discount.usageLimit,
-      appliesOncePerCustomer: discount.appliesOncePerCustomer,
-      customerGets: { value },
-      codes: { nodes: [{ code: discount.code }] },
-    },
-  };
-}
-
-const FLOW_VALUE_CHECKS: Record<string, (value: unknown) => boolean> = {
-  single_line_text_field: (value) => typeof value === "string",
-  number_decimal: (value) => typeof value === "number" && Number.isFinite(value),
-  boolean: (value) => typeof value === "boolean",
-  url: (value) => typeof value === "string" && /^https?:\/\//.test(value),
-};
-
-/** What Flow says about a payload for a trigger: one userError per problem. */
-function flowPayloadErrors(trigger: FlowTrigger, payload: unknown): { field: string[]; message: string }[] {
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return [{ field: ["payload"], message: "Payload must be a JSON object" }];
-  const given = payload as Record<string, unknown>;
-  const errors: { field: string[]; message: string }[] = [];
-  for (const field of trigger.fields) {
-    if (!(field.key in given)) errors.push({ field: ["payload", field.key], message: `Missing required field '${field.key}'` });
-    else if (!FLOW_VALUE_CHECKS[field.type]?.(given[field.key]))
-      errors.push({ field: ["payload", field.key], message: `'${field.key}' must be of type ${field.type}` });
-  }
-  for (const key of Object.keys(given)) {
-    if (!trigger.fields.some((field) => field.key === key)) errors.push({ field: ["payload", key], message: `Unknown field '${key}'` });
-  }
-  return errors;
-}
-
 export function shopifyAdminDouble(shop: string, options: DoubleOptions): ShopifyAdminDouble {
-  const scopes = new Set(options.scopes ?? ["read_checkouts", "read_orders", "write_pixels", "read_customer_events", "write_discounts"]);
-  const calls: AdminCall[] = [];
-  const discounts = new Map<string, StoredDiscount>();
-  const flowTriggers: ShopifyAdminDouble["flowTriggers"] = [];
-  const deployedTriggers = options.flowTriggers ?? Object.values(FLOW_TRIGGERS);
-
-  function receiveFlowTrigger(handle: unknown, payload: unknown) {
-    const trigger = deployedTriggers.find((candidate) => candidate.handle === handle);
-    const userErrors = trigger
-      ? flowPayloadErrors(trigger, payload)
-      : [{ field: ["handle"], message: `Trigger '${String(handle)}' is not found for this app` }];
-    if (userErrors.length === 0) flowTriggers.push({ handle: trigger!.handle, payload: payload as Record<string, unknown> });
-    return { flowTriggerReceive: { userErrors } };
-  }
-  const faults: Fault[] = [];
-  let nextId = 1001;
-
-  function store(discount: Omit<StoredDiscount, "id">): StoredDiscount {
-    const stored = { ...discount, id: `gid://shopify/DiscountCodeNode/${nextId++}` };
-    discounts.set(stored.code.toLowerCase(), stored);
-    return stored;
-  }
-
-  function create(input: DiscountInput | undefined) {
-    const userErrors: { field: string[]; code: string; message: string; extraInfo: null }[] = [];
-    const error = (field: string[], code: string, message: string) =>
-      userErrors.push({ field: ["basicCodeDiscount", ...field], code, message, extraInfo: null });
-    const code = (input?.code ?? "").trim();
-    if (!code) error(["code"], "BLANK", "Code can't be blank");
-    else if (code.length > 255) error(["code"], "TOO_LONG", "Code is too long (maximum is 255 characters)");
-    else if (discounts.has(code.toLowerCase())) error(["code"], "TAKEN", "Code must be unique. Please try a different code.");
-    if (!(input?.title ?? "").trim()) error(["title"], "BLANK", "Title can't be blank");
-    const value = input?.customerGets?.value ?? {};
-    if ("percentage" in value && !(Number(value.percentage) > 0 && Number(value.percentage) <= 1)) {
-      error(["customerGets", "value", "percentage"], "VALUE_OUTSIDE_RANGE", "Value must be between 0.0 and 1.0");
-    }
-    if ("discountAmount" in value && !(Number(value.discountAmount?.amount) > 0))
-      error(["customerGets", "value", "discountAmount", "amount"], "GREATER_THAN", "Value must be greater than 0");
-    if (!("percentage" in value) && !("discountAmount" in value)) error(["customerGets", "value"], "BLANK", "Value can't be blank");
-    if (input?.endsAt && input?.startsAt && Date.parse(input.endsAt) <= Date.parse(input.startsAt))
-      error(["endsAt"], "INVALID", "Ends at needs to be after starts_at");
-    if (typeof input?.usageLimit === "number" && !(input.usageLimit >= 1)) error(["usageLimit"], "GREATER_THAN", "Usage limit must be greater than 0");
-    if (userErrors.length > 0) return { discountCodeBasicCreate: { codeDiscountNode: null, userErrors } };
-    const stored = store({
-      title: input!.title!,
-      code,
-      status: Date.parse(input!.startsAt ?? new Date().toISOString()) > Date.now() ? "SCHEDULED" : "ACTIVE",
-      startsAt: input!.startsAt ?? new Date().toISOString(),
-      endsAt: input!.endsAt ?? null,
-      value: value.percentage !== undefined ? { percentage: value.percentage } : { amount: Number(value.discountAmount?.amount).toFixed(2) },
-      usageLimit: input!.usageLimit ?? null,
-      appliesOncePerCustomer: Boolean(input!.appliesOncePerCustomer),
-      minimumSubtotal: input!.minimumRequirement?.subtotal?.greaterThanOrEqualToSubtotal ?? null,
-      combinesWith: input!.combinesWith ?? {},
-    });
-    return { discountCodeBasicCreate: { codeDiscountNode: nodeOf(stored), userErrors: [] } };
-  }
-
-  function deactivate(id: string | undefined) {
-    const stored = [...discounts.values()].find((d) => d.id === id);
-    if (!stored)
-      return {
-        discountCodeDeactivate: {
-          codeDiscountNode: null,
-          userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist", extraInfo: null }],
-        },
-      };
-    if (stored.status !== "EXPIRED") {
-      stored.status = "EXPIRED";
-      stored.endsAt = new Date().toISOString();
-    }
-    return { discountCodeDeactivate: { codeDiscountNode: nodeOf(stored), userErrors: [] } };
-  }
-
+  const api = shopifyAdminApi(shop, options);
   const agent = new MockAgent();
   agent.disableNetConnect();
   agent
     .get(`https://${shop}`)
     .intercept({ path: `/admin/api/${options.apiVersion ?? API_VERSION}/graphql.json`, method: "POST" })
     .reply((request) => {
-      const body = JSON.parse(requestText(request.body)) as { query: string; variables?: AdminVariables };
-      const headers = request.headers as Record<string, string>;
-      const call: AdminCall = {
-        operation: operationOf(body.query),
-        variables: body.variables ?? {},
-        token: headers["X-Shopify-Access-Token"] ?? headers["x-shopify-access-token"],
-        answered: "",
-      };
-      calls.push(call);
-      const answer = (what: string, reply: ReturnType<typeof json>) => {
-        call.answered = what;
-        return reply;
-      };
-
-      if (call.token !== options.accessToken) {
-        return answer("401", json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, 401));
-      }
-      const fault = faults.shift();
-      if (fault?.kind === "connection_refused") {
-        call.answered = "connection refused";
-        throw new Error("connect ECONNREFUSED");
-      }
-      if (fault?.kind === "throttled") {
-        const { requestedQueryCost = 10, currentlyAvailable = 4, restoreRate = 100 } = fault;
-        return answer(
-          "throttled",
-          json({
-            errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
-            extensions: { cost: { requestedQueryCost, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable, restoreRate } } },
-          }),
-        );
-      }
-      if (fault?.kind === "rate_limited") {
-        return answer(
-          "429",
-          json({ errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, 429, {
-            "retry-after": String(fault.retryAfterSeconds),
-          }),
-        );
-      }
-      if (fault?.kind === "server_error") return answer(String(fault.status ?? 502), json({ errors: "Internal error" }, fault.status ?? 502));
-
-      let data: Record<string, unknown>;
-      if (fault?.kind === "user_errors") {
-        data =
-          call.operation === "flowTriggerReceive"
-            ? { flowTriggerReceive: { userErrors: fault.userErrors.map(({ field, message }) => ({ field, message })) } }
-            : { [call.operation]: { codeDiscountNode: null, userErrors: fault.userErrors.map((e) => ({ ...e, extraInfo: null })) } };
-      } else if (call.operation === "flowTriggerReceive") {
-        data = receiveFlowTrigger(call.variables.handle, call.variables.payload);
-      } else if (call.operation === "discountCodeBasicCreate" || call.operation === "discountCodeDeactivate") {
-        if (!scopes.has("write_discounts")) {
-          return answer(
-            "access denied",
-            json({
-              errors: [
-                {
-                  message: `Access denied for ${call.operation} field. Required access: \`write_discounts\` access scope.`,
-                  locations: [{ line: 1, column: 1 }],
-                  extensions: {
-                    code: "ACCESS_DENIED",
-                    documentation: "https://shopify.dev/api/usage/access-scopes",
-                    requiredAccess: "`write_discounts` access scope.",
-                  },
-                  path: [call.operation],
-                },
-              ],
-              data: { [call.operation]: null },
-            }),
-          );
-        }
-        data = call.operation === "discountCodeBasicCreate" ? create(call.variables.basicCodeDiscount) : deactivate(call.variables.id);
-      } else if (call.operation === "codeDiscountNodeByCode") {
-        const stored = discounts.get((call.variables.code ?? "").toLowerCase());
-        data = { codeDiscountNodeByCode: stored ? nodeOf(stored) : null };
-      } else {
-        return answer(
-          "unknown operation",
-          json({ errors: [{ message: "Field 'unknown' doesn't exist on type 'QueryRoot'", extensions: { code: "undefinedField" } }] }),
-        );
-      }
-      if (fault?.kind === "response_lost") {
-        call.answered = "response lost";
-        throw new Error("socket hang up");
-      }
-      return answer("ok", json({ data, extensions: costOf(10) }));
+      const answer = api.answer({ body: requestText(request.body), headers: request.headers as Record<string, string> });
+      if (answer === DROPPED) throw new Error(api.calls.at(-1)?.answered === "response lost" ? "socket hang up" : "connect ECONNREFUSED");
+      return answer;
     })
     .persist();
 
   const previous: Dispatcher = getGlobalDispatcher();
   setGlobalDispatcher(agent);
-
+  // The double is the API minus its transport-free answer, which only the agent above calls.
+  const { answer: _answer, ...rest } = api;
   return {
-    shop,
-    calls,
-    discounts,
-    flowTriggers,
-    fail: (...more) => faults.push(...more),
-    addDiscount: (discount) =>
-      store({
-        status: "ACTIVE",
-        startsAt: new Date().toISOString(),
-        endsAt: null,
-        value: { percentage: 0.1 },
-        usageLimit: null,
-        appliesOncePerCustomer: false,
-        minimumSubtotal: null,
-        combinesWith: {},
-        ...discount,
-      }),
+    ...rest,
     close: () => {
       setGlobalDispatcher(previous);
       void agent.close();
