@@ -9,6 +9,9 @@ import type { RecoverySave, RecoverySettingsForm } from "../../recovery/recovery
 // Settings: recovery codes, the holdout and the send guard (issue 17), a
 // section with its own save, posted to the page's action as intent "recovery".
 
+type NumberSetting =
+  "recoveryCodeValue" | "recoveryCodeMinimumSubtotal" | "recoveryCodeValidityHours" | "holdoutPercent" | "recentOrderDays" | "buyerCapPerDay";
+
 const DISCOUNTS_SCOPE = "write_discounts";
 
 /** App Bridge's optional-scope request: the merchant grants write_discounts only when turning codes on. */
@@ -39,6 +42,10 @@ export function RecoverySettings({ saved, discountsGranted }: { saved: RecoveryS
     fetcher.submit(jsonTarget({ intent: "recovery", values: form }), { method: "post", encType: "application/json" });
   };
   const percentage = form.recoveryCodeType === "percentage";
+  /** A number typed as text, with its inline error from the last refused save. */
+  const numberField = (name: NumberSetting, label: string, more: { suffix?: string; helpText?: string } = {}) => (
+    <TextField label={label} autoComplete="off" value={form[name]} onChange={(v) => set(name, v)} error={errors[name]} {...more} />
+  );
 
   return (
     <>
@@ -69,32 +76,11 @@ export function RecoverySettings({ saved, discountsGranted }: { saved: RecoveryS
                 value={form.recoveryCodeType}
                 onChange={(v) => set("recoveryCodeType", v as RecoverySettingsForm["recoveryCodeType"])}
               />
-              <TextField
-                label={percentage ? "Percent off" : "Amount off"}
-                autoComplete="off"
-                value={form.recoveryCodeValue}
-                onChange={(v) => set("recoveryCodeValue", v)}
-                error={errors.recoveryCodeValue}
-                suffix={percentage ? "%" : undefined}
-              />
+              {numberField("recoveryCodeValue", percentage ? "Percent off" : "Amount off", { suffix: percentage ? "%" : undefined })}
             </FormLayout.Group>
             <FormLayout.Group>
-              <TextField
-                label="Minimum subtotal"
-                helpText="Leave empty for none."
-                autoComplete="off"
-                value={form.recoveryCodeMinimumSubtotal}
-                onChange={(v) => set("recoveryCodeMinimumSubtotal", v)}
-                error={errors.recoveryCodeMinimumSubtotal}
-              />
-              <TextField
-                label="Valid for"
-                suffix="hours"
-                autoComplete="off"
-                value={form.recoveryCodeValidityHours}
-                onChange={(v) => set("recoveryCodeValidityHours", v)}
-                error={errors.recoveryCodeValidityHours}
-              />
+              {numberField("recoveryCodeMinimumSubtotal", "Minimum subtotal", { helpText: "Leave empty for none." })}
+              {numberField("recoveryCodeValidityHours", "Valid for", { suffix: "hours" })}
             </FormLayout.Group>
             <Text as="p" variant="bodySm" tone="subdued">
               Each code works once. It can be combined with:
@@ -112,15 +98,10 @@ export function RecoverySettings({ saved, discountsGranted }: { saved: RecoveryS
         description="Hold back a share of abandoned checkouts: they get no message at all. Comparing how often they still turn into orders with the checkouts that were messaged shows the orders and revenue the messages really add (the dashboard's lift, with its uncertainty)."
       >
         <Card>
-          <TextField
-            label="Hold back"
-            suffix="% of abandoned checkouts"
-            helpText="0 to 50. 0 sends every message. Which checkouts are held back is fixed per checkout, so raising the share only adds to the group."
-            autoComplete="off"
-            value={form.holdoutPercent}
-            onChange={(v) => set("holdoutPercent", v)}
-            error={errors.holdoutPercent}
-          />
+          {numberField("holdoutPercent", "Hold back", {
+            suffix: "% of abandoned checkouts",
+            helpText: "0 to 50. 0 sends every message. Which checkouts are held back is fixed per checkout, so raising the share only adds to the group.",
+          })}
         </Card>
       </Layout.AnnotatedSection>
       <Layout.AnnotatedSection
@@ -129,23 +110,13 @@ export function RecoverySettings({ saved, discountsGranted }: { saved: RecoveryS
       >
         <Card>
           <BlockStack gap="300">
-            <TextField
-              label="Skip buyers who ordered in the last"
-              suffix="days"
-              helpText="Any order with the same phone or email, from any checkout. 0 turns this off."
-              autoComplete="off"
-              value={form.recentOrderDays}
-              onChange={(v) => set("recentOrderDays", v)}
-              error={errors.recentOrderDays}
-            />
-            <TextField
-              label="At most this many abandoned-cart messages per buyer per 24 hours"
-              helpText="Across all of the buyer's checkouts. 0 turns the limit off."
-              autoComplete="off"
-              value={form.buyerCapPerDay}
-              onChange={(v) => set("buyerCapPerDay", v)}
-              error={errors.buyerCapPerDay}
-            />
+            {numberField("recentOrderDays", "Skip buyers who ordered in the last", {
+              suffix: "days",
+              helpText: "Any order with the same phone or email, from any checkout. 0 turns this off.",
+            })}
+            {numberField("buyerCapPerDay", "At most this many abandoned-cart messages per buyer per 24 hours", {
+              helpText: "Across all of the buyer's checkouts. 0 turns the limit off.",
+            })}
             <Checkbox
               label="Quiet hours follow the buyer's local time"
               helpText="Each endpoint's quiet hours are read on the buyer's clock: the time zone of the shipping address, else of the phone number's country, else the shop's."
