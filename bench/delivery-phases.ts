@@ -3,15 +3,19 @@
 // results, claim and prepare the next, one transaction) against a migrated
 // SQLite file, with process.cpuUsage around each cycle and every statement.
 //
-//   npx tsx bench/delivery-phases.ts [--deliveries 3000] [--batch 8]
+//   npx tsx bench/delivery-phases.ts [--deliveries 3000] [--batch 8] [--body-bytes 1300]
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { sqliteDatabase, table } from "./lib";
 import { benchShop, workerEnv } from "./seed";
 
-const { values } = parseArgs({ options: { deliveries: { type: "string", default: "3000" }, batch: { type: "string", default: "8" } } });
+const { values } = parseArgs({
+  options: { deliveries: { type: "string", default: "3000" }, batch: { type: "string", default: "8" }, "body-bytes": { type: "string", default: "1300" } },
+});
 const total = Number(values.deliveries);
+// About the size of a real cart body (bench/delivery.ts sends 1.3 KB).
+const body = JSON.stringify({ bench: true, pad: "x".repeat(Math.max(0, Number(values["body-bytes"]) - 25)) });
 
 const statements = new Map<string, { count: number; us: number }>();
 const statementPrototype = Object.getPrototypeOf(new Database(":memory:").prepare("select 1"));
@@ -54,7 +58,7 @@ const rows: (string | number)[][] = [];
         eventId: id,
         endpointId: endpoint.id,
         topic: "abandonedCheckout",
-        body: '{"bench":true}',
+        body,
         status: "pending",
         nextAttemptAt: due,
       })),

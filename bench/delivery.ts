@@ -45,7 +45,17 @@ interface ModeResult {
   mode: string;
   workers: number;
   concurrency: number;
-  burst: { events: number; seconds: number; perSecond: number; p50: number; p99: number; cpuUsPerEvent: number; perClaim: number };
+  burst: {
+    events: number;
+    seconds: number;
+    perSecond: number;
+    p50: number;
+    p99: number;
+    cpuUsPerEvent: number;
+    perClaim: number;
+    answer50: number;
+    answer99: number;
+  };
   paced: { events: number; rate: number; p50: number; p99: number; max: number };
   sampleBody: string;
   load: string;
@@ -90,18 +100,19 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
     const succeeded = () => prisma.delivery.count({ where: { status: "succeeded", topic: "abandonedCheckout" } });
     /** First-attempt start minus due time, and first success, per event. */
     async function attemptsOf(eventIds: string[]) {
-      const rows: { eventId: string; firstSuccessAt: Date | null; attempts: { startedAt: Date }[] }[] = [];
+      const rows: { eventId: string; firstSuccessAt: Date | null; attempts: { startedAt: Date; durationMs: number | null }[] }[] = [];
       for (let i = 0; i < eventIds.length; i += 1000) {
         rows.push(
           ...(await prisma.delivery.findMany({
             where: { eventId: { in: eventIds.slice(i, i + 1000) } },
-            select: { eventId: true, firstSuccessAt: true, attempts: { where: { number: 1 }, select: { startedAt: true } } },
+            select: { eventId: true, firstSuccessAt: true, attempts: { where: { number: 1 }, select: { startedAt: true, durationMs: true } } },
           })),
         );
       }
       return rows.map((row) => ({
         late: row.attempts[0].startedAt.getTime() - due.get(row.eventId)!,
         startedAt: row.attempts[0].startedAt.getTime(),
+        durationMs: row.attempts[0].durationMs ?? 0,
         succeededAt: row.firstSuccessAt!.getTime(),
       }));
     }
@@ -116,6 +127,7 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
     const burstRows = await attemptsOf(burstIds);
     const burstSeconds = (Math.max(...burstRows.map((row) => row.succeededAt)) - burstDue.getTime()) / 1000;
     const burstLate = burstRows.map((row) => row.late).sort((a, b) => a - b);
+    const answers = burstRows.map((row) => row.durationMs).sort((a, b) => a - b);
 
     // Paced: due one after another at half the burst rate.
     const rate = Math.max(1, (burstEvents / burstSeconds) * 0.5);
@@ -135,6 +147,8 @@ async function runMode(mode: string, receiverUrl: string, burstEvents: number, p
         perSecond: burstEvents / burstSeconds,
         p50: percentile(burstLate, 50),
         p99: percentile(burstLate, 99),
+        answer50: percentile(answers, 50),
+        answer99: percentile(answers, 99),
         cpuUsPerEvent: (cpuUsed * 1e6) / burstEvents,
         // A claim stamps its attempts with one start time: how many events one claim (and one commit) carried.
         perClaim: burstEvents / new Set(burstRows.map((row) => row.startedAt)).size,
@@ -224,6 +238,7 @@ try {
       result.burst.cpuUsPerEvent.toFixed(0),
       result.burst.perClaim.toFixed(1),
       `${ms(result.burst.p50)}, ${ms(result.burst.p99)}`,
+      `${ms(result.burst.answer50)}, ${ms(result.burst.answer99)}`,
       `${result.paced.rate.toFixed(1)}/s: ${ms(result.paced.p50)}, ${ms(result.paced.p99)}, max ${ms(result.paced.max)}`,
       result.load,
     ]);
@@ -238,6 +253,7 @@ try {
         "worker CPU µs/event",
         "events per claim",
         "burst lateness p50, p99",
+        "attempt send to answer p50, p99",
         "paced lateness p50, p99",
         "load after",
       ],

@@ -147,4 +147,22 @@ describe("a cancellation during an attempt sticks", () => {
     expect(delivery).toMatchObject({ status: "in_flight", lockedBy: "worker-2", attemptCount: 0 });
     expect(delivery.attempts.map((a) => a.statusCode)).toEqual([500]);
   });
+
+  it("an opt-out the intake could not see (a detector pass committing beside it): the worker drops the retry it would have sent", async () => {
+    const shop = "optout-in-flight.myshopify.com";
+    const { receiver, clock, deliveryId, fail } = await inFlightAbandonedCheckout(shop);
+    // The opt-out lands while the attempt is out; its cancellation found nothing pending to cancel.
+    const { id: shopId } = await shopRow(shop);
+    await prisma.optOut.create({ data: { shopId, phoneE164: "+919876543210", source: "Test BSP", reason: "stop_reply", optedOutAt: clock.now() } });
+    await fail();
+    expect(await prisma.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "pending" });
+
+    await laterPasses(clock);
+    expect(await prisma.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+      status: "cancelled",
+      lastErrorKind: "opted_out",
+      nextAttemptAt: null,
+    });
+    expect(receiver.received.filter((r) => r.headers["x-webhook-topic"] === "abandonedCheckout")).toHaveLength(1);
+  });
 });

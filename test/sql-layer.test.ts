@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import prisma from "../app/db.server";
 import { read } from "../app/db/codec";
-import { closeSqlDatabase, sqlDatabase } from "../app/db/sql.server";
+import { closeSqlDatabase, sqlDatabase, transactionSyncedOffLoop, type SqlExecutor } from "../app/db/sql.server";
 import { sqlInPrismaTransaction } from "../app/db/sql-in-prisma.server";
 
 // The hot-path SQL layer and Prisma read and write the same rows the same way,
@@ -121,5 +122,46 @@ describe("one process, several SQLite connections", () => {
       "prisma-first",
       "hot-second",
     ]);
+  });
+});
+
+describe("a transaction synced off the event loop", () => {
+  it("resolves after its commit is on disk and rolls back on failure; on SQLite its fsync runs off the loop and the connection goes back to synchronous=FULL", async () => {
+    const database = sqlDatabase();
+    const sqlite = database.codec.dialect === "sqlite";
+    expect(database.walSync === null).toBe(!sqlite);
+    const original = database.walSync;
+    const order: string[] = [];
+    if (original) {
+      database.walSync = async () => {
+        order.push("fsync started");
+        await original();
+        order.push("fsync done");
+      };
+    }
+    const synchronous = async (executor: SqlExecutor) => Number((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(executor)).rows[0].synchronous);
+    try {
+      const shop = await newShop();
+      await transactionSyncedOffLoop(async (trx) => {
+        if (sqlite) expect(await synchronous(trx)).toBe(1);
+        await trx.updateTable("Shop").set({ abandonAfterMinutes: 42 }).where("id", "=", shop.id).execute();
+      }).then(() => order.push("resolved"));
+      if (sqlite) {
+        expect(order).toEqual(["fsync started", "fsync done", "resolved"]);
+        expect(await synchronous(database.db)).toBe(2);
+      }
+      expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).abandonAfterMinutes).toBe(42);
+
+      await expect(
+        transactionSyncedOffLoop(async (trx) => {
+          await trx.updateTable("Shop").set({ abandonAfterMinutes: 7 }).where("id", "=", shop.id).execute();
+          throw new Error("the cycle failed");
+        }),
+      ).rejects.toThrow("the cycle failed");
+      if (sqlite) expect(await synchronous(database.db)).toBe(2);
+      expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).abandonAfterMinutes).toBe(42);
+    } finally {
+      database.walSync = original;
+    }
   });
 });

@@ -8,7 +8,6 @@
 // its write committed; a failing transaction fails every caller in it and
 // stores none of them. `version` is bumped on every write, so Prisma writers
 // that compare it never lose a capture's fields, nor a capture theirs.
-import { open, type FileHandle } from "node:fs/promises";
 import type Database from "better-sqlite3";
 import type pg from "pg";
 import { env, policyMinuteMs } from "../env.server";
@@ -17,8 +16,8 @@ import { abandonDueAt } from "../abandonment/rules";
 import { normalizeEmail, normalizePhone } from "../contact";
 import { codecFor, read, type Codec } from "../db/codec";
 import { openSqlite, sqlDatabase } from "../db/sql.server";
+import { walFileSync } from "../db/wal-sync";
 import { sqliteGate } from "../db/sqlite-gate";
-import { sharedSync } from "./shared-sync";
 import { emptyCheckoutState, mergeObservation, type CaptureSource, type CheckoutFields, type CheckoutState, type FieldName, type Observation } from "./merge";
 
 /** What the merge needs of the shop (a Prisma `Shop` has all of it). */
@@ -254,39 +253,6 @@ const DURABLE = Promise.resolve();
 const quote = (name: string) => `"${name}"`;
 
 /**
- * The capture connection's commits skip SQLite's own fsync
- * (`synchronous=NORMAL`) and the WAL file is fsynced here instead, on libuv's
- * thread pool, so the event loop keeps parsing requests meanwhile. Callers
- * are answered only after that fsync, so an acknowledged capture is on disk
- * exactly as with `synchronous=FULL` (decision 008). The file stays the same
- * while this connection is open (SQLite deletes the WAL only when the last
- * connection closes; a reset rewrites it in place). Null for an in-memory
- * database, which has nothing to sync.
- */
-function walFileSync(sqlite: Database.Database): { sync: () => Promise<void>; close: () => Promise<void> } | null {
-  if (sqlite.memory) return null;
-  sqlite.pragma("synchronous = NORMAL");
-  const wal = `${sqlite.name}-wal`;
-  let handle: Promise<FileHandle> | null = null;
-  const sync = sharedSync(async () => {
-    handle ??= open(wal, "r").catch((error: unknown) => {
-      handle = null;
-      throw error;
-    });
-    await (await handle).datasync();
-  });
-  return {
-    sync,
-    async close() {
-      // After the last fsync asked for: a commit answered just before closing is still synced.
-      await sync().catch(() => {});
-      await (await handle?.catch(() => null))?.close();
-      handle = null;
-    },
-  };
-}
-
-/**
  * SQLite: a connection of its own (better-sqlite3 is synchronous, so a batch
  * runs start to commit without yielding), entered through the process's gate
  * (app/db/sqlite-gate.ts). It waits for another process's write lock by
@@ -295,6 +261,8 @@ function walFileSync(sqlite: Database.Database): { sync: () => Promise<void>; cl
 function sqliteBackend(url: string): Backend {
   const sqlite = openSqlite(url);
   sqlite.pragma("busy_timeout = 0");
+  // Commits skip SQLite's own fsync; every answer waits for walSync instead (decision 008).
+  sqlite.pragma("synchronous = NORMAL");
   const walSync = walFileSync(sqlite);
   const codec = codecFor("sqlite");
   const statements = new Map<string, Database.Statement>();

@@ -3,13 +3,14 @@
 // per process. Prisma stays the schema, the migrations and the admin's CRUD.
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Transaction, type TransactionSettings } from "kysely";
+import { Kysely, PostgresDialect, sql, SqliteDialect, type DatabaseConnection, type Driver, type Transaction, type TransactionSettings } from "kysely";
 import pg from "pg";
 import { env } from "../env.server";
 import { isPostgresUrl, postgresConnection } from "../database-url";
 import { codecFor, type Codec } from "./codec";
 import { sqliteGate } from "./sqlite-gate";
 import type { DB } from "./tables";
+import { walFileSync } from "./wal-sync";
 
 export type Sql = Kysely<DB>;
 export type SqlTransaction = Transaction<DB>;
@@ -22,6 +23,8 @@ export interface SqlDatabase {
   /** The raw handle, for the few statements that run as prepared better-sqlite3 statements. */
   sqlite: Database.Database | null;
   pool: pg.Pool | null;
+  /** SQLite on a file: fsyncs the WAL off the event loop (see transactionSyncedOffLoop). */
+  walSync: (() => Promise<void>) | null;
   close(): Promise<void>;
 }
 
@@ -118,7 +121,18 @@ export function createSqlDatabase(url: string): SqlDatabase {
   if (!isPostgresUrl(url)) {
     const sqlite = openSqlite(url);
     const db = new Kysely<DB>({ dialect: new GatedSqliteDialect({ database: cachingHandle(sqlite) }) });
-    return { db, codec: codecFor("sqlite"), sqlite, pool: null, close: () => db.destroy() };
+    const wal = walFileSync(sqlite);
+    return {
+      db,
+      codec: codecFor("sqlite"),
+      sqlite,
+      pool: null,
+      walSync: wal?.sync ?? null,
+      async close() {
+        await wal?.close();
+        await db.destroy();
+      },
+    };
   }
   const { connectionString, schema, poolSize } = postgresConnection(url);
   const pool = new pg.Pool({
@@ -127,7 +141,7 @@ export function createSqlDatabase(url: string): SqlDatabase {
     ...(schema ? { options: `-c search_path="${schema.replaceAll('"', '""')}"` } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, codec: codecFor("postgres"), sqlite: null, pool, close: () => db.destroy() };
+  return { db, codec: codecFor("postgres"), sqlite: null, pool, walSync: null, close: () => db.destroy() };
 }
 
 declare global {
@@ -144,6 +158,29 @@ export function sqlDatabase(): SqlDatabase {
     if (env.NODE_ENV !== "production") globalThis.cartRelaySql = current;
   }
   return current;
+}
+
+/**
+ * One transaction whose commit is as durable as any other (it resolves only
+ * once the commit is on disk) but whose fsync does not hold the event loop:
+ * on SQLite this one commit runs with `synchronous=NORMAL` and the WAL is then
+ * fsynced on libuv's thread pool, so the sends and answers in flight go on
+ * meanwhile. The connection goes back to `synchronous=FULL` before anyone else
+ * may use it. PostgreSQL, or SQLite in memory: an ordinary transaction.
+ */
+export async function transactionSyncedOffLoop<T>(work: (trx: SqlTransaction) => Promise<T>): Promise<T> {
+  const { db, walSync } = sqlDatabase();
+  if (!walSync) return db.transaction().execute(work);
+  const result = await db.connection().execute(async (connection) => {
+    await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+    try {
+      return await connection.transaction().execute(work);
+    } finally {
+      await sql`PRAGMA synchronous = FULL`.execute(connection);
+    }
+  });
+  await walSync();
+  return result;
 }
 
 /** Closes the hot-path connections; for graceful shutdown and tests. */

@@ -21,10 +21,17 @@ export interface BeforeAttempt {
   shopUninstalled?: boolean;
   /** The body was redacted (customers/redact): it must never go out under the event's idempotency key. */
   bodyRedacted?: boolean;
+  /** A BSP reported that the checkout's phone opted out (POST /api/opt-out). */
+  buyerOptedOut?: boolean;
 }
 
 export type BeforeDecision =
-  { kind: "send" } | { kind: "cancel"; status: "cancelled_converted" | "expired" | "cancelled"; reason: string } | { kind: "defer"; until: Date };
+  | { kind: "send" }
+  | { kind: "cancel"; status: "cancelled_converted" | "expired" | "cancelled"; reason: string; errorKind?: string }
+  | { kind: "defer"; until: Date };
+
+/** The error kind of a cart message dropped because the buyer opted out. */
+export const OPTED_OUT_ERROR_KIND = "opted_out";
 
 /** What a privacy redaction leaves in a delivery's body. */
 export const REDACTED_BODY = '{"redacted":true}';
@@ -36,6 +43,10 @@ export function beforeAttempt(input: BeforeAttempt, now: Date): BeforeDecision {
   }
   if (input.topic === "abandonedCheckout" && input.checkoutOrderId) {
     return { kind: "cancel", status: "cancelled_converted", reason: "the checkout was completed" };
+  }
+  // An opt-out recorded after the event was made (the intake cancels what is pending; this catches what it could not see).
+  if (input.topic === "abandonedCheckout" && input.buyerOptedOut) {
+    return { kind: "cancel", status: "cancelled", reason: "the buyer opted out", errorKind: OPTED_OUT_ERROR_KIND };
   }
   if (now > input.eventExpiresAt) return { kind: "cancel", status: "expired", reason: "the event expired before it could be delivered" };
   if (input.endpointStatus !== "active" && !CONTROL_TOPICS.has(input.topic)) {

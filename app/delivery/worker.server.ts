@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import prisma from "../db.server";
 import { read, type DbDate, type SqlDialect } from "../db/codec";
-import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
+import { sqlDatabase, transactionSyncedOffLoop, type SqlExecutor, type SqlTransaction } from "../db/sql.server";
 import { env, policyMinuteMs } from "../env.server";
 import { logger } from "../logger.server";
 import { openWithAppKey } from "../crypto/keyring.server";
@@ -13,14 +13,17 @@ import type { PayloadFormat } from "../events/payload/formats";
 import { quietHoursForAttempt } from "./quiet-hours";
 import { retryPolicyFromEndpoint } from "./retry-policy";
 import { sendWebhook, type AttemptResult } from "./send.server";
+import { pickWithinCaps, type ClaimedDelivery, type InFlightLoad } from "./claim-caps";
 import { isFlowDestination } from "../flow/flow-triggers";
 import { sendFlowTrigger } from "../flow/flow-sender.server";
 
 // The delivery worker on the hot-path SQL layer (decision 004). One cycle is
 // one transaction: it records the results that came back since the last
-// cycle, claims due deliveries for the slots they freed (one UPDATE ...
-// RETURNING), loads them in three queries and writes their attempt rows, all
-// before anything is sent; the sends then go out concurrently. Every
+// cycle, claims due deliveries for the slots they freed (a read of the
+// candidates, then one UPDATE ... RETURNING), loads them in three queries and
+// writes their attempt rows; the commit is on disk before anything is sent
+// (its fsync runs off the event loop, so answers keep coming in meanwhile),
+// and the sends then go out concurrently. Every
 // statement has fixed text (lists travel as one JSON or array parameter), so
 // each is prepared once per process, and every write after the claim is
 // conditional on the delivery still being in flight under this worker's
@@ -40,25 +43,13 @@ export interface WorkerClock {
 
 export const systemClock: WorkerClock = { now: () => new Date(), random: Math.random };
 
-export interface ClaimedDelivery {
-  id: string;
-  endpointId: string;
-  shopId: string;
-}
-
-/** Attempts this process has in flight, per endpoint and per shop; the claim keeps each under its cap. */
-export interface InFlightLoad {
-  endpoints: ReadonlyMap<string, number>;
-  shops: ReadonlyMap<string, number>;
-  endpointCap: number;
-  shopCap: number;
-}
-
 export interface ClaimOptions {
   /** Narrows the claim to these deliveries (tests, the "send test" button). */
   deliveryIds?: string[];
   load?: InFlightLoad;
 }
+
+export type { ClaimedDelivery, InFlightLoad };
 
 const NO_LOAD: InFlightLoad = { endpoints: new Map(), shops: new Map(), endpointCap: 1_000_000, shopCap: 1_000_000 };
 
@@ -103,25 +94,28 @@ function jsonRows(dialect: SqlDialect, rows: readonly object[], columns: Record<
 
 /**
  * Claims up to `limit` deliveries that are due, or whose previous holder's
- * lease ran out (a crashed worker), in one statement. PostgreSQL skips rows
- * another worker is claiming (`FOR UPDATE SKIP LOCKED`); SQLite has one
- * writer. Within the claim no endpoint or shop goes over its cap of attempts
- * in flight in this process.
+ * lease ran out (a crashed worker). PostgreSQL skips rows another worker is
+ * claiming (`FOR UPDATE SKIP LOCKED`); SQLite has one writer. Within the claim
+ * no endpoint or shop goes over its cap of attempts in flight in this process
+ * (pickWithinCaps). Two statements: the candidates, read through the
+ * `(status, nextAttemptAt)` index, and the claim of those picked by primary
+ * key; the pick runs here, because ranking the candidates in SQL (window
+ * functions, a JSON lookup per row, four sorts) cost SQLite four times the
+ * claim itself.
  */
 export async function claimDueBatch(workerId: string, now: Date, limit: number, options: ClaimOptions = {}): Promise<ClaimedDelivery[]> {
-  return claimIn(sqlDatabase().db, workerId, now, limit, options);
+  return sqlDatabase()
+    .db.transaction()
+    .execute((trx) => claimIn(trx, workerId, now, limit, options));
 }
 
-async function claimIn(executor: SqlExecutor, workerId: string, now: Date, limit: number, options: ClaimOptions = {}): Promise<ClaimedDelivery[]> {
+async function claimIn(executor: SqlTransaction, workerId: string, now: Date, limit: number, options: ClaimOptions = {}): Promise<ClaimedDelivery[]> {
   if (limit < 1) return [];
   const { codec } = sqlDatabase();
   const dialect = codec.dialect;
   const load = options.load ?? NO_LOAD;
   const at = codec.date(now);
-  const until = codec.date(new Date(now.getTime() + LEASE_MS));
   const window = Math.min(MAX_CLAIM_WINDOW, limit * CLAIM_WINDOW_FACTOR);
-  const endpointLoad = JSON.stringify(Object.fromEntries(load.endpoints));
-  const shopLoad = JSON.stringify(Object.fromEntries(load.shops));
   const ids = options.deliveryIds;
   const filters = sql`(e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))
       AND d."endpointId" NOT IN ${anyOf(dialect, full(load.endpoints, load.endpointCap))}
@@ -130,7 +124,7 @@ async function claimIn(executor: SqlExecutor, workerId: string, now: Date, limit
   const lock = dialect === "sqlite" ? sql`` : sql`FOR UPDATE OF d SKIP LOCKED`;
   const join = deliveryFirst(dialect);
   // Two index range scans on (status, nextAttemptAt) instead of one sort of everything due.
-  const candidates = sql`
+  const { rows } = await sql<{ id: string; endpointId: string; shopId: string; due: DbDate | null }>`WITH
 pending_due AS (
   SELECT d.id, d."endpointId", d."shopId", d."nextAttemptAt" AS due
   FROM "Delivery" d ${join} "Endpoint" e ON e.id = d."endpointId"
@@ -141,38 +135,27 @@ pending_due AS (
   FROM "Delivery" d ${join} "Endpoint" e ON e.id = d."endpointId"
   WHERE d.status = 'in_flight' AND d."lockedUntil" < ${at} AND ${filters}
   LIMIT ${window} ${lock}
-), candidates AS (
-  SELECT * FROM pending_due UNION ALL SELECT * FROM lease_due
-)`;
-  const endpointRank =
+)
+SELECT * FROM pending_due UNION ALL SELECT * FROM lease_due`.execute(executor);
+  const picked = pickWithinCaps(
+    rows.map((row) => ({ id: row.id, endpointId: row.endpointId, shopId: row.shopId, due: row.due === null ? 0 : read.date(row.due).getTime() })),
+    load,
+    limit,
+  );
+  if (picked.length === 0) return [];
+  const until = codec.date(new Date(now.getTime() + LEASE_MS));
+  // Inside the caller's transaction the candidates are still claimable (SQLite has one writer, PostgreSQL holds their row locks); the check says so anyway.
+  const claimable =
     dialect === "sqlite"
-      ? sql`coalesce(json_extract(${endpointLoad}, '$."' || "endpointId" || '"'), 0)`
-      : sql`coalesce((${endpointLoad}::jsonb ->> "endpointId")::int, 0)`;
-  const shopRank =
-    dialect === "sqlite" ? sql`coalesce(json_extract(${shopLoad}, '$."' || "shopId" || '"'), 0)` : sql`coalesce((${shopLoad}::jsonb ->> "shopId")::int, 0)`;
-  // Within the claim, an endpoint's and then a shop's deliveries beyond their cap are left for later.
-  const picked = sql`
-by_endpoint AS (
-  SELECT id, "shopId", due, row_number() OVER (PARTITION BY "endpointId" ORDER BY due, id) + ${endpointRank} AS endpoint_load
-  FROM candidates
-), by_shop AS (
-  SELECT id, due, row_number() OVER (PARTITION BY "shopId" ORDER BY due, id) + ${shopRank} AS shop_load
-  FROM by_endpoint WHERE endpoint_load <= ${load.endpointCap}
-), picked AS (
-  SELECT id FROM by_shop WHERE shop_load <= ${load.shopCap} ORDER BY due, id LIMIT ${limit}
-)`;
-  const query =
-    dialect === "sqlite"
-      ? sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
-UPDATE "Delivery" SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
-WHERE id IN (SELECT id FROM picked)
-RETURNING id, "endpointId", "shopId"`
-      : sql<ClaimedDelivery>`WITH ${candidates}, ${picked}
-UPDATE "Delivery" AS d SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
-FROM picked WHERE d.id = picked.id
-RETURNING d.id, d."endpointId", d."shopId"`;
-  const { rows } = await query.execute(executor);
-  return rows;
+      ? sql`(+status = 'pending' OR (+status = 'in_flight' AND "lockedUntil" < ${at}))`
+      : sql`(status = 'pending' OR (status = 'in_flight' AND "lockedUntil" < ${at}))`;
+  const claimed = await sql<ClaimedDelivery>`UPDATE "Delivery" SET status = 'in_flight', "lockedBy" = ${workerId}, "lockedUntil" = ${until}, "updatedAt" = ${at}
+WHERE id IN ${anyOf(
+    dialect,
+    picked.map((row) => row.id),
+  )} AND ${claimable}
+RETURNING id, "endpointId", "shopId"`.execute(executor);
+  return claimed.rows;
 }
 
 /** When the next pending delivery falls due after `now`, if one does: how long an idle worker may sleep. */
@@ -310,7 +293,9 @@ async function prepareIn(trx: SqlExecutor, deliveryIds: string[], workerId: stri
     uninstalledAt: DbDate | null;
     buyerTimeZone: string | null;
     quietHoursFollowBuyer: boolean | number;
-  }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt", c."buyerTimeZone", s."quietHoursFollowBuyer"
+    buyerOptedOut: boolean | number | null;
+  }>`SELECT d.id, d.status, d."lockedBy", d."shopId", d."eventId", d."endpointId", d.topic, d.body, d."firstSuccessAt", ev."expiresAt", c."orderId", s.domain, s."uninstalledAt", c."buyerTimeZone", s."quietHoursFollowBuyer",
+  EXISTS (SELECT 1 FROM "OptOut" o WHERE o."shopId" = d."shopId" AND o."phoneE164" = c."phoneE164") AS "buyerOptedOut"
 FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
 WHERE d.id IN ${anyOf(dialect, deliveryIds)}
 ${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
@@ -328,7 +313,7 @@ FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId
   const secrets = new Map<string, ReturnType<typeof signingSecrets>>();
 
   const at = codec.date(startedAt);
-  const settle: { id: string; status: DeliveryStatus; nextAttemptAt: DbDate | null }[] = [];
+  const settle: { id: string; status: DeliveryStatus; nextAttemptAt: DbDate | null; lastErrorKind: string | null }[] = [];
   const cancelled: Cancellation[] = [];
   const prepared: PreparedAttempt[] = [];
   for (const row of rows) {
@@ -342,16 +327,17 @@ FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId
         quietHours: quietHoursForAttempt(endpoint, row),
         shopUninstalled: row.uninstalledAt !== null,
         bodyRedacted: row.body === REDACTED_BODY,
+        buyerOptedOut: Boolean(row.buyerOptedOut),
       },
       startedAt,
     );
     if (before.kind === "cancel") {
-      settle.push({ id: row.id, status: before.status, nextAttemptAt: null });
+      settle.push({ id: row.id, status: before.status, nextAttemptAt: null, lastErrorKind: before.errorKind ?? null });
       cancelled.push({ deliveryId: row.id, status: before.status, reason: before.reason });
       continue;
     }
     if (before.kind === "defer") {
-      settle.push({ id: row.id, status: "pending", nextAttemptAt: codec.date(before.until) });
+      settle.push({ id: row.id, status: "pending", nextAttemptAt: codec.date(before.until), lastErrorKind: null });
       continue;
     }
     const history = attempts.get(row.id) ?? { last: 0, completed: 0 };
@@ -394,8 +380,9 @@ FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId
 WHERE "deliveryId" IN ${anyOf(dialect, triedBefore)} AND "statusCode" IS NULL AND "errorKind" IS NULL`.execute(trx);
   }
   if (settle.length > 0) {
-    await sql`UPDATE "Delivery" AS d SET status = r.status, "nextAttemptAt" = r."nextAttemptAt", "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${at}
-FROM ${jsonRows(dialect, settle, { id: "text", status: "text", nextAttemptAt: "timestamp(3)" })}
+    await sql`UPDATE "Delivery" AS d SET status = r.status, "nextAttemptAt" = r."nextAttemptAt", "lastErrorKind" = coalesce(r."lastErrorKind", d."lastErrorKind"),
+  "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${at}
+FROM ${jsonRows(dialect, settle, { id: "text", status: "text", nextAttemptAt: "timestamp(3)", lastErrorKind: "text" })}
 WHERE d.id = r.id AND ${stillLeased(dialect, workerId)}`.execute(trx);
   }
   if (prepared.length > 0) {
@@ -426,9 +413,7 @@ function logCancellations(cancelled: Cancellation[]) {
 export async function prepareAttempts(deliveryIds: string[], workerId: string, clock: WorkerClock = systemClock): Promise<PreparedAttempt[]> {
   if (deliveryIds.length === 0) return [];
   const startedAt = clock.now();
-  const { prepared, cancelled } = await sqlDatabase()
-    .db.transaction()
-    .execute((trx) => prepareIn(trx, deliveryIds, workerId, startedAt));
+  const { prepared, cancelled } = await transactionSyncedOffLoop((trx) => prepareIn(trx, deliveryIds, workerId, startedAt));
   logCancellations(cancelled);
   return prepared;
 }
@@ -582,9 +567,7 @@ WHERE id = ${id}`.execute(trx);
 /** Records a group of results in one transaction (see recordIn), then disables the endpoints that must be. */
 export async function recordOutcomes(outcomes: AttemptOutcome[], workerId: string, clock: WorkerClock = systemClock): Promise<RecordedOutcome[]> {
   if (outcomes.length === 0) return [];
-  const { recorded, disables } = await sqlDatabase()
-    .db.transaction()
-    .execute((trx) => recordIn(trx, outcomes, workerId, clock));
+  const { recorded, disables } = await transactionSyncedOffLoop((trx) => recordIn(trx, outcomes, workerId, clock));
   for (const disable of disables) await disableEndpoint(disable, clock.now());
   return recorded;
 }
@@ -619,20 +602,18 @@ export interface CycleResult {
  */
 export async function runDeliveryCycle({ workerId, outcomes, limit, load, clock = systemClock }: CycleInput): Promise<CycleResult> {
   const now = clock.now();
-  const result = await sqlDatabase()
-    .db.transaction()
-    .execute(async (trx) => {
-      const { recorded, disables } = await recordIn(trx, outcomes, workerId, clock);
-      const claimed = await claimIn(trx, workerId, now, limit, { load });
-      const { prepared, cancelled } = await prepareIn(
-        trx,
-        claimed.map((row) => row.id),
-        workerId,
-        now,
-      );
-      const nextDueAt = limit > 0 && claimed.length < limit ? await nextDueIn(trx, now) : null;
-      return { recorded, disables, claimed, prepared, cancelled, nextDueAt };
-    });
+  const result = await transactionSyncedOffLoop(async (trx) => {
+    const { recorded, disables } = await recordIn(trx, outcomes, workerId, clock);
+    const claimed = await claimIn(trx, workerId, now, limit, { load });
+    const { prepared, cancelled } = await prepareIn(
+      trx,
+      claimed.map((row) => row.id),
+      workerId,
+      now,
+    );
+    const nextDueAt = limit > 0 && claimed.length < limit ? await nextDueIn(trx, now) : null;
+    return { recorded, disables, claimed, prepared, cancelled, nextDueAt };
+  });
   logCancellations(result.cancelled);
   // After the commit, a failure here must not make the caller think the cycle (and its claims) did not happen.
   for (const disable of result.disables) {

@@ -1,6 +1,7 @@
 import type { OptOut, Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import type { SqlExecutor } from "../db/sql.server";
+import { OPTED_OUT_ERROR_KIND } from "../delivery/attempt-rules";
 import { cancelForOptOut } from "../delivery/delivery-state.server";
 import type { OptOutReport } from "./opt-out-report";
 
@@ -8,7 +9,7 @@ import type { OptOutReport } from "./opt-out-report";
 // table and the one read the detector makes of it.
 
 /** Marks a delivery cancelled because its buyer opted out, for the delivery log. */
-export const OPTED_OUT_ERROR_KIND = "opted_out";
+export { OPTED_OUT_ERROR_KIND };
 
 export interface RecordedOptOut {
   optOut: OptOut;
