@@ -3,7 +3,7 @@
 // per process. Prisma stays the schema, the migrations and the admin's CRUD.
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, PostgresDialect, sql, SqliteDialect, type DatabaseConnection, type Driver, type Transaction, type TransactionSettings } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Transaction, type TransactionSettings } from "kysely";
 import pg from "pg";
 import { env } from "../env.server";
 import { isPostgresUrl, postgresConnection } from "../database-url";
@@ -169,14 +169,16 @@ export function sqlDatabase(): SqlDatabase {
  * may use it. PostgreSQL, or SQLite in memory: an ordinary transaction.
  */
 export async function transactionSyncedOffLoop<T>(work: (trx: SqlTransaction) => Promise<T>): Promise<T> {
-  const { db, walSync } = sqlDatabase();
-  if (!walSync) return db.transaction().execute(work);
+  const { db, sqlite, walSync } = sqlDatabase();
+  if (!walSync || !sqlite) return db.transaction().execute(work);
+  // Holding the connection (and so the process's gate) from before BEGIN to after COMMIT: nobody else commits under NORMAL.
+  // Not prepared once: SQLite applies this PRAGMA when it compiles it.
   const result = await db.connection().execute(async (connection) => {
-    await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+    sqlite.pragma("synchronous = NORMAL");
     try {
       return await connection.transaction().execute(work);
     } finally {
-      await sql`PRAGMA synchronous = FULL`.execute(connection);
+      sqlite.pragma("synchronous = FULL");
     }
   });
   await walSync();
