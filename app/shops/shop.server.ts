@@ -47,21 +47,47 @@ export interface CaptureShopRow {
   uninstalledAt: Date | null;
 }
 
-/** A small time-bounded cache of lookups, oldest entries dropped first. */
+/**
+ * A small time-bounded cache of lookups, oldest entries dropped first. Callers
+ * that miss while a lookup of the same key is under way share it: the
+ * database is asked once and `beforeLoad` (a throttle) charges only the
+ * caller that asked. A follower whose leader failed (its own throttle, say)
+ * asks for itself.
+ */
 function lookupCache<T>() {
   const entries = new Map<string, { value: T; until: number }>();
+  const loading = new Map<string, Promise<T>>();
   return {
     async get(key: string, nowMs: number, load: () => Promise<T>, beforeLoad?: () => Promise<void>): Promise<T> {
       const hit = entries.get(key);
       if (hit && hit.until > nowMs) return hit.value;
-      await beforeLoad?.();
-      const value = await load();
-      entries.delete(key);
-      if (entries.size >= CAPTURE_SHOP_CACHE_SIZE) entries.delete(entries.keys().next().value!);
-      entries.set(key, { value, until: nowMs + CAPTURE_SHOP_CACHE_MS });
-      return value;
+      const underWay = loading.get(key);
+      if (underWay) {
+        const shared = await underWay.then(
+          (value) => ({ value }),
+          () => null,
+        );
+        if (shared) return shared.value;
+      }
+      const mine = (async () => {
+        await beforeLoad?.();
+        return load();
+      })();
+      loading.set(key, mine);
+      try {
+        const value = await mine;
+        entries.delete(key);
+        if (entries.size >= CAPTURE_SHOP_CACHE_SIZE) entries.delete(entries.keys().next().value!);
+        entries.set(key, { value, until: nowMs + CAPTURE_SHOP_CACHE_MS });
+        return value;
+      } finally {
+        if (loading.get(key) === mine) loading.delete(key);
+      }
     },
-    clear: () => entries.clear(),
+    clear: () => {
+      entries.clear();
+      loading.clear();
+    },
   };
 }
 
