@@ -112,8 +112,10 @@ describe("fault tests in scale mode (PostgreSQL, Redis, worker processes)", () =
     expect(await deliveryGuarantees(receiver, eventIds, endpointId)).toEqual(allGuarantees(count));
     // The kills did land mid-flight, and the redelivery noticed.
     expect(await prisma.attempt.count({ where: { delivery: { endpointId }, errorKind: "interrupted" } })).toBeGreaterThan(0);
+    // Every designed failure was answered (one per event on average: 0, 1, 2 or 1 by quarter), whatever the kills
+    // and timeouts added in resends, which the receiver answers "ok" (a share of all requests would shrink with them).
     const failed = receiver.requests.filter((r) => r.reply !== "ok").length;
-    expect(failed / receiver.requests.length).toBeGreaterThan(0.45);
+    expect(failed).toBeGreaterThanOrEqual(count);
     expect(receiver.requests.some((r) => r.reply === "hang")).toBe(true);
   }, 900_000);
 
