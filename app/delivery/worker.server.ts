@@ -117,7 +117,8 @@ async function claimIn(executor: SqlTransaction, workerId: string, now: Date, li
   const at = codec.date(now);
   const window = Math.min(MAX_CLAIM_WINDOW, limit * CLAIM_WINDOW_FACTOR);
   const ids = options.deliveryIds;
-  const filters = sql`(e.status = 'active' OR d.topic IN ('integrationStatus', 'test'))
+  // The endpoint-takes rule (attempt-rules.ts) as SQL: an active endpoint, or a control topic.
+  const filters = sql`(e.status = 'active' OR d.topic IN ${anyOf(dialect, [...CONTROL_TOPICS])})
       AND d."endpointId" NOT IN ${anyOf(dialect, full(load.endpoints, load.endpointCap))}
       AND d."shopId" NOT IN ${anyOf(dialect, full(load.shops, load.shopCap))}
       ${ids ? sql`AND d.id IN ${anyOf(dialect, ids)}` : sql``}`;
