@@ -1,0 +1,241 @@
+import { randomUUID } from "node:crypto";
+import type { Shop } from "@prisma/client";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import prisma from "../app/db.server";
+import { closeSqlDatabase } from "../app/db/sql.server";
+import { action as captureAction } from "../app/routes/api.capture";
+import { syncConsent, setConsentSync } from "../app/consent/consent-sync.server";
+import type { AdminGraphql } from "../app/pixel/activate.server";
+import { linkOrder } from "../app/recovery/link-order.server";
+import { orderWebhookSchema } from "../app/recovery/order-payload";
+import { unauthenticated } from "../app/shopify.server";
+import { installShop } from "./admin-session";
+import { orderWebhookPayload } from "./fixtures";
+import { captureRequest } from "./shopify";
+import { shopifyAdminDouble, type ShopifyAdminDouble } from "./shopify-admin-double";
+
+// Issue 19, item 2 and 3: the buyer's WhatsApp answer and its evidence go to
+// Shopify's customer (customerWhatsAppMarketingConsentUpdate) and Shopify's
+// own consent comes back, through the app's real admin client and offline
+// session against the Admin API double.
+await vi.hoisted(async () => {
+  const { fetch } = await import("undici");
+  globalThis.fetch = fetch as unknown as typeof globalThis.fetch;
+});
+
+afterAll(() => closeSqlDatabase());
+
+const SCOPES = "read_checkouts,read_orders,write_pixels,read_customer_events,write_customers,read_customers";
+const OPT_IN_TEXT = "WhatsApp पर ऑर्डर अपडेट और ऑफ़र भेजें";
+const CUSTOMER_ID = 6612345678901;
+const GID = `gid://shopify/Customer/${CUSTOMER_ID}`;
+const noWait = { sleep: async () => {} };
+const appClient = async (shopDomain: string): Promise<AdminGraphql> => (await unauthenticated.admin(shopDomain)).admin.graphql;
+const options = { adminClient: appClient, client: noWait };
+
+let double: ShopifyAdminDouble | null = null;
+afterEach(() => {
+  double?.close();
+  double = null;
+});
+
+async function shopWith(overrides: Partial<Shop> = {}, scopes = SCOPES): Promise<Shop> {
+  const domain = `consent-${randomUUID().slice(0, 8)}.myshopify.com`;
+  const shop = await installShop(domain, { countryCode: "IN", timezone: "Asia/Kolkata", scopes, consentSyncEnabled: true, ...overrides });
+  const session = await prisma.session.findFirstOrThrow({ where: { shop: domain, isOnline: false } });
+  const { sessionStorage } = await import("../app/shopify.server");
+  const stored = await sessionStorage.loadSession(session.id);
+  double = shopifyAdminDouble(domain, { accessToken: stored!.accessToken!, scopes: scopes.split(",") });
+  double.addCustomer({ id: CUSTOMER_ID, phone: "+916000376569" });
+  return shop;
+}
+
+async function capture(shop: Shop, token: string, body: Record<string, unknown>) {
+  const response = await captureAction({ request: await captureRequest(shop.domain, { checkoutToken: token, ...body }), params: {}, context: {} });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function optedInCheckout(shop: Shop, token: string) {
+  const occurredAt = new Date(Date.now() - 60_000).toISOString();
+  expect((await capture(shop, token, { phone: "06000 376569", whatsappOptIn: true, whatsappOptInText: OPT_IN_TEXT, locale: "hi-IN", occurredAt })).status).toBe(
+    200,
+  );
+  return occurredAt;
+}
+
+async function order(shop: Shop, token: string, customerId: number | null = CUSTOMER_ID) {
+  const payload = orderWebhookPayload({ id: Math.floor(Math.random() * 1e12), checkout_token: token, customer: { id: customerId, email: null, phone: null } });
+  return linkOrder(shop.domain, orderWebhookSchema.parse(payload));
+}
+
+describe("consent evidence at capture", () => {
+  it("stores the exact opt-in text, its locale, when and through which channel it was collected", async () => {
+    const shop = await shopWith();
+    const occurredAt = await optedInCheckout(shop, "ev-1");
+    const checkout = await prisma.checkout.findUniqueOrThrow({ where: { shopId_token: { shopId: shop.id, token: "ev-1" } } });
+    expect(checkout).toMatchObject({
+      whatsappOptIn: true,
+      whatsappOptInText: OPT_IN_TEXT,
+      whatsappOptInLocale: "hi-IN",
+      whatsappOptInSource: "checkout_extension",
+      customerId: null,
+    });
+    expect(checkout.whatsappOptInAt?.toISOString()).toBe(occurredAt);
+  });
+
+  it("refuses an opt-in text over 1000 characters with 400 and stores nothing", async () => {
+    const shop = await shopWith();
+    const refused = await capture(shop, "ev-long", { phone: "+916000376569", whatsappOptIn: true, whatsappOptInText: "x".repeat(1001) });
+    expect(refused.status).toBe(400);
+    expect(String(refused.body.error)).toContain("whatsappOptInText");
+    expect(await prisma.checkout.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+});
+
+describe("consent write-back", () => {
+  it("writes SUBSCRIBED with the collection time once the opted-in buyer orders as a customer, once", async () => {
+    const shop = await shopWith();
+    const occurredAt = await optedInCheckout(shop, "wb-1");
+    await order(shop, "wb-1");
+    const checkout = await prisma.checkout.findUniqueOrThrow({ where: { shopId_token: { shopId: shop.id, token: "wb-1" } } });
+    expect(checkout.customerId).toBe(String(CUSTOMER_ID));
+
+    expect(await syncConsent(new Date(), options)).toMatchObject({ done: 1 });
+    const call = double!.calls.find((c) => c.operation === "customerWhatsAppMarketingConsentUpdate")!;
+    expect(call.variables.input).toEqual({
+      customerId: GID,
+      whatsAppMarketingConsent: { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: occurredAt },
+    });
+    expect(double!.customers.get(GID)!.whatsApp).toMatchObject({ state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: occurredAt });
+    expect(await prisma.consentSync.findMany({ where: { shopId: shop.id } })).toEqual([
+      expect.objectContaining({
+        operation: "write",
+        state: "SUBSCRIBED",
+        status: "done",
+        attempts: 1,
+        collectedFrom: "checkout_extension",
+        shopifyState: "SUBSCRIBED",
+      }),
+    ]);
+
+    // The same order again and another pass: nothing new is queued or sent.
+    await order(shop, "wb-1");
+    await syncConsent(new Date(), options);
+    expect(double!.calls.filter((c) => c.operation === "customerWhatsAppMarketingConsentUpdate")).toHaveLength(1);
+    expect(await prisma.consentSync.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+
+  it("queues a write-back for a logged-in buyer a checkout webhook named, found by the detector's pass", async () => {
+    const shop = await shopWith();
+    await optedInCheckout(shop, "wb-logged-in");
+    await prisma.checkout.updateMany({ where: { shopId: shop.id, token: "wb-logged-in" }, data: { customerId: String(CUSTOMER_ID) } });
+    expect(await syncConsent(new Date(), options)).toMatchObject({ queued: 1, done: 1 });
+    expect(double!.customers.get(GID)!.whatsApp.state).toBe("SUBSCRIBED");
+  });
+
+  it("retries after Shopify fails, with backoff, and shows the last error meanwhile", async () => {
+    const shop = await shopWith();
+    await optedInCheckout(shop, "wb-retry");
+    await order(shop, "wb-retry");
+    double!.fail({ kind: "server_error", status: 503 }, { kind: "rate_limited", retryAfterSeconds: 1 }, { kind: "throttled" }, { kind: "server_error" });
+    const now = new Date();
+    expect(await syncConsent(now, options)).toMatchObject({ pending: 1 });
+    const waiting = await prisma.consentSync.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(waiting).toMatchObject({ status: "pending", attempts: 1 });
+    expect(waiting.lastError).toMatch(/^network: Shopify answered HTTP 502/);
+    expect(waiting.nextAttemptAt!.getTime()).toBeGreaterThan(now.getTime());
+
+    expect(await syncConsent(now, options)).toMatchObject({ pending: 0, done: 0 });
+    expect(await syncConsent(waiting.nextAttemptAt!, options)).toMatchObject({ done: 1 });
+    expect(await prisma.consentSync.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ status: "done", attempts: 2, lastError: null });
+    expect(double!.customers.get(GID)!.whatsApp.state).toBe("SUBSCRIBED");
+  });
+
+  it("records Shopify's userErrors and does not retry them", async () => {
+    const shop = await shopWith();
+    double!.customers.get(GID)!.phone = null;
+    await optedInCheckout(shop, "wb-no-phone");
+    await order(shop, "wb-no-phone");
+    expect(await syncConsent(new Date(), options)).toMatchObject({ failed: 1 });
+    const row = await prisma.consentSync.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(row.lastError).toBe(
+      "user_error: customerWhatsAppMarketingConsentUpdate failed: input.customerId: Customer must have a phone number to update WhatsApp marketing consent (INVALID)",
+    );
+    await syncConsent(new Date(Date.now() + 86_400_000), options);
+    expect(double!.calls.filter((c) => c.operation === "customerWhatsAppMarketingConsentUpdate")).toHaveLength(1);
+  });
+
+  it("says scope_missing and never calls Shopify without write_customers, and tries again once sync is turned on with it", async () => {
+    const shop = await shopWith({}, "read_checkouts,read_orders,write_pixels,read_customer_events");
+    await optedInCheckout(shop, "wb-scope");
+    await order(shop, "wb-scope");
+    expect(await syncConsent(new Date(), options)).toMatchObject({ scope_missing: 1 });
+    expect(double!.calls).toHaveLength(0);
+    expect((await prisma.consentSync.findFirstOrThrow({ where: { shopId: shop.id } })).lastError).toContain("write_customers");
+
+    await prisma.shop.update({ where: { id: shop.id }, data: { scopes: SCOPES } });
+    double!.close();
+    const session = await prisma.session.findFirstOrThrow({ where: { shop: shop.domain, isOnline: false } });
+    const { sessionStorage } = await import("../app/shopify.server");
+    double = shopifyAdminDouble(shop.domain, { accessToken: (await sessionStorage.loadSession(session.id))!.accessToken!, scopes: SCOPES.split(",") });
+    double.addCustomer({ id: CUSTOMER_ID, phone: "+916000376569" });
+    await setConsentSync(shop, true);
+    expect(await syncConsent(new Date(), options)).toMatchObject({ done: 1 });
+  });
+
+  it("queues nothing and calls nothing while the merchant has sync off", async () => {
+    const shop = await shopWith({ consentSyncEnabled: false });
+    await optedInCheckout(shop, "wb-off");
+    await order(shop, "wb-off");
+    await syncConsent(new Date(), options);
+    expect(await prisma.consentSync.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(double!.calls).toHaveLength(0);
+    // The order still names the checkout's customer.
+    expect((await prisma.checkout.findFirstOrThrow({ where: { shopId: shop.id } })).customerId).toBe(String(CUSTOMER_ID));
+  });
+
+  it("marks a row disabled when the merchant turns sync off before its turn", async () => {
+    const shop = await shopWith();
+    await optedInCheckout(shop, "wb-turned-off");
+    await order(shop, "wb-turned-off");
+    await setConsentSync(shop, false);
+    expect(await syncConsent(new Date(), options)).toMatchObject({ disabled: 1 });
+    expect(double!.calls).toHaveLength(0);
+  });
+});
+
+describe("consent read-back", () => {
+  it("counts a customer who opted in through Shopify as opted in, source shopify", async () => {
+    const shop = await shopWith();
+    double!.customers.get(GID)!.whatsApp = {
+      state: "SUBSCRIBED",
+      optInLevel: "CONFIRMED_OPT_IN",
+      updatedAt: "2026-10-01T08:00:00.000Z",
+      collectedFrom: "SHOPIFY",
+    };
+    expect((await capture(shop, "rb-1", { phone: "+91 60003 76569", whatsappOptIn: false })).status).toBe(200);
+    await order(shop, "rb-1");
+    expect(await syncConsent(new Date(), options)).toMatchObject({ done: 1 });
+    expect(double!.calls.map((c) => c.operation)).toEqual(["customer"]);
+    const checkout = await prisma.checkout.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(checkout).toMatchObject({ whatsappOptIn: true, whatsappOptInSource: "shopify" });
+    expect(checkout.whatsappOptInAt?.toISOString()).toBe("2026-10-01T08:00:00.000Z");
+
+    // A later capture that does not answer the checkbox again keeps Shopify's answer.
+    expect((await capture(shop, "rb-1", { shippingAddress: { city: "Pune" } })).status).toBe(200);
+    expect(await prisma.checkout.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      whatsappOptIn: true,
+      whatsappOptInSource: "shopify",
+      city: "Pune",
+    });
+  });
+
+  it("leaves the checkout alone when Shopify holds no consent for the phone", async () => {
+    const shop = await shopWith();
+    expect((await capture(shop, "rb-none", { phone: "+916000376569" })).status).toBe(200);
+    await order(shop, "rb-none");
+    expect(await syncConsent(new Date(), options)).toMatchObject({ done: 1 });
+    expect(await prisma.consentSync.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ operation: "read", shopifyState: "NOT_SUBSCRIBED" });
+    expect(await prisma.checkout.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ whatsappOptIn: null, whatsappOptInSource: null });
+  });
+});
