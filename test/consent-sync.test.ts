@@ -10,8 +10,15 @@ import { linkOrder } from "../app/recovery/link-order.server";
 import { orderWebhookSchema } from "../app/recovery/order-payload";
 import { unauthenticated } from "../app/shopify.server";
 import { installShop } from "./admin-session";
-import { orderWebhookPayload } from "./fixtures";
-import { captureRequest } from "./shopify";
+import { checkoutWebhookPayload, orderWebhookPayload } from "./fixtures";
+import { checkoutWebhookSchema, checkoutWebhookValues } from "../app/webhooks/checkout-payload";
+import { action as optOutAction } from "../app/routes/api.opt-out";
+import { sealWithAppKey } from "../app/crypto/keyring.server";
+import { generateEndpointSecret } from "../app/events/endpoint-secret";
+import { cashfreeSignature } from "../app/events/sign";
+import { answerOf, type PublicAnswer, type PublicApiRequest } from "../app/http/public-answer";
+import { handleOptOut, OPT_OUT_ADDRESS_RATE, OPT_OUT_ENDPOINT_RATE } from "../app/opt-out/opt-out-request.server";
+import { APP_URL, BROWSER_USER_AGENT, captureRequest } from "./shopify";
 import { shopifyAdminDouble, type ShopifyAdminDouble } from "./shopify-admin-double";
 
 // Issue 19, item 2 and 3: the buyer's WhatsApp answer and its evidence go to
@@ -81,6 +88,12 @@ describe("consent evidence at capture", () => {
       customerId: null,
     });
     expect(checkout.whatsappOptInAt?.toISOString()).toBe(occurredAt);
+  });
+
+  it("takes the customer id a logged-in buyer's checkout webhook carries", () => {
+    const payload = checkoutWebhookPayload({ customer: { id: CUSTOMER_ID, email: "buyer@example.com" } });
+    expect(checkoutWebhookValues(checkoutWebhookSchema.parse(payload)).customerId).toBe(String(CUSTOMER_ID));
+    expect(checkoutWebhookValues(checkoutWebhookSchema.parse(checkoutWebhookPayload({ customer: null }))).customerId).toBeUndefined();
   });
 
   it("refuses an opt-in text over 1000 characters with 400 and stores nothing", async () => {
@@ -237,5 +250,122 @@ describe("consent read-back", () => {
     expect(await syncConsent(new Date(), options)).toMatchObject({ done: 1 });
     expect(await prisma.consentSync.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ operation: "read", shopifyState: "NOT_SUBSCRIBED" });
     expect(await prisma.checkout.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ whatsappOptIn: null, whatsappOptInSource: null });
+  });
+});
+
+async function bspEndpoint(shop: Shop) {
+  const secret = generateEndpointSecret();
+  const endpoint = await prisma.endpoint.create({
+    data: { shopId: shop.id, name: "Spur", url: "https://spur.example/hook", topics: ["abandonedCheckout"], secretCiphertext: sealWithAppKey(secret) },
+  });
+  return { endpoint, secret };
+}
+
+async function reportOptOut(shop: Shop, secret: string, phone: string, headers: Record<string, string> = {}) {
+  const body = JSON.stringify({ phone, reason: "stop_reply", optedOutAt: new Date(Date.now() - 5_000).toISOString() });
+  const timestamp = String(Date.now());
+  const request = new Request(new URL("/api/opt-out", APP_URL), {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "user-agent": BROWSER_USER_AGENT,
+      "x-store-url": shop.domain,
+      "x-webhook-timestamp": timestamp,
+      "x-webhook-signature": cashfreeSignature(secret, timestamp, body),
+      ...headers,
+    },
+    body,
+  });
+  const response = await optOutAction({ request, params: {}, context: {} });
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("BSP opt-out write-back", () => {
+  it("writes UNSUBSCRIBED to the customer whose phone a BSP reported, after the subscription, and never re-subscribes", async () => {
+    const shop = await shopWith();
+    await optedInCheckout(shop, "oo-1");
+    await order(shop, "oo-1");
+    await syncConsent(new Date(), options);
+    expect(double!.customers.get(GID)!.whatsApp.state).toBe("SUBSCRIBED");
+
+    const { secret } = await bspEndpoint(shop);
+    expect((await reportOptOut(shop, secret, "+916000376569")).status).toBe(200);
+    const queued = await prisma.consentSync.findFirstOrThrow({ where: { shopId: shop.id, state: "UNSUBSCRIBED" } });
+    expect(queued).toMatchObject({ operation: "write", status: "pending", collectedFrom: "bsp_opt_out", customerId: String(CUSTOMER_ID) });
+    expect(double!.calls.filter((c) => c.operation === "customerWhatsAppMarketingConsentUpdate")).toHaveLength(1);
+
+    expect(await syncConsent(new Date(), options)).toMatchObject({ done: 1 });
+    expect(double!.customers.get(GID)!.whatsApp.state).toBe("UNSUBSCRIBED");
+    const unsubscribe = double!.calls.filter((c) => c.operation === "customerWhatsAppMarketingConsentUpdate").at(-1)!;
+    expect(unsubscribe.variables.input).toEqual({
+      customerId: GID,
+      whatsAppMarketingConsent: { state: "UNSUBSCRIBED", updatedAt: queued.collectedAt!.toISOString() },
+    });
+
+    // A later opted-in checkout of the same buyer is not written back as subscribed.
+    await optedInCheckout(shop, "oo-2");
+    await order(shop, "oo-2");
+    await syncConsent(new Date(), options);
+    expect(double!.customers.get(GID)!.whatsApp.state).toBe("UNSUBSCRIBED");
+  });
+
+  it("queues nothing for a phone no customer has", async () => {
+    const shop = await shopWith();
+    const { secret } = await bspEndpoint(shop);
+    expect((await reportOptOut(shop, secret, "+919876543210")).status).toBe(200);
+    expect(await prisma.consentSync.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+});
+
+describe("opt-out intake rate limit", () => {
+  it("answers 429 with Retry-After once an endpoint is over its rate, storing nothing for the refused report", async () => {
+    // One fixed clock for the handler: the bucket does not refill while the loop runs.
+    const now = new Date();
+    const signed = (shop: Shop, secret: string, phone: string): PublicApiRequest => {
+      const body = JSON.stringify({ phone });
+      const headers: Record<string, string> = {
+        "x-store-url": shop.domain,
+        "x-webhook-timestamp": String(now.getTime()),
+        "x-webhook-signature": cashfreeSignature(secret, String(now.getTime()), body),
+      };
+      return { method: "POST", header: (name) => headers[name], socketAddress: null, readBody: async () => body };
+    };
+    const shop = await shopWith();
+    const { secret } = await bspEndpoint(shop);
+    for (let i = 0; i < OPT_OUT_ENDPOINT_RATE.capacity; i++) {
+      expect((await answerOf(() => handleOptOut(signed(shop, secret, `+9170000${String(i).padStart(5, "0")}`), now))).status).toBe(200);
+    }
+    const refused = await answerOf(() => handleOptOut(signed(shop, secret, "+917111100000"), now));
+    expect(refused).toMatchObject({ status: 429, body: { error: "too many opt-out reports from this endpoint; retry later" } });
+    expect(Number(refused.headers!["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(await prisma.optOut.count({ where: { shopId: shop.id } })).toBe(OPT_OUT_ENDPOINT_RATE.capacity);
+    expect(await prisma.optOut.count({ where: { shopId: shop.id, phoneE164: "+917111100000" } })).toBe(0);
+
+    // Another shop's endpoint has its own budget.
+    const other = await shopWith();
+    const { secret: otherSecret } = await bspEndpoint(other);
+    expect((await answerOf(() => handleOptOut(signed(other, otherSecret, "+919876543210"), now))).status).toBe(200);
+  });
+
+  it("limits one address before any secret is opened", async () => {
+    // The handler as the lean path would call it, with the connection's address (a Remix route does not know it).
+    const shop = await shopWith();
+    const now = new Date();
+    const body = JSON.stringify({ phone: "+919876543210" });
+    const request = (address: string): PublicApiRequest => ({
+      method: "POST",
+      header: (name) => ({ "x-store-url": shop.domain, "x-webhook-timestamp": String(now.getTime()), "x-webhook-signature": "AAAA" })[name],
+      socketAddress: address,
+      readBody: async () => body,
+    });
+    let refused: PublicAnswer | null = null;
+    for (let i = 0; i <= OPT_OUT_ADDRESS_RATE.capacity && !refused; i++) {
+      const answer = await answerOf(() => handleOptOut(request("203.0.113.9"), now));
+      if (answer.status === 429) refused = answer;
+      else expect(answer.status).toBe(401);
+    }
+    expect(refused).toMatchObject({ status: 429, body: { error: "too many opt-out reports from this address; retry later" } });
+    expect(Number(refused!.headers!["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect((await answerOf(() => handleOptOut(request("203.0.113.10"), now))).status).toBe(401);
   });
 });
