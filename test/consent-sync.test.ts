@@ -9,7 +9,8 @@ import type { AdminGraphql } from "../app/pixel/activate.server";
 import { linkOrder } from "../app/recovery/link-order.server";
 import { orderWebhookSchema } from "../app/recovery/order-payload";
 import { unauthenticated } from "../app/shopify.server";
-import { installShop } from "./admin-session";
+import { adminRequest, callRoute, installShop, read } from "./admin-session";
+import { action as consentSyncAction, loader as consentSyncLoader } from "../app/routes/app.consent-sync";
 import { checkoutWebhookPayload, orderWebhookPayload } from "./fixtures";
 import { checkoutWebhookSchema, checkoutWebhookValues } from "../app/webhooks/checkout-payload";
 import { action as optOutAction } from "../app/routes/api.opt-out";
@@ -367,5 +368,28 @@ describe("opt-out intake rate limit", () => {
     expect(refused).toMatchObject({ status: 429, body: { error: "too many opt-out reports from this address; retry later" } });
     expect(Number(refused!.headers!["retry-after"])).toBeGreaterThanOrEqual(1);
     expect((await answerOf(() => handleOptOut(request("203.0.113.10"), now))).status).toBe(401);
+  });
+});
+
+describe("consent sync in Settings", () => {
+  it("is off by default, turned on and off by the merchant, and shows Shopify's answers", async () => {
+    const shop = await shopWith({ consentSyncEnabled: false });
+    const state = async () => read(await callRoute(consentSyncLoader, { request: await adminRequest(shop.domain, "/app/consent-sync") }));
+    expect((await state()).body).toEqual({ enabled: false, granted: { write: true, read: true }, counts: {}, problems: [] });
+    const turn = async (enabled: unknown) =>
+      read(await callRoute(consentSyncAction, { request: await adminRequest(shop.domain, "/app/consent-sync", { json: { enabled } }) }));
+    expect((await turn(true)).body).toMatchObject({ enabled: true });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).consentSyncEnabled).toBe(true);
+    expect(await turn("yes")).toMatchObject({ status: 400, body: { error: "enabled must be true or false" } });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).consentSyncEnabled).toBe(true);
+
+    double!.customers.get(GID)!.phone = null;
+    await optedInCheckout(shop, "st-1");
+    await order(shop, "st-1");
+    await syncConsent(new Date(), options);
+    const shown = (await state()).body as { counts: Record<string, number>; problems: { lastError: string }[] };
+    expect(shown.counts).toEqual({ failed: 1 });
+    expect(shown.problems[0].lastError).toContain("Customer must have a phone number");
+    expect((await turn(false)).body).toMatchObject({ enabled: false });
   });
 });
