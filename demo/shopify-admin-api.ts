@@ -192,6 +192,7 @@ const FLOW_VALUE_CHECKS: Record<string, (value: unknown) => boolean> = {
   number_decimal: (value) => typeof value === "number" && Number.isFinite(value),
   boolean: (value) => typeof value === "boolean",
   url: (value) => typeof value === "string" && /^https?:\/\//.test(value),
+  customer_reference: (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0,
 };
 
 /** What Flow says about a payload for a trigger: one userError per problem. */
@@ -200,6 +201,8 @@ function flowPayloadErrors(trigger: FlowTrigger, payload: unknown): { field: str
   const given = payload as Record<string, unknown>;
   const errors: { field: string[]; message: string }[] = [];
   for (const field of trigger.fields) {
+    // A reference (customer_id) is left out when the trigger concerns no customer.
+    if (field.type === "customer_reference" && !(field.key in given)) continue;
     if (!(field.key in given)) errors.push({ field: ["payload", field.key], message: `Missing required field '${field.key}'` });
     else if (!FLOW_VALUE_CHECKS[field.type]?.(given[field.key]))
       errors.push({ field: ["payload", field.key], message: `'${field.key}' must be of type ${field.type}` });
