@@ -10,6 +10,7 @@ import { linkOrder } from "../app/recovery/link-order.server";
 import { orderWebhookSchema } from "../app/recovery/order-payload";
 import { unauthenticated } from "../app/shopify.server";
 import { adminRequest, callRoute, installShop, read } from "./admin-session";
+import { answerDataRequest, redactCustomer } from "../app/privacy/compliance.server";
 import { action as consentSyncAction, loader as consentSyncLoader } from "../app/routes/app.consent-sync";
 import { checkoutWebhookPayload, orderWebhookPayload } from "./fixtures";
 import { checkoutWebhookSchema, checkoutWebhookValues } from "../app/webhooks/checkout-payload";
@@ -391,5 +392,41 @@ describe("consent sync in Settings", () => {
     expect(shown.counts).toEqual({ failed: 1 });
     expect(shown.problems[0].lastError).toContain("Customer must have a phone number");
     expect((await turn(false)).body).toMatchObject({ enabled: false });
+  });
+});
+
+describe("consent evidence and privacy", () => {
+  it("answers a data request with the evidence and the exchanges with Shopify, and customers/redact erases both", async () => {
+    const shop = await shopWith();
+    const occurredAt = await optedInCheckout(shop, "pr-1");
+    await order(shop, "pr-1");
+    await syncConsent(new Date(), options);
+    const payload = { shop_domain: shop.domain, customer: { id: CUSTOMER_ID, email: null, phone: null }, data_request: { id: 991 } };
+
+    const answered = await answerDataRequest(shop.domain, payload);
+    const report = answered!.report as { checkouts: Record<string, unknown>[]; whatsAppConsentWithShopify: Record<string, unknown>[] };
+    expect(report.checkouts).toEqual([
+      expect.objectContaining({
+        customerId: String(CUSTOMER_ID),
+        whatsappOptInText: OPT_IN_TEXT,
+        whatsappOptInLocale: "hi-IN",
+        whatsappOptInAt: occurredAt,
+        whatsappOptInSource: "checkout_extension",
+      }),
+    ]);
+    expect(report.whatsAppConsentWithShopify).toEqual([
+      expect.objectContaining({ operation: "write", state: "SUBSCRIBED", status: "done", collectedAt: occurredAt, shopifyState: "SUBSCRIBED" }),
+    ]);
+
+    expect(await redactCustomer(shop.domain, payload)).toBe(1);
+    expect(await prisma.checkout.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      customerId: null,
+      phone: null,
+      whatsappOptInText: null,
+      whatsappOptInLocale: null,
+      whatsappOptInAt: null,
+      whatsappOptInSource: null,
+    });
+    expect(await prisma.consentSync.count({ where: { shopId: shop.id } })).toBe(0);
   });
 });

@@ -225,7 +225,8 @@ describe("fuzzing the edges", () => {
             "x-webhook-timestamp": timestamp,
             "x-webhook-signature": signature,
           };
-          if (endpointId !== undefined && !/[\u0000-\u001f\u007f-\uffff]/.test(endpointId)) headers["x-endpoint-id"] = endpointId;
+          // Only what a header can carry (Fetch refuses the rest before anything is sent).
+          if (endpointId !== undefined && [...endpointId].every((ch) => ch >= " " && ch <= "~")) headers["x-endpoint-id"] = endpointId;
           const result = await status(optOut, new Request(`${APP_URL}/api/opt-out`, { method: "POST", headers, body }));
           // A report over the endpoint's or the address's rate is refused too; that is still a 4xx and stores nothing.
           expectClearRejection(result);

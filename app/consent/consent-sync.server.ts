@@ -1,4 +1,4 @@
-import type { Checkout, ConsentSync, Shop } from "@prisma/client";
+import type { Checkout, ConsentSync, Prisma, Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { read } from "../db/codec";
 import { sqlDatabase } from "../db/sql.server";
@@ -325,4 +325,47 @@ export async function consentSyncState(shop: Shop): Promise<ConsentSyncState> {
     counts: Object.fromEntries(groups.map((group) => [group.status, group._count._all])),
     problems: problems.map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })),
   };
+}
+
+interface Buyer {
+  checkoutIds: number[];
+  phoneE164: string | null;
+  customerId: string | null;
+}
+
+const buyerRows = (shopId: string, { checkoutIds, phoneE164, customerId }: Buyer): Prisma.ConsentSyncWhereInput => ({
+  shopId,
+  OR: [
+    ...(checkoutIds.length > 0 ? [{ checkoutId: { in: checkoutIds } }] : []),
+    ...(phoneE164 ? [{ phoneE164 }] : []),
+    ...(customerId ? [{ customerId }] : []),
+  ],
+});
+
+/** customers/redact: the buyer's exchanges with Shopify go with the rest of their data. */
+export function forgetConsentSyncs(shopId: string, buyer: Buyer): Prisma.PrismaPromise<Prisma.BatchPayload>[] {
+  const where = buyerRows(shopId, buyer);
+  return where.OR!.length > 0 ? [prisma.consentSync.deleteMany({ where })] : [];
+}
+
+/** customers/data_request: every consent exchange held for the buyer, with Shopify's answers. */
+export function consentSyncsOf(shopId: string, buyer: Buyer) {
+  const where = buyerRows(shopId, buyer);
+  if (where.OR!.length === 0) return Promise.resolve([]);
+  return prisma.consentSync.findMany({
+    where,
+    orderBy: { createdAt: "asc" },
+    select: {
+      operation: true,
+      state: true,
+      collectedAt: true,
+      collectedFrom: true,
+      status: true,
+      attempts: true,
+      shopifyState: true,
+      lastError: true,
+      completedAt: true,
+      createdAt: true,
+    },
+  });
 }
