@@ -22,6 +22,8 @@ import { answerOf, type PublicAnswer, type PublicApiRequest } from "../app/http/
 import { handleOptOut, OPT_OUT_ADDRESS_RATE, OPT_OUT_ENDPOINT_RATE } from "../app/opt-out/opt-out-request.server";
 import { APP_URL, BROWSER_USER_AGENT, captureRequest } from "./shopify";
 import { shopifyAdminDouble, type ShopifyAdminDouble } from "./shopify-admin-double";
+import { shopifyAdminApi } from "../demo/shopify-admin-api";
+import { writeWhatsAppConsent } from "../app/consent/whatsapp-consent-api.server";
 
 // Issue 19, item 2 and 3: the buyer's WhatsApp answer and its evidence go to
 // Shopify's customer (customerWhatsAppMarketingConsentUpdate) and Shopify's
@@ -428,5 +430,58 @@ describe("consent evidence and privacy", () => {
       whatsappOptInSource: null,
     });
     expect(await prisma.consentSync.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+});
+
+describe("the Admin API double answers customerWhatsAppMarketingConsentUpdate as Shopify does", () => {
+  const MUTATION =
+    "mutation M($input: CustomerWhatsAppMarketingConsentUpdateInput!) { customerWhatsAppMarketingConsentUpdate(input: $input) { userErrors { field code message } } }";
+  const api = () => {
+    const shopify = shopifyAdminApi("double.myshopify.com", { accessToken: "t", scopes: ["write_customers", "read_customers"] });
+    shopify.addCustomer({ id: 1, phone: "+916000376569" });
+    return shopify;
+  };
+  const ask = (shopify: ReturnType<typeof api>, input: unknown) => {
+    const answer = shopify.answer({ body: JSON.stringify({ query: MUTATION, variables: { input } }), headers: { "x-shopify-access-token": "t" } });
+    if (typeof answer === "symbol") throw new Error("dropped");
+    return JSON.parse(answer.data) as {
+      data?: { customerWhatsAppMarketingConsentUpdate: { userErrors: { field: string[]; code: string }[] } };
+      errors?: { message: string }[];
+    };
+  };
+
+  it("refuses a state or level an app may not set, a future time, an unknown customer, and input keys the schema lacks", () => {
+    const shopify = api();
+    const consent = (extra: object) => ({ customerId: "gid://shopify/Customer/1", whatsAppMarketingConsent: { state: "SUBSCRIBED", ...extra } });
+    const errors = (input: unknown) => ask(shopify, input).data?.customerWhatsAppMarketingConsentUpdate.userErrors.map((e) => [e.field.join("."), e.code]);
+    expect(errors(consent({ state: "NOT_SUBSCRIBED" }))).toEqual([["input.whatsAppMarketingConsent.state", "INCLUSION"]]);
+    expect(errors(consent({ optInLevel: "DOUBLE" }))).toEqual([["input.whatsAppMarketingConsent.optInLevel", "INCLUSION"]]);
+    expect(errors(consent({ updatedAt: "2999-01-01T00:00:00Z" }))).toEqual([["input.whatsAppMarketingConsent.updatedAt", "INVALID"]]);
+    expect(errors({ ...consent({}), customerId: "gid://shopify/Customer/2" })).toEqual([["input.customerId", "INVALID"]]);
+    expect(ask(shopify, { ...consent({}), phone: "+91" }).errors?.[0].message).toContain("Field is not defined on CustomerWhatsAppMarketingConsentUpdateInput");
+    expect(ask(shopify, { customerId: "gid://shopify/Customer/1", whatsAppMarketingConsent: { marketingState: "SUBSCRIBED" } }).errors?.[0].message).toContain(
+      "whatsAppMarketingConsent.marketingState",
+    );
+    expect(shopify.customers.get("gid://shopify/Customer/1")!.whatsApp.state).toBe("NOT_SUBSCRIBED");
+    expect(errors(consent({ optInLevel: "SINGLE_OPT_IN" }))).toEqual([]);
+    expect(shopify.customers.get("gid://shopify/Customer/1")!.whatsApp).toMatchObject({
+      state: "SUBSCRIBED",
+      optInLevel: "SINGLE_OPT_IN",
+      collectedFrom: "OTHER",
+    });
+  });
+
+  it("answers ACCESS_DENIED without write_customers, which the app records as scope_missing", async () => {
+    const shopify = shopifyAdminApi("double.myshopify.com", { accessToken: "t", scopes: ["read_customers"] });
+    shopify.addCustomer({ id: 1, phone: "+916000376569" });
+    const graphql: AdminGraphql = async (query, options) =>
+      new Response(
+        (shopify.answer({ body: JSON.stringify({ query, variables: options?.variables }), headers: { "x-shopify-access-token": "t" } }) as { data: string })
+          .data,
+        { headers: { "content-type": "application/json" } },
+      );
+    const result = await writeWhatsAppConsent(graphql, { customerId: "1", state: "SUBSCRIBED", collectedAt: null }, noWait);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && [result.error.kind, result.error.message]).toEqual(["scope_missing", expect.stringContaining("write_customers")]);
   });
 });
