@@ -271,7 +271,8 @@ describe("npm run demo", () => {
 
       await nav.getByRole("link", { name: "Deliveries" }).click();
       await heading("Deliveries");
-      await page.getByRole("row").nth(1).getByRole("link").first().click();
+      // The BSP's first delivery (the Shopify Flow destination has deliveries of its own).
+      await page.getByRole("row").filter({ hasText: "Demo BSP inbox" }).first().getByRole("link").first().click();
       await heading(/ to Demo BSP inbox$/);
       await page.getByText("Attempt 1").first().waitFor();
 
