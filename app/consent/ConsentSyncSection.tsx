@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useFetcher } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, Checkbox, InlineStack, Layout, List, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, Checkbox, Layout, List, Text } from "@shopify/polaris";
+import { OnOffHeading } from "../admin/OnOffHeading";
+import { useLoadOnce } from "../admin/use-load-once";
 import type { SettingsSection } from "../routes/app.settings/settings-form";
 import type { ConsentSyncState } from "./consent-sync.server";
 
@@ -26,15 +28,9 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 function ConsentSyncSection() {
-  const state = useFetcher<ConsentSyncState>();
+  const state = useLoadOnce<ConsentSyncState>(ROUTE);
   const save = useFetcher<ConsentSyncState>();
   const [refused, setRefused] = useState(false);
-  const requested = useRef(false);
-  useEffect(() => {
-    if (requested.current) return;
-    requested.current = true;
-    state.load(ROUTE);
-  }, [state]);
   const current = save.data ?? state.data;
   const enabled = current?.enabled ?? false;
   const change = async (checked: boolean) => {
@@ -53,12 +49,7 @@ function ConsentSyncSection() {
     >
       <Card>
         <BlockStack gap="300">
-          <InlineStack gap="200" blockAlign="center">
-            <Text as="span" fontWeight="semibold">
-              Consent sync
-            </Text>
-            <Badge tone={enabled ? "success" : undefined}>{enabled ? "On" : "Off"}</Badge>
-          </InlineStack>
+          <OnOffHeading label="Consent sync" on={enabled} />
           <Checkbox
             label="Write WhatsApp consent to Shopify customers and read it back"
             helpText="Turning this on asks you to let Cart Relay read and edit customers (read_customers, write_customers). Cart Relay keeps the exact opt-in text and language the buyer saw as evidence."

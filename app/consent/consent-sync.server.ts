@@ -8,7 +8,7 @@ import { logger } from "../logger.server";
 import { optOutOf } from "../opt-out/opt-outs.server";
 import type { AdminGraphql } from "../pixel/activate.server";
 import type { DiscountClientOptions } from "../recovery/discount-codes.server";
-import { unauthenticated } from "../shopify.server";
+import { offlineAdmin, type AdminClientFor, type RecoveryCodeOptions } from "../recovery/recovery-codes.server";
 import {
   READ_CUSTOMERS_SCOPE,
   readWhatsAppConsent,
@@ -39,14 +39,8 @@ const MAX_ATTEMPTS = BACKOFF_MINUTES.length + 1;
 const DISCOVERY_WINDOW_MS = 7 * 24 * 60 * 60_000;
 const BATCH = 50;
 
-export type AdminClientFor = (shopDomain: string) => Promise<AdminGraphql>;
-
-export interface ConsentSyncOptions {
-  adminClient?: AdminClientFor;
-  client?: DiscountClientOptions;
-}
-
-const offlineAdmin: AdminClientFor = async (shopDomain) => (await unauthenticated.admin(shopDomain)).admin.graphql;
+/** The same Admin client and retry options as recovery codes (the detector's pass hands both the same). */
+export type ConsentSyncOptions = RecoveryCodeOptions;
 
 /** Whether the shop granted a scope; unknown scopes (null) are left to Shopify to answer. */
 export function grantsScope(shop: Pick<Shop, "scopes">, scope: string): boolean {
