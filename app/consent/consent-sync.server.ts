@@ -35,8 +35,10 @@ const LEASE_MS = 2 * 60_000;
 /** Policy minutes before each further attempt of a failed row. */
 const BACKOFF_MINUTES = [1, 5, 30, 120, 720];
 const MAX_ATTEMPTS = BACKOFF_MINUTES.length + 1;
-/** Checkouts this recent that name a customer are looked at for a first exchange. */
-const DISCOVERY_WINDOW_MS = 7 * 24 * 60 * 60_000;
+/** Checkouts active this recently that name a customer are looked at for a first exchange (a checkout is abandoned within a day). */
+const DISCOVERY_WINDOW_MS = 2 * 24 * 60 * 60_000;
+/** How far before the last discovery a checkout webhook's activity time may lie (Shopify's updated_at, late deliveries). */
+const DISCOVERY_MARGIN_MS = 15 * 60_000;
 const BATCH = 50;
 
 /** The same Admin client and retry options as recovery codes (the detector's pass hands both the same). */
@@ -74,7 +76,9 @@ async function queue(sync: QueuedSync, now: Date): Promise<void> {
  * The exchange a customer's checkout calls for: the buyer ticked the box, so
  * the consent is written with when and where it was collected; otherwise
  * Shopify's own consent is read back (they may have opted in there). An
- * opted-out phone is never written as subscribed.
+ * opted-out phone is never written as subscribed: its write says
+ * UNSUBSCRIBED, as the opt-out's own write-back did. Every call queues one
+ * row of the operation `wantsWrite` names, which discovery looks for.
  */
 export async function queueForCheckout(
   checkout: Pick<Checkout, "id" | "shopId" | "phoneE164" | "whatsappOptIn" | "whatsappOptInAt" | "whatsappOptInSource">,
@@ -84,12 +88,15 @@ export async function queueForCheckout(
   if (!checkout.phoneE164) return;
   const base = { shopId: checkout.shopId, checkoutId: checkout.id, customerId, phoneE164: checkout.phoneE164 };
   const optedOut = await optOutOf(checkout.shopId, checkout.phoneE164);
-  if (checkout.whatsappOptIn === true && checkout.whatsappOptInSource !== "shopify" && !optedOut) {
+  if (!wantsWrite(checkout)) await queue({ ...base, operation: "read", state: "", collectedAt: null, collectedFrom: null }, now);
+  else if (optedOut) await queue({ ...base, operation: "write", state: "UNSUBSCRIBED", collectedAt: optedOut.optedOutAt, collectedFrom: "bsp_opt_out" }, now);
+  else
     await queue({ ...base, operation: "write", state: "SUBSCRIBED", collectedAt: checkout.whatsappOptInAt, collectedFrom: checkout.whatsappOptInSource }, now);
-  } else if (checkout.whatsappOptIn !== true && !optedOut) {
-    await queue({ ...base, operation: "read", state: "", collectedAt: null, collectedFrom: null }, now);
-  }
 }
+
+/** The buyer's own tick is written to Shopify; anything else (no answer, no, or Shopify's own yes) is read from it. */
+const wantsWrite = (checkout: Pick<Checkout, "whatsappOptIn" | "whatsappOptInSource">) =>
+  checkout.whatsappOptIn === true && checkout.whatsappOptInSource !== "shopify";
 
 /**
  * orders/create linked an order naming a customer to this checkout: the
@@ -136,29 +143,69 @@ export async function queueOptOutWriteBack(
   return customers.length;
 }
 
-/** Customers' checkouts (named by a checkout webhook) of shops with sync on that have no exchange yet. */
+/** Where the last discovery got to (by the pass's clock), so the next one looks only at checkouts active since. */
+let discoveredUntil: number | null = null;
+
+/**
+ * Customers' checkouts (a checkout webhook named them) of shops with sync on
+ * that have no exchange of the kind they call for yet. Only checkouts active
+ * since the last discovery, less a margin for late webhooks, are read,
+ * through the (shopId, lastActivityAt) index, and only for shops with sync
+ * on: a pass costs nothing for the others. Buyers who order are queued by
+ * orders/create whatever discovery saw.
+ */
 async function discover(now: Date): Promise<number> {
   const { db, codec } = sqlDatabase();
-  const rows = await db
-    .selectFrom("Checkout as c")
-    .innerJoin("Shop as s", "s.id", "c.shopId")
-    .select(["c.id", "c.shopId", "c.customerId", "c.phoneE164", "c.whatsappOptIn", "c.whatsappOptInAt", "c.whatsappOptInSource"])
-    .where("c.customerId", "is not", null)
-    .where("c.phoneE164", "is not", null)
-    .where("c.updatedAt", ">=", codec.date(new Date(now.getTime() - DISCOVERY_WINDOW_MS)))
-    .where("s.consentSyncEnabled", "=", codec.bool(true))
-    .where("s.uninstalledAt", "is", null)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("ConsentSync as k").select("k.id").whereRef("k.checkoutId", "=", "c.id"))))
-    .limit(BATCH)
-    .execute();
-  for (const row of rows) {
-    await queueForCheckout(
-      { ...row, whatsappOptIn: read.boolOrNull(row.whatsappOptIn), whatsappOptInAt: read.dateOrNull(row.whatsappOptInAt) },
-      row.customerId!,
-      now,
-    );
+  const shops = await db.selectFrom("Shop").select("id").where("consentSyncEnabled", "=", codec.bool(true)).where("uninstalledAt", "is", null).execute();
+  if (shops.length === 0) return 0;
+  const resumed = discoveredUntil !== null && discoveredUntil <= now.getTime() ? discoveredUntil - DISCOVERY_MARGIN_MS : -Infinity;
+  const since = new Date(Math.max(now.getTime() - DISCOVERY_WINDOW_MS, resumed));
+  let queued = 0;
+  let complete = true;
+  for (const shop of shops) {
+    const rows = await db
+      .selectFrom("Checkout as c")
+      .select(["c.id", "c.shopId", "c.customerId", "c.phoneE164", "c.whatsappOptIn", "c.whatsappOptInAt", "c.whatsappOptInSource"])
+      .where("c.shopId", "=", shop.id)
+      .where("c.lastActivityAt", ">=", codec.date(since))
+      .where("c.customerId", "is not", null)
+      .where("c.phoneE164", "is not", null)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("ConsentSync as k")
+              .select("k.id")
+              .whereRef("k.shopId", "=", "c.shopId")
+              .whereRef("k.customerId", "=", "c.customerId")
+              .whereRef("k.phoneE164", "=", "c.phoneE164")
+              .where(
+                "k.operation",
+                "=",
+                eb
+                  .case()
+                  .when(eb.and([eb("c.whatsappOptIn", "=", codec.bool(true)), eb(eb.fn.coalesce("c.whatsappOptInSource", eb.val("")), "!=", "shopify")]))
+                  .then("write")
+                  .else("read")
+                  .end(),
+              ),
+          ),
+        ),
+      )
+      .limit(BATCH)
+      .execute();
+    for (const row of rows) {
+      await queueForCheckout(
+        { ...row, whatsappOptIn: read.boolOrNull(row.whatsappOptIn), whatsappOptInAt: read.dateOrNull(row.whatsappOptInAt) },
+        row.customerId!,
+        now,
+      );
+    }
+    queued += rows.length;
+    if (rows.length === BATCH) complete = false;
   }
-  return rows.length;
+  if (complete) discoveredUntil = now.getTime();
+  return queued;
 }
 
 /** Takes a due row for this pass: no other worker holds it until the lease ends. */
