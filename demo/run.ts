@@ -125,8 +125,9 @@ function demoEnvironment(options: DemoOptions, root: string, appUrl: string, ser
     SHOPIFY_API_SECRET: randomBytes(24).toString("base64url"),
     // The browser talks to the front door; the app server behind it is loopback-only too.
     SHOPIFY_APP_URL: appUrl,
-    // write_discounts: the demo shop has recovery codes on (Settings asks for it when a merchant turns them on).
-    SCOPES: "read_checkouts,read_orders,write_pixels,read_customer_events,write_discounts",
+    // write_discounts: the demo shop has recovery codes on; write_customers + read_customers: WhatsApp consent
+    // sync (Settings asks for each when a merchant turns its feature on).
+    SCOPES: "read_checkouts,read_orders,write_pixels,read_customer_events,write_discounts,write_customers,read_customers",
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     DATABASE_URL: `file:${demoDatabaseFile(options, root)}`,
     PORT: String(serverPort),
@@ -349,6 +350,8 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
       recoveryCodeValue: "10",
       holdoutPercent: 20,
       quietHoursFollowBuyer: true,
+      // Issue 19: buyers' WhatsApp consent goes to their Shopify customer and comes back from it.
+      consentSyncEnabled: true,
     },
   });
   // The offline session Shopify's OAuth would have stored; it lets the dashboard open.
@@ -377,6 +380,10 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
     quietHours: night && { startMinute: night.startMinute, endMinute: night.endMinute, timeZone: DEMO_SHOP_TIME_ZONE },
   });
   await createEndpoint(shop, input, new Date(), { secret: secret! });
+  // Issue 19: the Flow triggers on, answered by the Admin API double below.
+  await (await import("../app/flow/flow-destination.server")).setFlowTriggers(shop, true);
+  const { cashfreeSignature } = await import("../app/events/sign");
+  const { normalizePhone } = await import("../app/contact");
 
   print(`Cart Relay demo: ${options.checkouts} checkouts on ${shopDomain}, abandoned after ${options.abandonAfterSeconds} s idle`);
   print(`  BSP: ${url}${inbox ? ` (built-in inbox, failing ${Math.round(options.failureRate * 100)} % of requests on purpose)` : ""}`);
@@ -406,11 +413,33 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
         `  quiet hours ${hhmm(night.startMinute)}-${hhmm(night.endMinute)} on the buyer's clock; ${nightBuyer.firstName} ships to ${night.address.city} (${night.address.timeZone}), where it is night`,
       );
     }
+    // Issue 19: buyers who order are logged-in customers of the shop. The first of them ticks the WhatsApp box
+    // (its consent is written to Shopify); another already opted in through Shopify (it is read back).
+    const customers = buyers.filter((b) => (b.outcome === "buys" || b.outcome === "returns") && b.phone);
+    for (const [i, buyer] of customers.entries()) buyer.customerId = 6_600_000_000_000 + i;
+    const writtenBack = customers.find((b) => b.channel === "extension");
+    if (writtenBack) writtenBack.whatsappOptIn = true;
+    // A buyer who buys at once (a returning one may be held out and never come back), their box left unticked here.
+    const readBack = customers.find((b) => b !== writtenBack && b.outcome === "buys");
+    if (readBack && readBack.channel === "extension") readBack.whatsappOptIn = false;
+    for (const buyer of customers) {
+      shopifyAdmin.api.addCustomer({
+        id: buyer.customerId!,
+        phone: normalizePhone(buyer.phone, "IN"),
+        ...(buyer === readBack ? { whatsAppState: "SUBSCRIBED", updatedAt: new Date(Date.now() - 30 * 86_400_000).toISOString() } : {}),
+      });
+    }
+    // And one buyer who leaves answers STOP to an earlier broadcast: their BSP reports it, and they get no message.
+    const optedOut = buyers.find(
+      (b) => b.outcome === "leaves" && b !== nightBuyer && b.phone && holdoutPosition({ shopDomain, checkoutToken: b.token }) >= shop.holdoutPercent / 100,
+    );
     let orders = 0;
     for (const buyer of buyers) {
       await store.fillCheckout(buyer);
+      if (buyer === optedOut && secret) await store.reportOptOut(buyer, secret, cashfreeSignature);
       if (buyer.outcome === "buys") await store.placeOrder(buyer, ++orders, null);
     }
+    if (optedOut) print(`  ${optedOut.firstName}'s BSP reports a STOP reply for their phone: no message goes to them from any endpoint`);
     print(`  store: ${buyers.length} buyers filled checkouts; waiting for abandonment, deliveries and returns...`);
 
     const tokenOf = new Map(buyers.map((b) => [b.token, b]));
@@ -442,13 +471,15 @@ export async function runDemo(options: DemoOptions, door: FrontDoor, root = proc
           await store.placeOrder(buyer, ++orders, body.abandonedCheckoutUrl, buyer.returnsVia === "code" ? (body.discountCode?.code ?? null) : null);
           placed++;
         }
-        return placed === 0 && unsettled === 0 && buyers.filter(waitsForMessage).every((b) => abandoned.has(b.token));
+        // Consent exchanges with Shopify run in the detector's pass, after the orders that queue them.
+        const consentWaiting = await prisma.consentSync.count({ where: { shopId: shop.id, status: "pending" } });
+        return placed === 0 && unsettled === 0 && consentWaiting === 0 && buyers.filter(waitsForMessage).every((b) => abandoned.has(b.token));
       },
       timeoutMs,
       "the pipe to settle",
     );
 
-    const summary = await readSummary(shop.id, inbox);
+    const summary = await readSummary(shop.id, inbox, shopifyAdmin.api);
     print(formatSummary(summary));
     const sessionExpiresAt = new Date(Date.now() + ADMIN_SESSION_SECONDS * 1000);
     let dashboardUrl: string | null = null;

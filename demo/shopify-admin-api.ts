@@ -12,6 +12,14 @@
 //   the handle names a deployed trigger extension and the payload holds
 //   exactly its fields with values of their types; userErrors otherwise
 //   (Flow validates the payload against the extension's fields);
+// - customerWhatsAppMarketingConsentUpdate (2026-07+, write_customers): the
+//   customer's default phone with its new consent, or userErrors (INVALID
+//   for an unknown customer or one without a phone, INCLUSION for a state or
+//   opt-in level an app may not set, INVALID for an updatedAt in the future);
+//   an input key the schema lacks is a top-level variable error, as GraphQL
+//   coerces variables before running anything;
+// - customer(id) { defaultPhoneNumber { whatsAppMarketingConsent } }
+//   (read_customers): the stored consent, or null for an unknown customer;
 // - failures on demand: top-level THROTTLED errors with the cost bucket in
 //   `extensions.cost`, HTTP 429 with Retry-After, HTTP 5xx, a connection
 //   that drops before or after the change is made; and, from its setup,
@@ -45,6 +53,13 @@ export type Fault =
   /** the mutation is refused with these userErrors (rules the double does not model, e.g. combinesWith per discount class) */
   | { kind: "user_errors"; userErrors: { field: string[]; code: string; message: string }[] };
 
+/** A customer's default phone and its WhatsApp consent, as Shopify stores them. */
+export interface StoredCustomer {
+  id: string;
+  phone: string | null;
+  whatsApp: { state: string; optInLevel: string | null; updatedAt: string | null; collectedFrom: string | null };
+}
+
 /** The discountCodeBasicCreate input, as far as Shopify's checks below read it. */
 export interface DiscountInput {
   code?: string;
@@ -66,10 +81,19 @@ export interface AdminVariables {
   /** flowTriggerReceive */
   handle?: string;
   payload?: Record<string, unknown>;
+  /** customerWhatsAppMarketingConsentUpdate */
+  input?: Record<string, unknown>;
 }
 
 export interface AdminCall {
-  operation: "discountCodeBasicCreate" | "codeDiscountNodeByCode" | "discountCodeDeactivate" | "flowTriggerReceive" | "unknown";
+  operation:
+    | "discountCodeBasicCreate"
+    | "codeDiscountNodeByCode"
+    | "discountCodeDeactivate"
+    | "flowTriggerReceive"
+    | "customerWhatsAppMarketingConsentUpdate"
+    | "customer"
+    | "unknown";
   variables: AdminVariables;
   token: string | undefined;
   answered: string;
@@ -82,6 +106,10 @@ export interface ShopifyAdminApi {
   readonly discounts: Map<string, StoredDiscount>;
   /** the workflows Flow started, in order */
   readonly flowTriggers: { handle: string; payload: Record<string, unknown> }[];
+  /** by gid */
+  readonly customers: Map<string, StoredCustomer>;
+  /** a customer of the shop; numeric id, phone in E.164 */
+  addCustomer(customer: { id: string | number; phone: string | null; whatsAppState?: string; updatedAt?: string }): StoredCustomer;
   /** the next requests fail this way, one fault each, in order */
   fail(...faults: Fault[]): void;
   /** a discount the merchant made by hand */
@@ -129,7 +157,14 @@ const costOf = (requested: number, available = 1990) => ({
 });
 
 function operationOf(query: string): AdminCall["operation"] {
-  for (const name of ["discountCodeBasicCreate", "codeDiscountNodeByCode", "discountCodeDeactivate", "flowTriggerReceive"] as const) {
+  for (const name of [
+    "discountCodeBasicCreate",
+    "codeDiscountNodeByCode",
+    "discountCodeDeactivate",
+    "flowTriggerReceive",
+    "customerWhatsAppMarketingConsentUpdate",
+    "customer",
+  ] as const) {
     if (new RegExp(`\\b${name}\\s*\\(`).test(query)) return name;
   }
   return "unknown";
@@ -157,6 +192,7 @@ const FLOW_VALUE_CHECKS: Record<string, (value: unknown) => boolean> = {
   number_decimal: (value) => typeof value === "number" && Number.isFinite(value),
   boolean: (value) => typeof value === "boolean",
   url: (value) => typeof value === "string" && /^https?:\/\//.test(value),
+  customer_reference: (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0,
 };
 
 /** What Flow says about a payload for a trigger: one userError per problem. */
@@ -165,6 +201,8 @@ function flowPayloadErrors(trigger: FlowTrigger, payload: unknown): { field: str
   const given = payload as Record<string, unknown>;
   const errors: { field: string[]; message: string }[] = [];
   for (const field of trigger.fields) {
+    // A reference (customer_id) is left out when the trigger concerns no customer.
+    if (field.type === "customer_reference" && !(field.key in given)) continue;
     if (!(field.key in given)) errors.push({ field: ["payload", field.key], message: `Missing required field '${field.key}'` });
     else if (!FLOW_VALUE_CHECKS[field.type]?.(given[field.key]))
       errors.push({ field: ["payload", field.key], message: `'${field.key}' must be of type ${field.type}` });
@@ -192,6 +230,75 @@ export function shopifyAdminApi(shop: string, options: DoubleOptions): ShopifyAd
   }
   const faults: Fault[] = [];
   let nextId = 1001;
+  const customers = new Map<string, StoredCustomer>();
+  const customerGid = (id: string | number) => (String(id).startsWith("gid://") ? String(id) : `gid://shopify/Customer/${id}`);
+
+  const phoneNode = (customer: StoredCustomer) => ({
+    phoneNumber: customer.phone,
+    whatsAppMarketingConsent: { ...customer.whatsApp, sourceLocation: null },
+  });
+
+  function updateWhatsAppConsent(input: Record<string, unknown> | undefined) {
+    const userErrors: { field: string[]; code: string; message: string }[] = [];
+    const error = (field: string[], code: string, message: string) => userErrors.push({ field: ["input", ...field], code, message });
+    const customer = typeof input?.customerId === "string" ? customers.get(input.customerId) : undefined;
+    const consent = (input?.whatsAppMarketingConsent ?? {}) as { state?: string; optInLevel?: string; updatedAt?: string };
+    if (!customer) error(["customerId"], "INVALID", "Customer does not exist");
+    else if (!customer.phone) error(["customerId"], "INVALID", "Customer must have a phone number to update WhatsApp marketing consent");
+    if (!["SUBSCRIBED", "UNSUBSCRIBED", "PENDING"].includes(String(consent.state))) {
+      error(["whatsAppMarketingConsent", "state"], "INCLUSION", `State ${String(consent.state)} is not included in the list`);
+    }
+    if (consent.optInLevel !== undefined && !["SINGLE_OPT_IN", "CONFIRMED_OPT_IN", "UNKNOWN"].includes(consent.optInLevel)) {
+      error(["whatsAppMarketingConsent", "optInLevel"], "INCLUSION", `Opt in level ${consent.optInLevel} is not included in the list`);
+    }
+    const updatedAt = consent.updatedAt === undefined ? null : Date.parse(consent.updatedAt);
+    if (updatedAt !== null && (Number.isNaN(updatedAt) || updatedAt > Date.now() + 60_000)) {
+      error(["whatsAppMarketingConsent", "updatedAt"], "INVALID", "Updated at must be a date in the past");
+    }
+    if (userErrors.length > 0) return { customerWhatsAppMarketingConsentUpdate: { customerPhoneNumber: null, userErrors } };
+    customer!.whatsApp = {
+      state: String(consent.state),
+      optInLevel: consent.optInLevel === undefined ? customer!.whatsApp.optInLevel : consent.optInLevel,
+      updatedAt: new Date(updatedAt ?? Date.now()).toISOString(),
+      collectedFrom: "OTHER",
+    };
+    return { customerWhatsAppMarketingConsentUpdate: { customerPhoneNumber: phoneNode(customer!), userErrors: [] } };
+  }
+
+  /** GraphQL coerces variables against the input type before resolving: an unknown or missing key fails the whole request. */
+  function inputShapeError(input: Record<string, unknown> | undefined): string | null {
+    if (!input || typeof input !== "object") return "Variable $input of type CustomerWhatsAppMarketingConsentUpdateInput! was provided invalid value";
+    const allowed: Record<string, string[]> = {
+      "": ["customerId", "whatsAppMarketingConsent"],
+      whatsAppMarketingConsent: ["state", "optInLevel", "updatedAt", "sourceLocationId"],
+    };
+    for (const key of Object.keys(input))
+      if (!allowed[""].includes(key))
+        return `Variable $input of type CustomerWhatsAppMarketingConsentUpdateInput! was provided invalid value for ${key} (Field is not defined on CustomerWhatsAppMarketingConsentUpdateInput)`;
+    for (const key of ["customerId", "whatsAppMarketingConsent"])
+      if (!(key in input))
+        return `Variable $input of type CustomerWhatsAppMarketingConsentUpdateInput! was provided invalid value for ${key} (Expected value to not be null)`;
+    const consent = input.whatsAppMarketingConsent as Record<string, unknown>;
+    for (const key of Object.keys(consent ?? {}))
+      if (!allowed.whatsAppMarketingConsent.includes(key))
+        return `Variable $input of type CustomerWhatsAppMarketingConsentUpdateInput! was provided invalid value for whatsAppMarketingConsent.${key} (Field is not defined on CustomerMarketingConsentInput)`;
+    if (!("state" in (consent ?? {})))
+      return "Variable $input of type CustomerWhatsAppMarketingConsentUpdateInput! was provided invalid value for whatsAppMarketingConsent.state (Expected value to not be null)";
+    return null;
+  }
+
+  const accessDenied = (operation: string, scope: string) =>
+    json({
+      errors: [
+        {
+          message: `Access denied for ${operation} field. Required access: \`${scope}\` access scope.`,
+          locations: [{ line: 1, column: 1 }],
+          extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: `\`${scope}\` access scope.` },
+          path: [operation],
+        },
+      ],
+      data: { [operation]: null },
+    });
 
   function store(discount: Omit<StoredDiscount, "id">): StoredDiscount {
     const stored = { ...discount, id: `gid://shopify/DiscountCodeNode/${nextId++}` };
@@ -301,6 +408,15 @@ export function shopifyAdminApi(shop: string, options: DoubleOptions): ShopifyAd
           : { [call.operation]: { codeDiscountNode: null, userErrors: fault.userErrors.map((e) => ({ ...e, extraInfo: null })) } };
     } else if (call.operation === "flowTriggerReceive") {
       data = receiveFlowTrigger(call.variables.handle, call.variables.payload);
+    } else if (call.operation === "customerWhatsAppMarketingConsentUpdate") {
+      const shapeError = inputShapeError(call.variables.input);
+      if (shapeError) return answer("invalid variables", json({ errors: [{ message: shapeError, extensions: { code: "INVALID_VARIABLE" } }] }));
+      if (!scopes.has("write_customers")) return answer("access denied", accessDenied(call.operation, "write_customers"));
+      data = updateWhatsAppConsent(call.variables.input);
+    } else if (call.operation === "customer") {
+      if (!scopes.has("read_customers") && !scopes.has("write_customers")) return answer("access denied", accessDenied(call.operation, "read_customers"));
+      const customer = customers.get(String(call.variables.id ?? ""));
+      data = { customer: customer ? { id: customer.id, defaultPhoneNumber: customer.phone ? phoneNode(customer) : null } : null };
     } else if (call.operation === "discountCodeBasicCreate" || call.operation === "discountCodeDeactivate") {
       if (!scopes.has("write_discounts")) {
         return answer(
@@ -344,6 +460,21 @@ export function shopifyAdminApi(shop: string, options: DoubleOptions): ShopifyAd
     calls,
     discounts,
     flowTriggers,
+    customers,
+    addCustomer: ({ id, phone, whatsAppState = "NOT_SUBSCRIBED", updatedAt }) => {
+      const stored: StoredCustomer = {
+        id: customerGid(id),
+        phone,
+        whatsApp: {
+          state: whatsAppState,
+          optInLevel: null,
+          updatedAt: updatedAt ?? null,
+          collectedFrom: whatsAppState === "NOT_SUBSCRIBED" ? null : "SHOPIFY",
+        },
+      };
+      customers.set(stored.id, stored);
+      return stored;
+    },
     fail: (...more) => faults.push(...more),
     addDiscount: (discount) =>
       store({

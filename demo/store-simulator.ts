@@ -16,6 +16,9 @@ export interface ShippingAddress {
   countryCode: string;
 }
 
+/** What the checkout block shows beside the WhatsApp checkbox (the shop's default), sent with the answer as evidence. */
+export const OPT_IN_TEXT = "Send me order updates and offers on WhatsApp";
+
 export const PUNE: ShippingAddress = { city: "Pune", province: "Maharashtra", provinceCode: "MH", zip: "411001", country: "India", countryCode: "IN" };
 
 export interface Buyer {
@@ -28,6 +31,8 @@ export interface Buyer {
   phone: string | null;
   whatsappOptIn: boolean | null;
   address: ShippingAddress;
+  /** a logged-in buyer's Shopify customer id (the demo assigns it), null for a guest */
+  customerId: number | null;
   /** how a returning buyer comes back: the message's link, or the recovery code typed into a fresh checkout */
   returnsVia: "link" | "code";
   lines: {
@@ -130,6 +135,7 @@ export function planBuyers(count: number, random: () => number): Buyer[] {
       email: outcome === "phone-only" || outcome === "zip-only" ? null : `${firstName.toLowerCase()}.${i}@example.in`,
       phone: outcome === "zip-only" ? null : phone,
       whatsappOptIn: channel === "extension" ? random() < 0.6 : null,
+      customerId: null,
       address: PUNE,
       returnsVia: OUTCOMES.slice(0, i % OUTCOMES.length).filter((o) => o === "returns").length % 2 === 0 ? "link" : "code",
       lines,
@@ -252,6 +258,8 @@ export class StoreSimulator {
       ...(step >= 3
         ? {
             whatsappOptIn: buyer.whatsappOptIn,
+            whatsappOptInText: buyer.whatsappOptIn === null ? undefined : OPT_IN_TEXT,
+            locale: "en-IN",
             lines,
             currency: "INR",
             subtotal: subtotal(buyer),
@@ -283,6 +291,19 @@ export class StoreSimulator {
    * orders/create as Shopify sends it; `resumeUrl` is what the buyer clicked in WhatsApp, if anything.
    * With `typedCode` the buyer skipped the link: a fresh checkout on another device, the message's code typed in.
    */
+  /** A BSP's report that this buyer answered STOP, signed with the endpoint's secret as the BSP would (docs/bsp/opt-out.md). */
+  async reportOptOut(buyer: Buyer, secret: string, sign: (secret: string, timestamp: string, body: string) => string): Promise<void> {
+    const body = JSON.stringify({ phone: buyer.phone, reason: "stop_reply", optedOutAt: new Date().toISOString() });
+    const timestamp = String(Date.now());
+    await this.post("/api/opt-out", body, {
+      "content-type": "application/json",
+      "user-agent": BROWSER_USER_AGENT,
+      "x-store-url": this.shop,
+      "x-webhook-timestamp": timestamp,
+      "x-webhook-signature": sign(secret, timestamp, body),
+    });
+  }
+
   async placeOrder(buyer: Buyer, orderNumber: number, resumeUrl: string | null, typedCode: string | null = null): Promise<void> {
     const url = resumeUrl && !typedCode ? new URL(resumeUrl) : null;
     // Our permalink starts a fresh checkout whose cart attribute comes back on the order;
@@ -302,7 +323,7 @@ export class StoreSimulator {
       presentment_currency: "INR",
       created_at: new Date().toISOString(),
       note_attributes: attribution ? [{ name: "_cart_relay", value: attribution }] : [],
-      customer: { email: buyer.email, phone: buyer.phone },
+      customer: { id: buyer.customerId, email: buyer.email, phone: buyer.phone },
       shipping_address: { phone: buyer.phone },
     });
   }

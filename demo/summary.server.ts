@@ -2,8 +2,36 @@ import prisma from "../app/db.server";
 import { env } from "../app/env.server";
 import { rangeQuerySchema, resolveRange } from "../app/metrics/date-range";
 import { loadRecoveryMeasurement } from "../app/metrics/recovery-lift.server";
+import { FLOW_DESTINATION_URL } from "../app/flow/flow-triggers";
 import type { Inbox } from "./inbox";
-import { DEMO_TOPICS, type DemoSummary, type RecoverySummary, type TopicCounts } from "./summary";
+import type { ShopifyAdminApi } from "./shopify-admin-api";
+import { DEMO_TOPICS, type DemoSummary, type NativeSummary, type RecoverySummary, type TopicCounts } from "./summary";
+
+/** The BSP endpoints' deliveries; the Flow destination's are counted on their own. */
+const toBsp = { endpoint: { url: { not: FLOW_DESTINATION_URL } } };
+
+/** Issue 19 in the demo: what Shopify's double recorded, beside the stored rows. */
+async function nativeSummary(shopId: string, admin: ShopifyAdminApi | null): Promise<NativeSummary> {
+  const flowTriggers: Record<string, number> = {};
+  for (const trigger of admin?.flowTriggers ?? []) flowTriggers[trigger.handle] = (flowTriggers[trigger.handle] ?? 0) + 1;
+  const writes = await prisma.consentSync.groupBy({ by: ["state"], where: { shopId, operation: "write", status: "done" }, _count: { _all: true } });
+  const optOut = await prisma.optOut.findFirst({ where: { shopId }, select: { phoneE164: true, source: true, reason: true } });
+  const optedOutCheckouts = optOut ? await prisma.checkout.findMany({ where: { shopId, phoneE164: optOut.phoneE164 }, select: { id: true } }) : [];
+  return {
+    flowTriggers,
+    flowDeliveries: await prisma.delivery.count({ where: { shopId, status: "succeeded", endpoint: { url: FLOW_DESTINATION_URL } } }),
+    consentWritten: Object.fromEntries(writes.map((row) => [row.state, row._count._all])),
+    consentReadBack: await prisma.consentSync.count({ where: { shopId, operation: "read", status: "done" } }),
+    optedInThroughShopify: await prisma.checkout.count({ where: { shopId, whatsappOptInSource: "shopify" } }),
+    subscribedInShopify: [...(admin?.customers.values() ?? [])].filter((customer) => customer.whatsApp.state === "SUBSCRIBED").length,
+    evidenceStored: await prisma.checkout.count({ where: { shopId, whatsappOptInText: { not: null }, whatsappOptInLocale: { not: null } } }),
+    optOut: optOut && {
+      source: optOut.source,
+      reason: optOut.reason,
+      events: await prisma.event.count({ where: { shopId, topic: "abandonedCheckout", checkoutId: { in: optedOutCheckouts.map((c) => c.id) } } }),
+    },
+  };
+}
 
 /** Issue 17 in the demo, from stored rows: codes, the holdout's lift (as the dashboard's card computes it), the send guard. */
 async function recoverySummary(shop: { id: string; currency: string; holdoutPercent: number; timezone: string }, now: Date): Promise<RecoverySummary> {
@@ -29,7 +57,7 @@ async function recoverySummary(shop: { id: string; currency: string; holdoutPerc
 
 async function topicCounts(shopId: string, topic: string): Promise<TopicCounts> {
   const deliveries = await prisma.delivery.findMany({
-    where: { shopId, topic },
+    where: { shopId, topic, ...toBsp },
     select: { status: true, attemptCount: true, attempts: { select: { statusCode: true } } },
   });
   const attempts = deliveries.flatMap((d) => d.attempts);
@@ -41,7 +69,7 @@ async function topicCounts(shopId: string, topic: string): Promise<TopicCounts> 
   };
 }
 
-export async function readSummary(shopId: string, inbox: Inbox | null): Promise<DemoSummary> {
+export async function readSummary(shopId: string, inbox: Inbox | null, admin: ShopifyAdminApi | null = null): Promise<DemoSummary> {
   const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
   const checkouts = await prisma.checkout.findMany({
     where: { shopId },
@@ -58,7 +86,7 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
     await Promise.all(DEMO_TOPICS.map(async (topic) => [topic, await topicCounts(shopId, topic)] as const)),
   ) as DemoSummary["topics"];
   const failure = await prisma.attempt.findFirst({
-    where: { delivery: { shopId }, OR: [{ statusCode: null }, { statusCode: { lt: 200 } }, { statusCode: { gt: 299 } }] },
+    where: { delivery: { shopId, ...toBsp }, OR: [{ statusCode: null }, { statusCode: { lt: 200 } }, { statusCode: { gt: 299 } }] },
     orderBy: { startedAt: "desc" },
     select: { statusCode: true, errorKind: true, errorMessage: true },
   });
@@ -83,6 +111,7 @@ export async function readSummary(shopId: string, inbox: Inbox | null): Promise<
       [...new Set([failure.errorKind ?? "http", failure.statusCode ? `HTTP ${failure.statusCode}` : null, failure.errorMessage].filter(Boolean))].join(": "),
     policyMinuteSeconds: 60 / env.CART_RELAY_TIME_SCALE,
     recovery: await recoverySummary(shop, new Date()),
+    native: await nativeSummary(shopId, admin),
     inbox: inbox && {
       abandonedCheckout: inbox.distinct("abandonedCheckout").length,
       checkoutRecovered: inbox.distinct("checkoutRecovered").length,

@@ -36,6 +36,26 @@ export interface RecoverySummary {
   heldForQuietHours: { timeZone: string; source: string | null; until: string }[];
 }
 
+/** Issue 19: Shopify Flow, WhatsApp consent in Shopify, a BSP's opt-out. */
+export interface NativeSummary {
+  /** workflows the Admin API double started, by trigger handle */
+  flowTriggers: Record<string, number>;
+  /** deliveries to the Shopify Flow destination that Flow accepted */
+  flowDeliveries: number;
+  /** consent written to Shopify customers (customerWhatsAppMarketingConsentUpdate), by state */
+  consentWritten: Record<string, number>;
+  /** customers whose WhatsApp consent was read back from Shopify */
+  consentReadBack: number;
+  /** checkouts that count as opted in because Shopify said so */
+  optedInThroughShopify: number;
+  /** customers the double holds as subscribed to WhatsApp marketing */
+  subscribedInShopify: number;
+  /** checkouts with the opt-in text and locale the buyer saw */
+  evidenceStored: number;
+  /** the opt-out a BSP reported, and the abandonedCheckout events its phone got */
+  optOut: { source: string; reason: string; events: number } | null;
+}
+
 export interface DemoSummary {
   captured: number;
   /** checkouts each channel reported; a checkout reported by several channels counts once in each */
@@ -61,6 +81,7 @@ export interface DemoSummary {
   /** the demo's policy minute in seconds (CART_RELAY_TIME_SCALE) */
   policyMinuteSeconds: number;
   recovery: RecoverySummary;
+  native: NativeSummary;
   inbox: {
     abandonedCheckout: number;
     checkoutRecovered: number;
@@ -113,6 +134,23 @@ export function formatSummary(s: DemoSummary): string {
       (h) =>
         `  held for quiet hours   one message until ${h.until.slice(11, 16)} UTC, morning in ${h.timeZone}${h.source ? ` (from the ${h.source.replace("_", " ")})` : ""}`,
     ),
+  );
+  const n = s.native;
+  const written = Object.entries(n.consentWritten)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(", ");
+  lines.push(
+    "Native to Shopify",
+    `  Shopify Flow           ${
+      Object.entries(n.flowTriggers)
+        .map(([handle, count]) => `${handle} ${count}`)
+        .join(", ") || "no trigger"
+    } received by Flow (Admin API double); ${n.flowDeliveries} Flow deliveries in the log`,
+    `  consent evidence       ${plural(n.evidenceStored, "checkout")} with the exact opt-in text and locale shown`,
+    `  consent to Shopify     ${written || "nothing"} written to customers; ${n.consentReadBack} read back, ${n.optedInThroughShopify} opted in through Shopify; ${n.subscribedInShopify} subscribed there now`,
+    n.optOut
+      ? `  BSP opt-out            a ${n.optOut.reason.replace("_", " ")} reported by ${n.optOut.source}: ${plural(n.optOut.events, "abandonedCheckout event")} for that phone`
+      : "  BSP opt-out            none reported",
   );
   if (s.inbox) {
     const failedInDb = DEMO_TOPICS.reduce((sum, name) => sum + s.topics[name].failedAttempts, 0);

@@ -109,8 +109,10 @@ describe("npm run demo", () => {
     expect(count("SELECT count(*) AS n FROM Checkout WHERE abandonedAt IS NOT NULL")).toBe(summary.abandoned);
     expect(count("SELECT count(*) AS n FROM Checkout WHERE status = 'recovered'")).toBe(summary.recovered);
     expect(count("SELECT count(*) AS n FROM Checkout WHERE status = 'converted'")).toBe(summary.converted);
-    expect(count("SELECT count(*) AS n FROM Delivery WHERE topic = 'abandonedCheckout' AND status = 'succeeded'")).toBe(summary.delivered);
-    expect(count("SELECT count(*) AS n FROM Delivery WHERE topic = 'checkoutRecovered' AND status = 'succeeded'")).toBe(summary.recoveryNotices);
+    // The BSP's deliveries; the Shopify Flow destination's are counted on their own (below).
+    const toBsp = "endpointId IN (SELECT id FROM Endpoint WHERE url != 'shopify-flow://triggers')";
+    expect(count(`SELECT count(*) AS n FROM Delivery WHERE topic = 'abandonedCheckout' AND status = 'succeeded' AND ${toBsp}`)).toBe(summary.delivered);
+    expect(count(`SELECT count(*) AS n FROM Delivery WHERE topic = 'checkoutRecovered' AND status = 'succeeded' AND ${toBsp}`)).toBe(summary.recoveryNotices);
     // Nothing is left in flight but the night buyer's message, waiting for their morning (asserted below).
     expect(count("SELECT count(*) AS n FROM Delivery WHERE status IN ('pending', 'in_flight')")).toBe(summary.recovery.heldForQuietHours.length);
     expect(count("SELECT count(*) AS n FROM Attempt WHERE statusCode IS NULL OR statusCode NOT BETWEEN 200 AND 299")).toBe(failedAttempts);
@@ -180,6 +182,45 @@ describe("npm run demo", () => {
     expect(dashboard).toContain(`${heldOut} held-out`);
   });
 
+  it("shows issue 19: Flow triggers received by Shopify's double, consent written to and read from customers, a BSP opt-out suppressing a buyer", () => {
+    const { native } = result.summary;
+    const db = new Database(database, { readonly: true });
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    const flow = "endpointId IN (SELECT id FROM Endpoint WHERE url = 'shopify-flow://triggers')";
+    // Every event Flow got is a Flow delivery the log shows as succeeded, once per event.
+    expect(native.flowTriggers["checkout-abandoned"]).toBe(
+      count(`SELECT count(*) AS n FROM Delivery WHERE topic = 'abandonedCheckout' AND status = 'succeeded' AND ${flow}`),
+    );
+    expect(native.flowTriggers["checkout-recovered"]).toBe(
+      count(`SELECT count(*) AS n FROM Delivery WHERE topic = 'checkoutRecovered' AND status = 'succeeded' AND ${flow}`),
+    );
+    expect(native.flowTriggers["checkout-abandoned"]).toBe(result.summary.eventsSent);
+    expect(native.flowDeliveries).toBe(count(`SELECT count(*) AS n FROM Delivery WHERE status = 'succeeded' AND ${flow}`));
+
+    // The evidence: the opt-in text and locale stored with every answer the checkout block sent.
+    expect(native.evidenceStored).toBe(
+      count("SELECT count(*) AS n FROM Checkout WHERE whatsappOptInText = 'Send me order updates and offers on WhatsApp' AND whatsappOptInLocale = 'en-IN'"),
+    );
+    expect(native.evidenceStored).toBeGreaterThan(0);
+    // Consent written to the customer of an opted-in buyer who ordered, with when it was collected; Shopify's own read back.
+    expect(native.consentWritten.SUBSCRIBED).toBeGreaterThan(0);
+    expect(native.consentWritten.SUBSCRIBED).toBe(
+      count(
+        "SELECT count(*) AS n FROM ConsentSync s JOIN Checkout c ON c.id = s.checkoutId WHERE s.operation = 'write' AND s.state = 'SUBSCRIBED' AND s.status = 'done' AND s.collectedAt = c.whatsappOptInAt AND c.whatsappOptIn = 1",
+      ),
+    );
+    expect(native.subscribedInShopify).toBe(native.consentWritten.SUBSCRIBED + native.optedInThroughShopify);
+    expect(native.optedInThroughShopify).toBe(1);
+    expect(count("SELECT count(*) AS n FROM Checkout WHERE whatsappOptInSource = 'shopify' AND whatsappOptIn = 1 AND customerId IS NOT NULL")).toBe(1);
+    expect(count("SELECT count(*) AS n FROM ConsentSync WHERE status != 'done'")).toBe(0);
+
+    // The BSP's STOP: the buyer's checkout was abandoned, and no endpoint got an event for it.
+    expect(native.optOut).toEqual({ source: "Demo BSP inbox", reason: "stop_reply", events: 0 });
+    expect(count("SELECT count(*) AS n FROM Checkout c JOIN OptOut o ON o.phoneE164 = c.phoneE164 WHERE c.abandonedAt IS NOT NULL")).toBe(1);
+    expect(count("SELECT count(*) AS n FROM Event e JOIN Checkout c ON c.id = e.checkoutId JOIN OptOut o ON o.phoneE164 = c.phoneE164")).toBe(0);
+    db.close();
+  });
+
   it("serves the dashboard on 127.0.0.1 only, to browsers and scripts alike, with a favicon", async () => {
     const url = new URL(result.dashboardUrl);
     expect(url.hostname).toBe("127.0.0.1");
@@ -230,7 +271,8 @@ describe("npm run demo", () => {
 
       await nav.getByRole("link", { name: "Deliveries" }).click();
       await heading("Deliveries");
-      await page.getByRole("row").nth(1).getByRole("link").first().click();
+      // The BSP's first delivery (the Shopify Flow destination has deliveries of its own).
+      await page.getByRole("row").filter({ hasText: "Demo BSP inbox" }).first().getByRole("link").first().click();
       await heading(/ to Demo BSP inbox$/);
       await page.getByText("Attempt 1").first().waitFor();
 

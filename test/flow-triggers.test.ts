@@ -146,12 +146,20 @@ describe("Flow triggers", () => {
     await runWorker(clock);
     expect(flow.flowTriggers).toHaveLength(1);
 
-    // And Checkout recovered, once the order comes in after the message.
-    await placeOrder(shop, { checkout_token: "flow-tok-1", created_at: clock.now().toISOString(), name: "#2001", total_price: "1800.00", currency: "INR" });
+    // And Checkout recovered, once the order comes in after the message: the order names the customer, so Flow gets the reference.
+    await placeOrder(shop, {
+      checkout_token: "flow-tok-1",
+      created_at: clock.now().toISOString(),
+      name: "#2001",
+      total_price: "1800.00",
+      currency: "INR",
+      customer: { id: 6612345678901, email: "asha@example.com", phone: null },
+    });
     expect((await prisma.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).status).toBe("recovered");
     await runWorker(clock);
     expect(flow.flowTriggers.map((t) => t.handle)).toEqual(["checkout-abandoned", "checkout-recovered"]);
     expect(flow.flowTriggers[1].payload).toMatchObject({
+      customer_id: 6612345678901,
       "Checkout token": "flow-tok-1",
       "Order name": "#2001",
       "Order total": 1800,

@@ -9,6 +9,11 @@ import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { action as customersRedact } from "../app/routes/webhooks.customers.redact";
 import { action as dataRequest } from "../app/routes/webhooks.customers.data_request";
 import { action as scopesUpdate } from "../app/routes/webhooks.app.scopes_update";
+import { action as optOut } from "../app/routes/api.opt-out";
+import prisma from "../app/db.server";
+import { sealWithAppKey } from "../app/crypto/keyring.server";
+import { generateEndpointSecret } from "../app/events/endpoint-secret";
+import { cashfreeSignature } from "../app/events/sign";
 import { ensureShop } from "../app/shops/shop.server";
 import { APP_URL, BROWSER_USER_AGENT, captureRequest, checkoutSessionToken, webhookRequest } from "./shopify";
 import { snapshot } from "./db";
@@ -178,6 +183,52 @@ describe("fuzzing the edges", () => {
           });
           const result = await status(pixel, request);
           // A rate-limited client is refused too; that is still a 4xx and stores nothing.
+          expectClearRejection(result);
+        },
+      ),
+      { numRuns: RUNS * 2 },
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("/api/opt-out refuses every bad report, signed or forged, and stores nothing", async () => {
+    const shop = await ensureShop("fuzz-opt-out.myshopify.com");
+    const secret = generateEndpointSecret();
+    await prisma.endpoint.create({
+      data: {
+        shopId: shop.id,
+        name: "Fuzz BSP",
+        url: "https://fuzz-bsp.example/hook",
+        topics: ["abandonedCheckout"],
+        secretCiphertext: sealWithAppKey(secret),
+      },
+    });
+    const badReport = fc.oneof(
+      badCaptureBody,
+      fc
+        .tuple(fc.constantFrom("phone", "reason", "optedOutAt"), fc.oneof(notString, injection, fc.constantFrom("", "not a phone", "2999-01-01T00:00:00Z")))
+        .map(([field, value]) => JSON.stringify({ phone: "+919876543210", [field]: value })),
+    );
+    const before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(
+        badReport,
+        fc.constantFrom("signed", "forged", "stale", "other shop"),
+        fc.oneof(fc.constant(undefined), injection),
+        async (body, signing, endpointId) => {
+          const timestamp = String(signing === "stale" ? Date.now() - 60 * 60_000 : Date.now());
+          const signature = signing === "forged" ? cashfreeSignature("whsec_not-the-secret", timestamp, body) : cashfreeSignature(secret, timestamp, body);
+          const headers: Record<string, string> = {
+            "content-type": "application/json",
+            "user-agent": BROWSER_USER_AGENT,
+            "x-store-url": signing === "other shop" ? "fuzz-someone-else.myshopify.com" : shop.domain,
+            "x-webhook-timestamp": timestamp,
+            "x-webhook-signature": signature,
+          };
+          // Only what a header can carry (Fetch refuses the rest before anything is sent).
+          if (endpointId !== undefined && [...endpointId].every((ch) => ch >= " " && ch <= "~")) headers["x-endpoint-id"] = endpointId;
+          const result = await status(optOut, new Request(`${APP_URL}/api/opt-out`, { method: "POST", headers, body }));
+          // A report over the endpoint's or the address's rate is refused too; that is still a 4xx and stores nothing.
           expectClearRejection(result);
         },
       ),

@@ -30,10 +30,18 @@ describe("retention", () => {
         { shopId, orderId: "yesterday", emailNormalized: "fresh@example.com", orderCreatedAt: new Date(Date.now() - DAY) },
       ],
     });
+    const exchange = { shopId, customerId: "7001", phoneE164: "+916000376569", operation: "write", status: "done" };
+    await prisma.consentSync.createMany({
+      data: [
+        { ...exchange, state: "SUBSCRIBED", updatedAt: new Date(Date.now() - 91 * DAY) },
+        { ...exchange, state: "UNSUBSCRIBED", updatedAt: new Date(Date.now() - DAY) },
+      ],
+    });
 
     const report = await purgeExpiredData(new Date());
-    expect(report).toEqual({ checkouts: 1, events: 1, dataRequests: 0, buyerOrders: 1, webhookReceipts: 1 });
+    expect(report).toEqual({ checkouts: 1, events: 1, dataRequests: 0, buyerOrders: 1, consentSyncs: 1, webhookReceipts: 1 });
     expect(await prisma.buyerOrder.findMany({ where: { shopId }, select: { orderId: true } })).toEqual([{ orderId: "yesterday" }]);
+    expect(await prisma.consentSync.findMany({ where: { shopId }, select: { state: true } })).toEqual([{ state: "UNSUBSCRIBED" }]);
     expect(await prisma.checkout.findMany({ where: { shopId }, select: { token: true } })).toEqual([{ token: "fresh" }]);
     expect(await prisma.event.count({ where: { shopId, checkoutId: fresh.id } })).toBe(1);
     expect(await prisma.attempt.count({ where: { delivery: { shopId } } })).toBe(1);

@@ -11,7 +11,7 @@ import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } 
 import { DROPPED, shopifyAdminApi, type DoubleOptions, type ShopifyAdminApi } from "../demo/shopify-admin-api";
 import { API_VERSION } from "./shopify";
 
-export type { AdminCall, AdminVariables, DiscountInput, DoubleOptions, Fault, StoredDiscount } from "../demo/shopify-admin-api";
+export type { AdminCall, AdminVariables, DiscountInput, DoubleOptions, Fault, StoredCustomer, StoredDiscount } from "../demo/shopify-admin-api";
 
 export interface ShopifyAdminDouble extends Omit<ShopifyAdminApi, "answer"> {
   close(): void;

@@ -33,6 +33,7 @@ export function checkoutFromRow(row: Selectable<DB["Checkout"]>): Checkout {
     recoveryCodeEndsAt: read.dateOrNull(row.recoveryCodeEndsAt),
     recoveryCodeDeactivateDueAt: read.dateOrNull(row.recoveryCodeDeactivateDueAt),
     recoveryCodeDeactivatedAt: read.dateOrNull(row.recoveryCodeDeactivatedAt),
+    whatsappOptInAt: read.dateOrNull(row.whatsappOptInAt),
     createdAt: read.date(row.createdAt),
     updatedAt: read.date(row.updatedAt),
   };
@@ -49,6 +50,7 @@ export function shopFromRow(row: Selectable<DB["Shop"]>): Shop {
     recoveryCodeCombinesProduct: read.bool(row.recoveryCodeCombinesProduct),
     recoveryCodeCombinesShipping: read.bool(row.recoveryCodeCombinesShipping),
     quietHoursFollowBuyer: read.bool(row.quietHoursFollowBuyer),
+    consentSyncEnabled: read.bool(row.consentSyncEnabled),
     installedAt: read.date(row.installedAt),
     uninstalledAt: read.dateOrNull(row.uninstalledAt),
     createdAt: read.date(row.createdAt),

@@ -10,6 +10,7 @@ import { buildCartPayload } from "../events/payload/cart-payload";
 import { endpointWants } from "../events/subscriptions";
 import { recordEvents, type NewEvent } from "../events/record-event.server";
 import { withoutOptedOut } from "../opt-out/opt-outs.server";
+import { syncConsent } from "../consent/consent-sync.server";
 import { buyerTimeZone } from "../delivery/buyer-time-zone";
 import {
   CODE_LEASE_MS,
@@ -417,5 +418,6 @@ export async function sweepAbandonedCheckouts(now = new Date(), { limit = 200, .
     };
   }
   await deactivateDueCodes(now, codes);
+  await syncConsent(now, codes);
   return result;
 }

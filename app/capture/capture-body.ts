@@ -81,6 +81,8 @@ export const captureBodySchema = z.object(
     email: optionalText(254),
     phone: optionalText(40),
     whatsappOptIn: z.boolean({ error: "must be true or false" }).optional().nullable(),
+    /** the exact opt-in text shown beside the checkbox, kept as consent evidence with `locale` */
+    whatsappOptInText: optionalText(1000),
     emailMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
     smsMarketing: z.boolean({ error: "must be true or false" }).optional().nullable(),
     shippingAddress: addressSchema.optional().nullable(),

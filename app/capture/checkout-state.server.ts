@@ -22,6 +22,11 @@ const BUYER_COLUMNS_CLEARED = {
   attributes: Prisma.DbNull,
   recoveryUrl: null,
   fieldSources: Prisma.DbNull,
+  customerId: null,
+  whatsappOptInText: null,
+  whatsappOptInLocale: null,
+  whatsappOptInAt: null,
+  whatsappOptInSource: null,
 } satisfies Prisma.CheckoutUpdateManyMutationInput;
 
 /** customers/redact: the buyer's details go, and the checkouts are never due again. */

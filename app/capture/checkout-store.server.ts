@@ -66,11 +66,16 @@ const FIELD_NAMES: FieldName[] = [
   "whatsappOptIn",
   "emailMarketing",
   "smsMarketing",
+  "whatsappOptInText",
+  "whatsappOptInLocale",
+  "customerId",
 ];
 const MONEY = new Set<string>(["subtotal", "total", "totalDiscount"]);
 const JSON_COLUMNS = new Set<string>(["lines", "discountCodes", "attributes", "utm", "fieldSources"]);
 const BOOLS = new Set<string>(["whatsappOptIn", "emailMarketing", "smsMarketing", "trustedSeen"]);
-const DATES = new Set<string>(["lastActivityAt", "abandonDueAt", "completedHintAt"]);
+const DATES = new Set<string>(["lastActivityAt", "abandonDueAt", "completedHintAt", "whatsappOptInAt"]);
+/** Consent evidence: which channel collected the buyer's current WhatsApp answer. */
+const OPT_IN_SOURCES: Record<CaptureSource, string> = { extension: "checkout_extension", pixel: "pixel", webhook: "webhook" };
 /** Columns a merge writes, in the order statements list them. */
 const WRITTEN: string[] = [
   ...FIELD_NAMES,
@@ -82,6 +87,8 @@ const WRITTEN: string[] = [
   "lastActivityAt",
   "abandonDueAt",
   "completedHintAt",
+  "whatsappOptInAt",
+  "whatsappOptInSource",
 ];
 const READ = ["id", "shopId", "token", "status", "orderId", "version", ...WRITTEN];
 
@@ -164,8 +171,14 @@ function columnsOf(draft: Draft, codec: Codec, now: Date): Record<string, unknow
     draft.shop,
     policyMinuteMs(env),
   );
+  // When and where the current WhatsApp answer was collected: its provenance, unless another writer (Shopify's read-back) set it since.
+  const optIn = draft.state.fieldSources.whatsappOptIn;
+  const storedOptInAt = draft.row ? read.dateOrNull(draft.row.whatsappOptInAt as string | null) : null;
+  const fresh = optIn !== undefined && storedOptInAt?.toISOString() !== optIn.at && fields.whatsappOptIn !== undefined;
   const values: Record<string, unknown> = {
     ...fields,
+    whatsappOptInAt: fresh ? new Date(optIn.at) : storedOptInAt,
+    whatsappOptInSource: fresh ? OPT_IN_SOURCES[optIn.source] : (draft.row?.whatsappOptInSource ?? null),
     emailNormalized,
     phoneE164: e164(phone, draft.shop.countryCode ?? fields.countryCode ?? undefined),
     fieldSources: draft.state.fieldSources,

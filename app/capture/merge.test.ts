@@ -11,6 +11,11 @@ function apply(steps: [CaptureSource, number, FieldValues, boolean?][]): Checkou
 }
 
 describe("mergeObservation", () => {
+  it("takes the Shopify customer id from signed sources only", () => {
+    expect(apply([["pixel", 1, { customerId: "6612345678901", email: "a@x.co" }]]).fields).toEqual({ email: "a@x.co" });
+    expect(apply([["webhook", 1, { customerId: "6612345678901" }]]).fields).toEqual({ customerId: "6612345678901" });
+  });
+
   it.each<[string, [CaptureSource, number, FieldValues, boolean?][], Partial<CheckoutState["fields"]>]>([
     [
       "a partial update keeps earlier fields",

@@ -39,6 +39,11 @@ export interface CheckoutFields {
   whatsappOptIn: boolean;
   emailMarketing: boolean;
   smsMarketing: boolean;
+  /** consent evidence: the text shown with the WhatsApp checkbox and its locale */
+  whatsappOptInText: string;
+  whatsappOptInLocale: string;
+  /** Shopify's customer id: only Shopify-signed data names it */
+  customerId: string;
 }
 
 export type FieldName = keyof CheckoutFields;
@@ -73,7 +78,7 @@ export interface MergeResult {
 }
 
 // Only Shopify's own signed data may carry its recovery URL.
-const TRUSTED_ONLY_FIELDS: ReadonlySet<FieldName> = new Set(["recoveryUrl"]);
+const TRUSTED_ONLY_FIELDS: ReadonlySet<FieldName> = new Set(["recoveryUrl", "customerId"]);
 
 export function isEmptyValue(value: unknown): boolean {
   if (value === undefined || value === null) return true;

@@ -43,6 +43,8 @@ export function captureBodyValues(body: CaptureBody): FieldValues {
     utm: body.utm ?? undefined,
     locale: body.locale,
     whatsappOptIn: body.whatsappOptIn,
+    whatsappOptInText: body.whatsappOptInText,
+    whatsappOptInLocale: body.whatsappOptInText ? body.locale : undefined,
     emailMarketing: body.emailMarketing,
     smsMarketing: body.smsMarketing,
   };

@@ -145,6 +145,51 @@ export type Checkout = {
     recoveryCodeDeactivatedAt: DbDate | null;
     buyerTimeZone: string | null;
     buyerTimeZoneSource: string | null;
+    /**
+     * the exact opt-in text the checkout block showed with the WhatsApp checkbox
+     */
+    whatsappOptInText: string | null;
+    /**
+     * the locale that text was shown in
+     */
+    whatsappOptInLocale: string | null;
+    /**
+     * when the buyer's current WhatsApp answer was collected
+     */
+    whatsappOptInAt: DbDate | null;
+    whatsappOptInSource: string | null;
+    /**
+     * Shopify's customer id (numeric) when a webhook or an order names the buyer
+     */
+    customerId: string | null;
+    createdAt: Generated<DbDate>;
+    updatedAt: DbDate;
+};
+export type ConsentSync = {
+    id: string;
+    shopId: string;
+    /**
+     * the checkout whose evidence is written, or that a read-back may mark opted in
+     */
+    checkoutId: number | null;
+    customerId: string;
+    phoneE164: string;
+    operation: string;
+    state: string;
+    /**
+     * where and when the consent was collected, sent with a write
+     */
+    collectedAt: DbDate | null;
+    collectedFrom: string | null;
+    status: Generated<string>;
+    attempts: Generated<number>;
+    nextAttemptAt: DbDate | null;
+    lastError: string | null;
+    /**
+     * a read-back's answer: Shopify's state for the phone
+     */
+    shopifyState: string | null;
+    completedAt: DbDate | null;
     createdAt: Generated<DbDate>;
     updatedAt: DbDate;
 };
@@ -347,6 +392,10 @@ export type Shop = {
      * quiet hours follow the buyer's local time instead of the endpoint's zone
      */
     quietHoursFollowBuyer: Generated<DbBool>;
+    /**
+     * Native to Shopify (issue 19): write WhatsApp consent to Shopify customers and read it back (scopes write_customers, read_customers)
+     */
+    consentSyncEnabled: Generated<DbBool>;
     createdAt: Generated<DbDate>;
     updatedAt: DbDate;
 };
@@ -354,6 +403,7 @@ export type DB = {
     Attempt: Attempt;
     BuyerOrder: BuyerOrder;
     Checkout: Checkout;
+    ConsentSync: ConsentSync;
     DataRequest: DataRequest;
     Delivery: Delivery;
     Endpoint: Endpoint;

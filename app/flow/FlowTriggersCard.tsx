@@ -1,6 +1,7 @@
-import { useEffect, useRef } from "react";
 import { useFetcher } from "@remix-run/react";
-import { Badge, BlockStack, Card, Checkbox, InlineStack, Layout, Link, Text } from "@shopify/polaris";
+import { BlockStack, Card, Checkbox, Layout, Link } from "@shopify/polaris";
+import { OnOffHeading } from "../admin/OnOffHeading";
+import { useLoadOnce } from "../admin/use-load-once";
 import type { FlowTriggersState } from "./flow-destination.server";
 import { FLOW_TRIGGERS } from "./flow-triggers";
 
@@ -8,14 +9,8 @@ const ROUTE = "/app/flow-triggers";
 
 /** Settings: Shopify Flow triggers on or off; loads and saves through its own route. */
 export function FlowTriggersCard() {
-  const state = useFetcher<FlowTriggersState>();
+  const state = useLoadOnce<FlowTriggersState>(ROUTE);
   const save = useFetcher<FlowTriggersState>();
-  const requested = useRef(false);
-  useEffect(() => {
-    if (requested.current) return;
-    requested.current = true;
-    state.load(ROUTE);
-  }, [state]);
   const enabled = save.data?.enabled ?? state.data?.enabled ?? false;
   return (
     <Layout.AnnotatedSection
@@ -24,12 +19,7 @@ export function FlowTriggersCard() {
     >
       <Card>
         <BlockStack gap="300">
-          <InlineStack gap="200" blockAlign="center">
-            <Text as="span" fontWeight="semibold">
-              Flow triggers
-            </Text>
-            <Badge tone={enabled ? "success" : undefined}>{enabled ? "On" : "Off"}</Badge>
-          </InlineStack>
+          <OnOffHeading label="Flow triggers" on={enabled} />
           <Checkbox
             label={`Send "${FLOW_TRIGGERS.abandonedCheckout.name}" and "${FLOW_TRIGGERS.checkoutRecovered.name}" to Shopify Flow`}
             helpText="Each trigger appears in the delivery log as the Shopify Flow destination, with Shopify's answer."

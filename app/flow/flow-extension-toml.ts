@@ -1,4 +1,4 @@
-import { FLOW_TRIGGERS, type FlowTrigger } from "./flow-triggers";
+import { FLOW_TRIGGERS, isReferenceField, type FlowTrigger } from "./flow-triggers";
 
 // extensions/flow-<handle>/shopify.extension.toml, generated from FLOW_TRIGGERS so the
 // fields Flow shows and the payload the sender builds cannot drift apart
@@ -7,8 +7,10 @@ import { FLOW_TRIGGERS, type FlowTrigger } from "./flow-triggers";
 const quoted = (text: string) => JSON.stringify(text);
 
 export function flowExtensionToml(trigger: FlowTrigger): string {
-  const fields = trigger.fields.map(
-    (field) => `[[settings.fields]]\ntype = ${quoted(field.type)}\nkey = ${quoted(field.key)}\ndescription = ${quoted(field.description)}\n`,
+  const fields = trigger.fields.map((field) =>
+    isReferenceField(field)
+      ? `[[settings.fields]]\ntype = ${quoted(field.type)}\n`
+      : `[[settings.fields]]\ntype = ${quoted(field.type)}\nkey = ${quoted(field.key)}\ndescription = ${quoted(field.description)}\n`,
   );
   return [
     "# Generated from app/flow/flow-triggers.ts (npx tsx scripts/flow-extensions.ts); do not edit by hand.",

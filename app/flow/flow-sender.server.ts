@@ -119,6 +119,12 @@ async function bspStatuses(eventId: string): Promise<string[]> {
   return rows.map((row) => row.status);
 }
 
+/** The Shopify customer of the event's checkout, when a webhook or an order named one. */
+async function customerOf(eventId: string): Promise<string | null> {
+  const event = await prisma.event.findUnique({ where: { id: eventId }, select: { checkout: { select: { customerId: true } } } });
+  return event?.checkout?.customerId ?? null;
+}
+
 /** Sends one Flow attempt; never throws. */
 export async function sendFlowTrigger(item: FlowAttempt, { graphqlFor = appGraphql }: FlowSendOptions = {}): Promise<AttemptResult> {
   const started = performance.now();
@@ -128,7 +134,12 @@ export async function sendFlowTrigger(item: FlowAttempt, { graphqlFor = appGraph
   }
   const trigger = FLOW_TRIGGERS[item.topic];
   try {
-    const payload = flowTriggerPayload(item.topic, JSON.parse(item.request.body) as CartPayload, endpointOutcome(await bspStatuses(item.eventId)));
+    const payload = flowTriggerPayload(
+      item.topic,
+      JSON.parse(item.request.body) as CartPayload,
+      endpointOutcome(await bspStatuses(item.eventId)),
+      await customerOf(item.eventId),
+    );
     const graphql = await graphqlFor(item.shopDomain);
     return done(await fromResponse(await graphql(FLOW_TRIGGER_RECEIVE, { variables: { handle: trigger.handle, payload } })));
   } catch (error) {

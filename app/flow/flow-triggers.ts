@@ -15,8 +15,15 @@ export function isFlowDestination(url: string): boolean {
   return url === FLOW_DESTINATION_URL;
 }
 
-/** Flow's field types used here (Flow trigger reference, "custom field types"). */
-export type FlowFieldType = "single_line_text_field" | "number_decimal" | "boolean" | "url";
+/** Flow's field types used here (Flow trigger reference: "custom field types", and the reference type for a customer). */
+export type FlowFieldType = "single_line_text_field" | "number_decimal" | "boolean" | "url" | "customer_reference";
+
+/**
+ * A reference field names a Shopify resource: the toml declares only its
+ * type, the payload carries it under Flow's own key (`customer_id`, the
+ * customer's numeric id), and workflows get the whole customer.
+ */
+export const isReferenceField = (field: FlowField) => field.type === "customer_reference";
 
 export interface FlowField {
   key: string;
@@ -32,6 +39,7 @@ export interface FlowTrigger {
 }
 
 const COMMON_FIELDS: FlowField[] = [
+  { key: "customer_id", type: "customer_reference", description: "The buyer's Shopify customer, when a checkout webhook or an order named one" },
   { key: "Event ID", type: "single_line_text_field", description: "Cart Relay's event id, identical on every retry: use it to run a workflow once per event" },
   { key: "Checkout token", type: "single_line_text_field", description: "The checkout's token" },
   { key: "Email", type: "single_line_text_field", description: "The buyer's email, empty when not captured" },
@@ -88,9 +96,11 @@ export function endpointOutcome(statuses: readonly string[]): string {
 
 export type FlowPayload = Record<string, string | number | boolean>;
 
-/** flowTriggerReceive's `payload`: one value per declared field, never missing, never null. */
-export function flowTriggerPayload(topic: FlowTopic, body: CartPayload | RecoveredPayload, outcome: string): FlowPayload {
+/** flowTriggerReceive's `payload`: one value per declared field, never null; the customer reference only when the buyer is a customer. */
+export function flowTriggerPayload(topic: FlowTopic, body: CartPayload | RecoveredPayload, outcome: string, customerId: string | null = null): FlowPayload {
   const payload: FlowPayload = {
+    // Only when known: a guest checkout has no customer to reference.
+    ...(customerId && /^\d+$/.test(customerId) ? { customer_id: Number(customerId) } : {}),
     "Event ID": body.eventId,
     "Checkout token": body.checkoutToken,
     Email: body.email,

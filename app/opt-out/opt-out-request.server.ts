@@ -1,8 +1,12 @@
 import prisma from "../db.server";
+import { queueOptOutWriteBack } from "../consent/consent-sync.server";
 import { openWithAppKey } from "../crypto/keyring.server";
+import { env } from "../env.server";
+import { clientAddress } from "../http/client-address";
+import { rateBudget } from "../http/rate-budget.server";
 import { SIGNATURE_TOLERANCE_MS } from "../events/sign";
 import { HttpError } from "../http/errors";
-import { parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
+import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
 import { logger } from "../logger.server";
 import { findShop } from "../shops/shop.server";
 import { findReporter, readOptOutReport, type SigningEndpoint } from "./opt-out-report";
@@ -14,6 +18,14 @@ import { recordOptOut } from "./opt-outs.server";
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 const UNAUTHENTICATED = "the signature does not match a signing secret of an endpoint of this shop";
+
+// A BSP reports opt-outs one buyer at a time, as STOP replies arrive: a few a
+// second per endpoint covers a broadcast's replies; one address that keeps
+// failing signatures is slowed before any secret is opened.
+export const OPT_OUT_ENDPOINT_RATE = { capacity: 120, refillPerSecond: 4 } as const;
+export const OPT_OUT_ADDRESS_RATE = { capacity: 240, refillPerSecond: 8 } as const;
+const endpointBudget = rateBudget("opt-out-endpoint", OPT_OUT_ENDPOINT_RATE, env.REDIS_URL);
+const addressBudget = rateBudget("opt-out-address", OPT_OUT_ADDRESS_RATE, env.REDIS_URL);
 
 async function signingEndpoints(shopId: string, endpointId: string | undefined, now: Date): Promise<(SigningEndpoint & { name: string })[]> {
   const rows = await prisma.endpoint.findMany({
@@ -33,6 +45,8 @@ async function signingEndpoints(shopId: string, endpointId: string | undefined, 
 }
 
 export async function handleOptOut(request: PublicApiRequest, now = new Date()): Promise<PublicAnswer> {
+  const address = clientAddress(request.header("x-forwarded-for"), request.socketAddress, env.TRUST_PROXY_HOPS);
+  if (address) await charge(addressBudget, address.slice(0, 64), now.getTime(), "too many opt-out reports from this address; retry later");
   const shopDomain = request.header("x-store-url")?.trim().toLowerCase();
   if (!shopDomain || !SHOP_DOMAIN.test(shopDomain)) throw new HttpError(401, "x-store-url must name the shop (shop.myshopify.com)");
   const timestampMs = request.header("x-webhook-timestamp") ?? "";
@@ -53,10 +67,13 @@ export async function handleOptOut(request: PublicApiRequest, now = new Date()):
     );
   }
 
+  await charge(endpointBudget, reporter.endpointId, now.getTime(), "too many opt-out reports from this endpoint; retry later");
   const checked = readOptOutReport(parseJsonBody(body), shop!.countryCode, now);
   if (!checked.ok) throw new HttpError(400, checked.message);
   const endpoint = endpoints.find((candidate) => candidate.id === reporter.endpointId)!;
   const recorded = await recordOptOut(shop!.id, { endpointId: endpoint.id, source: endpoint.name }, checked.report, now);
+  // Shopify hears of it through the detector's pass, never on this request.
+  if (recorded.created) await queueOptOutWriteBack(shop!, recorded.optOut.phoneE164, recorded.optOut.optedOutAt, now);
   logger.info({ shop: shopDomain, endpointId: endpoint.id, created: recorded.created, cancelled: recorded.cancelledDeliveries }, "buyer opted out");
   return {
     status: 200,

@@ -6,6 +6,7 @@ import { redactCheckouts } from "../capture/checkout-state.server";
 import { cancelAndRedactDeliveries } from "../delivery/delivery-state.server";
 import { forgetBuyerForRecovery } from "../recovery/buyer-orders.server";
 import { forgetOptOut, optOutOf } from "../opt-out/opt-outs.server";
+import { consentSyncsOf, forgetConsentSyncs } from "../consent/consent-sync.server";
 import { eraseRedactedFromDisk } from "./erase-from-disk.server";
 
 export const customerPayloadSchema = z.object({
@@ -21,6 +22,9 @@ export const customerPayloadSchema = z.object({
 });
 export type CustomerPayload = z.infer<typeof customerPayloadSchema>;
 
+const customerIdOf = (payload: CustomerPayload) =>
+  payload.customer.id === null || payload.customer.id === undefined ? null : String(payload.customer.id).replace(/^gid:\/\/shopify\/Customer\//, "");
+
 async function customerCheckouts(shopDomain: string, payload: CustomerPayload) {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
   if (!shop) return { shop: null, checkouts: [] };
@@ -31,6 +35,7 @@ async function customerCheckouts(shopDomain: string, payload: CustomerPayload) {
     ...(email ? [{ emailNormalized: email }] : []),
     ...(phone ? [{ phoneE164: phone }] : []),
     ...(orderIds.length > 0 ? [{ orderId: { in: orderIds } }] : []),
+    ...(customerIdOf(payload) ? [{ customerId: customerIdOf(payload) }] : []),
   ];
   if (or.length === 0) return { shop, checkouts: [] };
   const checkouts = await prisma.checkout.findMany({
@@ -50,7 +55,11 @@ export async function redactCustomer(shopDomain: string, payload: CustomerPayloa
   const email = normalizeEmail(payload.customer.email ?? null);
   const phone = normalizePhone(payload.customer.phone ?? null, shop.countryCode ?? undefined);
   const orderIds = (payload.orders_to_redact ?? []).map(String);
-  const forget = [...forgetBuyerForRecovery(shop.id, { email, phone, orderIds, checkoutIds }, new Date()), ...forgetOptOut(shop.id, phone)];
+  const forget = [
+    ...forgetBuyerForRecovery(shop.id, { email, phone, orderIds, checkoutIds }, new Date()),
+    ...forgetOptOut(shop.id, phone),
+    ...forgetConsentSyncs(shop.id, { checkoutIds, phoneE164: phone, customerId: customerIdOf(payload) }),
+  ];
   if (checkouts.length === 0) return (await prisma.$transaction(forget), 0);
   await prisma.$transaction([
     ...forget,
@@ -76,7 +85,9 @@ const asJson = (report: object) => JSON.parse(JSON.stringify(report)) as Prisma.
 export async function answerDataRequest(shopDomain: string, payload: CustomerPayload) {
   const { shop, checkouts } = await customerCheckouts(shopDomain, payload);
   if (!shop) return null;
-  const optOut = await optOutOf(shop.id, normalizePhone(payload.customer.phone ?? null, shop.countryCode ?? undefined));
+  const phoneE164 = normalizePhone(payload.customer.phone ?? null, shop.countryCode ?? undefined);
+  const optOut = await optOutOf(shop.id, phoneE164);
+  const whatsAppConsentWithShopify = await consentSyncsOf(shop.id, { checkoutIds: checkouts.map((c) => c.id), phoneE164, customerId: customerIdOf(payload) });
   const report = {
     shop: shopDomain,
     customer: { email: payload.customer.email ?? null, phone: payload.customer.phone ?? null },
@@ -90,6 +101,8 @@ export async function answerDataRequest(shopDomain: string, payload: CustomerPay
       sentTo: events.flatMap((event) => event.deliveries.map((d) => ({ topic: event.topic, endpoint: d.endpoint.name, status: d.status, at: d.createdAt }))),
     })),
     optOut,
+    // Each checkout above holds its consent evidence (whatsappOptInText, -Locale, -At, -Source); these are its exchanges with Shopify.
+    whatsAppConsentWithShopify,
   };
   const requestId = String(payload.data_request?.id ?? `${payload.customer.id ?? "unknown"}-${Date.now()}`);
   return prisma.dataRequest.upsert({

@@ -11,6 +11,8 @@ export interface PurgeReport {
   events: number;
   dataRequests: number;
   buyerOrders: number;
+  /** WhatsApp consent exchanges with Shopify (each names a customer and a phone) */
+  consentSyncs: number;
   webhookReceipts: number;
 }
 
@@ -21,21 +23,23 @@ export interface PurgeReport {
  * orders the send guard remembers (each holds the buyer's email and phone).
  */
 export async function purgeExpiredData(now = new Date()): Promise<PurgeReport> {
-  const report: PurgeReport = { checkouts: 0, events: 0, dataRequests: 0, buyerOrders: 0, webhookReceipts: 0 };
+  const report: PurgeReport = { checkouts: 0, events: 0, dataRequests: 0, buyerOrders: 0, consentSyncs: 0, webhookReceipts: 0 };
   const shops = await prisma.shop.findMany({ select: { id: true, retentionDays: true } });
   for (const shop of shops) {
     const cutoff = new Date(now.getTime() - shop.retentionDays * DAY_MS);
     const expired = { shopId: shop.id, lastActivityAt: { lt: cutoff } };
-    const [events, checkouts, dataRequests, buyerOrders] = await prisma.$transaction([
+    const [events, checkouts, dataRequests, buyerOrders, consentSyncs] = await prisma.$transaction([
       prisma.event.deleteMany({ where: { shopId: shop.id, OR: [{ createdAt: { lt: cutoff } }, { checkout: expired }] } }),
       prisma.checkout.deleteMany({ where: expired }),
       prisma.dataRequest.deleteMany({ where: { shopId: shop.id, createdAt: { lt: cutoff } } }),
       prisma.buyerOrder.deleteMany({ where: { shopId: shop.id, orderCreatedAt: { lt: cutoff } } }),
+      prisma.consentSync.deleteMany({ where: { shopId: shop.id, updatedAt: { lt: cutoff } } }),
     ]);
     report.events += events.count;
     report.checkouts += checkouts.count;
     report.dataRequests += dataRequests.count;
     report.buyerOrders += buyerOrders.count;
+    report.consentSyncs += consentSyncs.count;
   }
   const receipts = await prisma.processedWebhook.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - WEBHOOK_RECEIPT_DAYS * DAY_MS) } } });
   report.webhookReceipts = receipts.count;

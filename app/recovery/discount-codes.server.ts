@@ -200,7 +200,7 @@ function fromGraphqlErrors(errors: GraphqlError[], extensions: { cost?: CostExte
     const required = errors.find((e) => e.extensions?.requiredAccess)?.extensions?.requiredAccess;
     return {
       kind: "scope_missing",
-      message: `the app lacks the write_discounts scope${required ? ` (Shopify: required access ${required})` : ""}: ${messages}`,
+      message: `the app lacks a scope${required ? ` (Shopify: required access ${required})` : ""}: ${messages}`,
     };
   }
   return { kind: "unexpected_response", message: `Admin API errors: ${messages}` };
@@ -257,7 +257,8 @@ async function fromThrown(error: unknown): Promise<Failure> {
   return { kind: "network", message: `could not reach Shopify: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-class AdminCaller {
+/** One Admin GraphQL operation at a time, with throttling and network failures retried within a policy; shared by recovery codes and consent sync. */
+export class AdminCaller {
   attempts = 0;
   private waited = 0;
   private readonly policy: RetryPolicy;

@@ -11,6 +11,7 @@ import { recoveryReceivers } from "../events/subscriptions";
 import { logger } from "../logger.server";
 import { classifyLink, withinAttributionWindow, withinGroupWindow, type MatchType } from "./attribution";
 import { recordBuyerOrder } from "./buyer-orders.server";
+import { queueAfterOrder } from "../consent/consent-sync.server";
 import { RECOVERY_CODE_PREFIX } from "./discount-codes.server";
 import { orderAttribute, orderContacts, type OrderWebhook } from "./order-payload";
 import { HOUR_MS } from "../time";
@@ -140,5 +141,6 @@ export async function linkOrder(shopDomain: string, order: OrderWebhook, now = n
   });
   if (!linked) return prisma.checkout.findUnique({ where: { id: checkout.id } });
   logger.info({ shop: shop.domain, checkoutId: checkout.id, matchType, status: outcome.status }, "order linked");
+  await queueAfterOrder(shop, linked, order.customer?.id === null || order.customer?.id === undefined ? null : String(order.customer.id), now);
   return linked;
 }

@@ -17,7 +17,7 @@ export const orderWebhookSchema = z.object({
   presentment_currency: str,
   created_at: z.string({ error: "is required" }),
   note_attributes: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.null()]) })).nullish(),
-  customer: z.object({ email: str, phone: str }).nullish(),
+  customer: z.object({ id: z.union([z.number(), z.string()]).nullish(), email: str, phone: str }).nullish(),
   discount_codes: z.array(z.object({ code: z.string() }).loose()).nullish(),
   shipping_address: withPhone,
   billing_address: withPhone,

@@ -37,7 +37,7 @@ export interface RecoveryCodeOptions {
   client?: DiscountClientOptions;
 }
 
-const offlineAdmin: AdminClientFor = async (shopDomain) => (await unauthenticated.admin(shopDomain)).admin.graphql;
+export const offlineAdmin: AdminClientFor = async (shopDomain) => (await unauthenticated.admin(shopDomain)).admin.graphql;
 
 export function discountSettingsOf(shop: Shop): RecoveryDiscountSettings {
   return {

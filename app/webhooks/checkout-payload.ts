@@ -53,6 +53,7 @@ export const checkoutWebhookSchema = z.object({
   billing_address: restAddress,
   customer: z
     .object({
+      id,
       email: str,
       phone: str,
       first_name: str,
@@ -157,6 +158,7 @@ export function checkoutWebhookValues(checkout: CheckoutWebhook): FieldValues {
     recoveryUrl: checkout.abandoned_checkout_url,
     emailMarketing: consent(customer.email_marketing_consent?.state) ?? checkout.buyer_accepts_marketing ?? undefined,
     smsMarketing: consent(customer.sms_marketing_consent?.state) ?? checkout.buyer_accepts_sms_marketing ?? undefined,
+    customerId: customer.id === null || customer.id === undefined ? undefined : String(customer.id),
   };
 }
 

@@ -57,6 +57,7 @@ CREATE TABLE "Shop" (
     "recentOrderDays" INTEGER NOT NULL DEFAULT 1,
     "buyerCapPerDay" INTEGER NOT NULL DEFAULT 1,
     "quietHoursFollowBuyer" BOOLEAN NOT NULL DEFAULT false,
+    "consentSyncEnabled" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -127,6 +128,11 @@ CREATE TABLE "Checkout" (
     "recoveryCodeDeactivatedAt" TIMESTAMP(3),
     "buyerTimeZone" TEXT,
     "buyerTimeZoneSource" TEXT,
+    "whatsappOptInText" TEXT,
+    "whatsappOptInLocale" TEXT,
+    "whatsappOptInAt" TIMESTAMP(3),
+    "whatsappOptInSource" TEXT,
+    "customerId" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -272,6 +278,29 @@ CREATE TABLE "BuyerOrder" (
     CONSTRAINT "BuyerOrder_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "ConsentSync" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "checkoutId" INTEGER,
+    "customerId" TEXT NOT NULL,
+    "phoneE164" TEXT NOT NULL,
+    "operation" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "collectedAt" TIMESTAMP(3),
+    "collectedFrom" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3),
+    "lastError" TEXT,
+    "shopifyState" TEXT,
+    "completedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ConsentSync_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -304,6 +333,9 @@ CREATE INDEX "Checkout_shopId_recoveryCode_idx" ON "Checkout"("shopId", "recover
 
 -- CreateIndex
 CREATE INDEX "Checkout_recoveryCodeDeactivateDueAt_idx" ON "Checkout"("recoveryCodeDeactivateDueAt");
+
+-- CreateIndex
+CREATE INDEX "Checkout_shopId_customerId_idx" ON "Checkout"("shopId", "customerId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Checkout_shopId_token_key" ON "Checkout"("shopId", "token");
@@ -353,6 +385,15 @@ CREATE INDEX "BuyerOrder_shopId_phoneE164_orderCreatedAt_idx" ON "BuyerOrder"("s
 -- CreateIndex
 CREATE UNIQUE INDEX "BuyerOrder_shopId_orderId_key" ON "BuyerOrder"("shopId", "orderId");
 
+-- CreateIndex
+CREATE INDEX "ConsentSync_status_nextAttemptAt_idx" ON "ConsentSync"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "ConsentSync_shopId_checkoutId_idx" ON "ConsentSync"("shopId", "checkoutId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ConsentSync_shopId_customerId_phoneE164_operation_state_key" ON "ConsentSync"("shopId", "customerId", "phoneE164", "operation", "state");
+
 -- AddForeignKey
 ALTER TABLE "Checkout" ADD CONSTRAINT "Checkout_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -385,4 +426,7 @@ ALTER TABLE "OptOut" ADD CONSTRAINT "OptOut_shopId_fkey" FOREIGN KEY ("shopId") 
 
 -- AddForeignKey
 ALTER TABLE "BuyerOrder" ADD CONSTRAINT "BuyerOrder_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ConsentSync" ADD CONSTRAINT "ConsentSync_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,3 +1,4 @@
+import { consentSyncSection } from "../../consent/ConsentSyncSection";
 import { abandonmentSection } from "./AbandonmentSection";
 import { attributionSection } from "./AttributionSection";
 import { optInSection } from "./OptInSection";
@@ -6,7 +7,14 @@ import { privacySection } from "./PrivacySection";
 import type { SettingsSection } from "./settings-form";
 
 /** The Settings page's sections, in page order. A new section is a component file beside this one and a line here. */
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = [abandonmentSection, attributionSection, privacySection, optInSection, pixelSection];
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
+  abandonmentSection,
+  attributionSection,
+  privacySection,
+  optInSection,
+  consentSyncSection,
+  pixelSection,
+];
 
 /** Every section's field labels, for the action's error messages. */
 export const SETTING_LABELS: Record<string, string> = Object.fromEntries(SETTINGS_SECTIONS.flatMap((section) => Object.entries(section.labels)));

@@ -176,6 +176,13 @@ describe("buildCaptureBody", () => {
     expect(buildCaptureBody(snapshot(), false, AT)!.whatsappOptIn).toBe(false);
   });
 
+  it("sends the text shown beside the checkbox with the answer, and no text without one", () => {
+    const text = "Send me order updates and offers on WhatsApp";
+    expect(buildCaptureBody(snapshot({ language: "hi-IN" }), true, AT, text)).toMatchObject({ whatsappOptIn: true, whatsappOptInText: text, locale: "hi-IN" });
+    expect(buildCaptureBody(snapshot(), false, AT, text)!.whatsappOptInText).toBe(text);
+    expect(buildCaptureBody(snapshot(), null, AT, text)!.whatsappOptInText).toBeUndefined();
+  });
+
   it("keeps a huge cart under the server's 64 KB limit and still valid", () => {
     const lines = Array.from({ length: 500 }, (_, i) =>
       cartLine({ variant: 1000 + i, merchandise: { ...cartLine().merchandise, title: `Product ${"é".repeat(400)} ${i}` } }),

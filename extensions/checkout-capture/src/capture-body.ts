@@ -144,7 +144,12 @@ function addressOf(address: ShippingAddress | undefined): CaptureBody["shippingA
  * The capture body for a snapshot, or null when the checkout has no token yet
  * (Shopify creates it on the server a moment after checkout opens).
  */
-export function buildCaptureBody(snapshot: CheckoutSnapshot, whatsappOptIn: boolean | null, occurredAt: Date): CaptureBody | null {
+export function buildCaptureBody(
+  snapshot: CheckoutSnapshot,
+  whatsappOptIn: boolean | null,
+  occurredAt: Date,
+  optInText: string | null = null,
+): CaptureBody | null {
   const checkoutToken = snapshot.checkoutToken?.trim();
   if (!checkoutToken) return null;
   const allocations = [...snapshot.discountAllocations, ...snapshot.lines.flatMap((line) => line.discountAllocations)];
@@ -160,6 +165,8 @@ export function buildCaptureBody(snapshot: CheckoutSnapshot, whatsappOptIn: bool
     email: clip(snapshot.email ?? snapshot.customer?.email, 254),
     phone: clip(snapshot.phone ?? snapshot.customer?.phone, 40),
     whatsappOptIn: whatsappOptIn ?? undefined,
+    // The evidence travels with the answer it explains, in the buyer's locale below.
+    whatsappOptInText: whatsappOptIn === null ? undefined : (clip(optInText, 1000) ?? undefined),
     emailMarketing: snapshot.customer?.acceptsEmailMarketing,
     smsMarketing: snapshot.customer?.acceptsSmsMarketing,
     shippingAddress: addressOf(snapshot.shippingAddress),

@@ -67,6 +67,7 @@ export function createCaptureExtension(api: ExtensionApi, options: CaptureExtens
     stop = startCapture(api, {
       sender,
       whatsappOptIn: () => (optInShown(api.settings.value) ? optIn.value : null),
+      optInText: () => (optInShown(api.settings.value) ? optInLabel(api.settings.value, String(api.i18n.translate("optInLabel"))) : null),
       watch: [optIn, api.settings],
       now: options.now,
       report,

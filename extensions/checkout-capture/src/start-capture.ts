@@ -11,6 +11,8 @@ export interface StartCaptureOptions {
   sender: CaptureSender;
   /** The checkbox state as the capture should report it: null when the buyer was not shown the box. */
   whatsappOptIn: () => boolean | null;
+  /** The exact text shown beside the checkbox (consent evidence), null when it was not shown. */
+  optInText?: () => string | null;
   /** Signals besides the checkout's own whose changes mean a new snapshot (the checkbox, settings). */
   watch?: Watchable[];
   now?: () => Date;
@@ -48,7 +50,7 @@ export function startCapture(api: CaptureApi, options: StartCaptureOptions): () 
   const report = options.report ?? (() => {});
   const push = () => {
     try {
-      options.sender.update(buildCaptureBody(readSnapshot(api), options.whatsappOptIn(), now()));
+      options.sender.update(buildCaptureBody(readSnapshot(api), options.whatsappOptIn(), now(), options.optInText?.() ?? null));
     } catch (error) {
       report("could not read the checkout", error);
     }
