@@ -97,6 +97,37 @@ describe("admin block", () => {
     expect((await story(OTHER, { orderId: "5550001" })).status).toBe(404);
   });
 
+  it("shows the opt-in's evidence: where, when, in which locale and beside which words it was given", async () => {
+    const shop = "block-evidence.myshopify.com";
+    await installShop(shop);
+    const webhook = await checkoutsCreate({ request: webhookRequest("checkouts/create", shop, checkoutWebhookPayload()), params: {}, context: {} });
+    expect(webhook.status).toBe(200);
+    const unknown = blockTree((await story(shop, { recoveryUrl: RECOVERY_URL })).body);
+    expect(texts(unknown)).toContain("WhatsApp opt-in: unknown");
+
+    const checkout = await prisma.checkout.findFirstOrThrow({ where: { shop: { domain: shop } } });
+    await prisma.checkout.update({
+      where: { id: checkout.id },
+      data: {
+        whatsappOptIn: true,
+        whatsappOptInSource: "checkout_extension",
+        whatsappOptInAt: new Date("2026-12-01T10:04:30Z"),
+        whatsappOptInLocale: "en-IN",
+        whatsappOptInText: "Send me cart reminders on WhatsApp",
+      },
+    });
+    const answer = await story(shop, { recoveryUrl: RECOVERY_URL });
+    expect(answer.body.checkout.whatsappOptInEvidence).toEqual({
+      source: "checkout_extension",
+      at: "2026-12-01T10:04:30.000Z",
+      locale: "en-IN",
+      text: "Send me cart reminders on WhatsApp",
+    });
+    expect(texts(blockTree(answer.body))).toContain(
+      "WhatsApp opt-in: yes, given in checkout at 2026-12-01 10:04 UTC (en-IN), beside: “Send me cart reminders on WhatsApp”",
+    );
+  });
+
   it("says so when Cart Relay has nothing for the page's checkout", () => {
     expect(texts(blockTree(null, "Cart Relay captured nothing for this checkout"))).toEqual(["Cart Relay captured nothing for this checkout"]);
   });

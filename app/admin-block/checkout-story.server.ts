@@ -55,6 +55,16 @@ export async function checkoutStory(shopId: string, lookup: CheckoutLookup) {
       total: checkout.total?.toString() ?? null,
       currency: checkout.currency,
       whatsappOptIn: checkout.whatsappOptIn,
+      // Where, when and in which words the current answer was given (Meta's opt-in policy, DPDP).
+      whatsappOptInEvidence:
+        checkout.whatsappOptIn === null
+          ? null
+          : {
+              source: checkout.whatsappOptInSource,
+              at: checkout.whatsappOptInAt?.toISOString() ?? null,
+              locale: checkout.whatsappOptInLocale,
+              text: checkout.whatsappOptInText,
+            },
       abandonedAt: checkout.abandonedAt?.toISOString() ?? null,
       optedOut: checkout.phoneE164 ? (optOuts.get(checkout.phoneE164) ?? null) : null,
     },

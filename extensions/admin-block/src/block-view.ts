@@ -20,6 +20,7 @@ export interface BlockStory {
     total: string | null;
     currency: string | null;
     whatsappOptIn: boolean | null;
+    whatsappOptInEvidence: { source: string | null; at: string | null; locale: string | null; text: string | null } | null;
     optedOut: { source: string; reason: string; optedOutAt: string } | null;
   };
   recovery: { orderName: string | null; matchType: string | null; delayMinutes: number | null } | null;
@@ -44,6 +45,24 @@ const MATCH_LABELS: Record<string, string> = {
   discount_code: "the recovery discount code",
 };
 
+const OPT_IN_SOURCES: Record<string, string> = {
+  checkout_extension: "in checkout",
+  pixel: "by the web pixel",
+  webhook: "from Shopify's checkout",
+  shopify: "in Shopify (the customer's consent)",
+};
+
+/** "yes, given in checkout at 2026-12-01 10:04 UTC (en-IN), beside: “…”" */
+function optInLine(checkout: BlockStory["checkout"]): string {
+  const answer = checkout.whatsappOptIn === true ? "yes" : checkout.whatsappOptIn === false ? "no" : "unknown";
+  const evidence = checkout.whatsappOptInEvidence;
+  if (!evidence) return `WhatsApp opt-in: ${answer}`;
+  const where = evidence.source ? (OPT_IN_SOURCES[evidence.source] ?? evidence.source) : null;
+  const when = evidence.at ? `${evidence.at.slice(0, 16).replace("T", " ")} UTC` : null;
+  const given = [where, when ? `at ${when}` : null, evidence.locale ? `(${evidence.locale})` : null].filter(Boolean).join(" ");
+  return `WhatsApp opt-in: ${answer}${given ? `, given ${given}` : ""}${evidence.text ? `, beside: “${evidence.text}”` : ""}`;
+}
+
 const text = (value: string, attrs?: Record<string, string>): BlockNode => ({ tag: "s-text", text: value, attrs });
 const paragraph = (...children: BlockNode[]): BlockNode => ({ tag: "s-paragraph", children });
 
@@ -61,7 +80,7 @@ export function blockTree(story: BlockStory | null, error: string | null = null)
   const { checkout, recovery } = story;
   const captured = [checkout.phone, checkout.email, checkout.total ? `${checkout.total} ${checkout.currency ?? ""}`.trim() : null].filter(Boolean).join(" · ");
   children.push(paragraph(text(`Captured via ${checkout.sources.join(", ") || "unknown"}: ${captured || "no contact yet"}`)));
-  children.push(paragraph(text(`WhatsApp opt-in: ${checkout.whatsappOptIn === true ? "yes" : checkout.whatsappOptIn === false ? "no" : "unknown"}`)));
+  children.push(paragraph(text(optInLine(checkout))));
   if (checkout.optedOut) children.push({ tag: "s-badge", attrs: { tone: "warning" }, text: `Opted out via ${checkout.optedOut.source}` });
   if (recovery) {
     const how = recovery.matchType ? (MATCH_LABELS[recovery.matchType] ?? recovery.matchType) : "unknown";
