@@ -18,6 +18,11 @@ export function endpointFormOptions(): EndpointFormOptions {
   };
 }
 
+/** The preset's display name; an unknown preset shows as stored. */
+export function presetName(preset: string): string {
+  return ENDPOINT_PRESETS[preset as keyof typeof ENDPOINT_PRESETS]?.name ?? preset;
+}
+
 export type ParsedEndpointForm = { ok: true; input: EndpointInput } | { ok: false; errors: FieldErrors };
 
 /** A submitted endpoint form, checked by the same schema the model uses; errors keyed by form field. */

@@ -1,0 +1,32 @@
+import type { Shop } from "@prisma/client";
+import type { AsSent } from "../../admin/as-sent";
+import { presetName } from "../../admin/endpoint-form.server";
+import { latestDeliveries } from "../../delivery/delivery-log.server";
+import { listEndpoints } from "../../endpoints/endpoint.server";
+import { endpointTopics } from "../../events/subscriptions";
+import { usableTimeZone } from "../../metrics/date-range";
+
+/** The shop's endpoints, each with the topics it receives and its latest delivery. */
+export async function endpointsPage(shop: Shop) {
+  const endpoints = await listEndpoints(shop.id);
+  const latest = await latestDeliveries(
+    shop.id,
+    endpoints.map((endpoint) => endpoint.id),
+  );
+  return {
+    timeZone: usableTimeZone(shop.timezone),
+    endpoints: endpoints.map((endpoint) => ({
+      id: endpoint.id,
+      name: endpoint.name,
+      preset: presetName(endpoint.preset),
+      url: endpoint.url,
+      method: endpoint.method,
+      status: endpoint.status,
+      disabledReason: endpoint.disabledReason,
+      topics: endpointTopics(endpoint),
+      lastDelivery: latest[endpoint.id] ?? null,
+    })),
+  };
+}
+
+export type EndpointListItem = AsSent<ReturnType<typeof endpointsPage>>["endpoints"][number];
