@@ -1,6 +1,6 @@
 import { env } from "../env.server";
 import { cachedShopForCapture } from "../shops/shop.server";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
 import { rateBudget } from "../http/rate-budget.server";
 import { bearerToken, verifyCheckoutToken } from "../http/session-token";
@@ -26,7 +26,7 @@ export async function handleCapture(request: PublicApiRequest, now = new Date())
     now.getTime() / 1000,
   );
   const parsed = captureBodySchema.safeParse(parseJsonBody(await request.readBody()));
-  if (!parsed.success) throw new HttpError(400, describeZodError(parsed.error));
+  if (!parsed.success) throw new AppError("bad_input", describeZodError(parsed.error));
   const nowMs = now.getTime();
   await charge(sessionBudget, token.tokenId, nowMs, "too many captures from this checkout; retry later");
   await charge(shopBudget, token.shop, nowMs, "too many captures for this shop; retry later");

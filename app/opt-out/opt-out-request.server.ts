@@ -1,7 +1,7 @@
 import prisma from "../db.server";
 import { openWithAppKey } from "../crypto/keyring.server";
 import { SIGNATURE_TOLERANCE_MS } from "../events/sign";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
 import { logger } from "../logger.server";
 import { findShop } from "../shops/shop.server";
@@ -34,10 +34,10 @@ async function signingEndpoints(shopId: string, endpointId: string | undefined, 
 
 export async function handleOptOut(request: PublicApiRequest, now = new Date()): Promise<PublicAnswer> {
   const shopDomain = request.header("x-store-url")?.trim().toLowerCase();
-  if (!shopDomain || !SHOP_DOMAIN.test(shopDomain)) throw new HttpError(401, "x-store-url must name the shop (shop.myshopify.com)");
+  if (!shopDomain || !SHOP_DOMAIN.test(shopDomain)) throw new AppError("unauthorized", "x-store-url must name the shop (shop.myshopify.com)");
   const timestampMs = request.header("x-webhook-timestamp") ?? "";
   const signature = request.header("x-webhook-signature") ?? "";
-  if (!timestampMs || !signature) throw new HttpError(401, "x-webhook-timestamp and x-webhook-signature are required");
+  if (!timestampMs || !signature) throw new AppError("unauthorized", "x-webhook-timestamp and x-webhook-signature are required");
   const raw = await request.readBody();
   const body = typeof raw === "string" ? raw : raw.toString("utf8");
 
@@ -45,8 +45,8 @@ export async function handleOptOut(request: PublicApiRequest, now = new Date()):
   const endpoints = shop && !shop.uninstalledAt ? await signingEndpoints(shop.id, request.header("x-endpoint-id")?.trim() || undefined, now) : [];
   const reporter = findReporter(endpoints, { timestampMs, signature, body }, now.getTime());
   if (!reporter.ok) {
-    throw new HttpError(
-      401,
+    throw new AppError(
+      "unauthorized",
       reporter.reason === "stale_timestamp"
         ? `x-webhook-timestamp must be within ${SIGNATURE_TOLERANCE_MS / 60_000} minutes of our clock (Unix ms)`
         : UNAUTHENTICATED,
@@ -54,7 +54,7 @@ export async function handleOptOut(request: PublicApiRequest, now = new Date()):
   }
 
   const checked = readOptOutReport(parseJsonBody(body), shop!.countryCode, now);
-  if (!checked.ok) throw new HttpError(400, checked.message);
+  if (!checked.ok) throw new AppError("bad_input", checked.message);
   const endpoint = endpoints.find((candidate) => candidate.id === reporter.endpointId)!;
   const recorded = await recordOptOut(shop!.id, { endpointId: endpoint.id, source: endpoint.name }, checked.report, now);
   logger.info({ shop: shopDomain, endpointId: endpoint.id, created: recorded.created, cancelled: recorded.cancelledDeliveries }, "buyer opted out");
