@@ -3,7 +3,7 @@ import { z } from "zod";
 import prisma from "../db.server";
 import { forgetCachedShops } from "./shop.server";
 import { env, policyMinuteMs } from "../env.server";
-import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../abandonment/rules";
+import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../capture/due-time";
 import { rescheduleAbandonment } from "../capture/checkout-state.server";
 
 // A shop's own settings (DESIGN.md "Abandonment and recovery rules", "Privacy").
