@@ -8,7 +8,13 @@ import { describeZodError } from "../http/validation";
 import { captureBodySchema } from "./capture-body";
 import { recordObservation } from "./checkout-store.server";
 import { captureObservation } from "./observations";
-import { CAPTURE_RATE, CAPTURE_SESSION_RATE } from "./rate-limit";
+
+// A busy checkout sends a capture every couple of seconds per buyer; 600 a
+// minute with bursts of 120 covers a flash sale on one shop per process.
+export const CAPTURE_RATE = { capacity: 120, refillPerSecond: 10 } as const;
+// One buyer's checkout session (its session token): a capture per field
+// change, debounced by the extension, stays far below this.
+export const CAPTURE_SESSION_RATE = { capacity: 30, refillPerSecond: 3 } as const;
 
 const shopBudget = rateBudget("capture-shop", CAPTURE_RATE, env.REDIS_URL);
 const sessionBudget = rateBudget("capture-session", CAPTURE_SESSION_RATE, env.REDIS_URL);

@@ -5,7 +5,7 @@ import { FormSelect, type FormDraft } from "../../admin/FormField";
 import { jsonTarget } from "../../admin/json-submit";
 import { showToast } from "../../admin/toast";
 import { useDraft } from "../../admin/use-draft";
-import type { RecoverySave, RecoverySettingsForm } from "../../recovery/recovery-settings.server";
+import type { RecoverySave, RecoverySettingsForm } from "./recovery-settings.server";
 import { SettingField } from "./SettingField";
 
 // Settings: recovery codes, the holdout and the send guard (issue 17), a

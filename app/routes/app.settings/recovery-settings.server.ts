@@ -1,11 +1,11 @@
 import type { Shop } from "@prisma/client";
 import { z } from "zod";
-import prisma from "../db.server";
-import { fieldErrors, summarize, type FieldErrors } from "../admin/field-errors";
-import { HOLDOUT_PERCENT } from "../abandonment/holdout";
-import { BUYER_CAP_PER_DAY, RECENT_ORDER_DAYS } from "../abandonment/send-guard";
-import { checkDiscountSettings, DiscountCodeError } from "./discount-codes.server";
-import { discountSettingsOf, grantsDiscounts, RECOVERY_CODE_SCOPE } from "./recovery-codes.server";
+import prisma from "../../db.server";
+import { fieldErrors, summarize, type FieldErrors } from "../../admin/field-errors";
+import { HOLDOUT_PERCENT } from "../../abandonment/holdout";
+import { BUYER_CAP_PER_DAY, RECENT_ORDER_DAYS } from "../../abandonment/send-guard";
+import { checkDiscountSettings, DiscountCodeError } from "../../recovery/discount-codes.server";
+import { discountSettingsOf, grantsDiscounts, RECOVERY_CODE_SCOPE } from "../../recovery/recovery-codes.server";
 
 // The Settings page's recovery section (issue 17): codes, holdout and the
 // send guard, all off or at their documented defaults until the merchant
