@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import { BlockStack, Card, ChoiceList, FormLayout, Layout, Select } from "@shopify/polaris";
+import { Banner, BlockStack, Card, ChoiceList, FormLayout, Layout, Select } from "@shopify/polaris";
 import { EndpointFieldRules } from "./EndpointFieldRules";
 import type { EndpointFormValues } from "./endpoint-form";
-import type { FieldErrors } from "./field-errors";
+import { summarize, type FieldErrors } from "./field-errors";
 import { FormField, FormSelect, type FormDraft } from "./FormField";
 import { topicLabel } from "./format";
 import { scaledMinutes } from "./time-scale";
@@ -204,15 +204,23 @@ export function EndpointForm({
   onChange,
   errors,
   options,
+  refusedTitle,
 }: {
   values: EndpointFormValues;
   onChange: (values: EndpointFormValues) => void;
   errors: FieldErrors;
   options: EndpointFormOptions;
+  /** The banner's title over the last refused save's messages. */
+  refusedTitle: string;
 }) {
   const draft: FormDraft<EndpointFormValues> = { form: values, errors, set: (name, value) => onChange({ ...values, [name]: value }) };
   return (
     <BlockStack gap="500">
+      {Object.keys(errors).length > 0 ? (
+        <Banner tone="critical" title={refusedTitle}>
+          <p>{summarize(errors)}</p>
+        </Banner>
+      ) : null}
       <Layout>
         <ConnectionSection draft={draft} options={options} onChange={onChange} />
         <EventsSection draft={draft} options={options} />

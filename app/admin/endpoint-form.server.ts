@@ -1,3 +1,4 @@
+import type { Endpoint } from "@prisma/client";
 import { env, policyMinuteMs } from "../env.server";
 import { ENDPOINT_PRESETS, ENDPOINT_TOPICS, endpointInputSchema, type EndpointInput } from "../endpoints/endpoint-input";
 import { FIELD_RULE_PATHS } from "../events/payload/field-rules";
@@ -18,9 +19,17 @@ export function endpointFormOptions(): EndpointFormOptions {
   };
 }
 
-/** The preset's display name; an unknown preset shows as stored. */
-export function presetName(preset: string): string {
-  return ENDPOINT_PRESETS[preset as keyof typeof ENDPOINT_PRESETS]?.name ?? preset;
+/** What the endpoint pages show of an endpoint; the preset by its display name (an unknown one as stored). */
+export function endpointSummary(endpoint: Pick<Endpoint, "id" | "name" | "preset" | "url" | "method" | "status" | "disabledReason">) {
+  return {
+    id: endpoint.id,
+    name: endpoint.name,
+    preset: ENDPOINT_PRESETS[endpoint.preset as keyof typeof ENDPOINT_PRESETS]?.name ?? endpoint.preset,
+    url: endpoint.url,
+    method: endpoint.method,
+    status: endpoint.status,
+    disabledReason: endpoint.disabledReason,
+  };
 }
 
 export type ParsedEndpointForm = { ok: true; input: EndpointInput } | { ok: false; errors: FieldErrors };

@@ -1,7 +1,7 @@
-import { Banner, Box, Button, InlineStack, Text } from "@shopify/polaris";
+import { Box, Button, InlineStack, Text } from "@shopify/polaris";
 import type { EndpointFormValues } from "../../admin/endpoint-form";
 import { EndpointForm, type EndpointFormOptions } from "../../admin/EndpointForm";
-import { summarize, type FieldErrors } from "../../admin/field-errors";
+import type { FieldErrors } from "../../admin/field-errors";
 
 interface EndpointSettingsProps {
   values: EndpointFormValues;
@@ -21,12 +21,7 @@ export function EndpointSettings({ values, onChange, errors, options, dirty, sav
       <Text as="h2" variant="headingLg">
         Settings
       </Text>
-      {Object.keys(errors).length > 0 ? (
-        <Banner tone="critical" title="The changes were not saved">
-          <p>{summarize(errors)}</p>
-        </Banner>
-      ) : null}
-      <EndpointForm values={values} onChange={onChange} errors={errors} options={options} />
+      <EndpointForm values={values} onChange={onChange} errors={errors} options={options} refusedTitle="The changes were not saved" />
       <Box paddingBlockEnd="800">
         <InlineStack align="end" gap="200">
           <Button onClick={onDiscard} disabled={!dirty}>

@@ -1,7 +1,7 @@
 import type { Shop } from "@prisma/client";
 import { z } from "zod";
 import { endpointFormValues } from "../../admin/endpoint-form";
-import { endpointFormOptions, parseEndpointForm, presetName } from "../../admin/endpoint-form.server";
+import { endpointFormOptions, endpointSummary, parseEndpointForm } from "../../admin/endpoint-form.server";
 import { answerAppError } from "../../admin/known-errors.server";
 import { maskFreeText } from "../../admin/mask";
 import { listDeliveries, shopDelivery } from "../../delivery/delivery-log.server";
@@ -27,13 +27,7 @@ export async function endpointPage(shop: Shop, endpoint: ShopEndpoint) {
   return {
     timeZone,
     endpoint: {
-      id: endpoint.id,
-      name: endpoint.name,
-      preset: presetName(endpoint.preset),
-      url: endpoint.url,
-      method: endpoint.method,
-      status: endpoint.status,
-      disabledReason: endpoint.disabledReason,
+      ...endpointSummary(endpoint),
       failingSince: endpoint.failingSince,
       createdAt: endpoint.createdAt,
       previousSecretExpiresAt: endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > new Date() ? endpoint.previousSecretExpiresAt : null,
@@ -77,15 +71,20 @@ async function refusal(intent: "test" | "check", error: Response) {
   return answered({ intent, ok: false as const, refused }, 429, { "retry-after": error.headers.get("retry-after") ?? "5" });
 }
 
-async function sendTest(shop: Shop, endpointId: string) {
-  let sent: Awaited<ReturnType<typeof sendTestDelivery>>;
+/** Runs an admin-triggered send; a spent budget is answered as a refusal instead. */
+async function withinBudget<T>(intent: "test" | "check", send: () => Promise<T>): Promise<{ sent: T } | { refused: Awaited<ReturnType<typeof refusal>> }> {
   try {
-    sent = await sendTestDelivery(shop, endpointId);
+    return { sent: await send() };
   } catch (error) {
-    if (isBudgetRefusal(error)) return refusal("test", error);
+    if (isBudgetRefusal(error)) return { refused: await refusal(intent, error) };
     throw error;
   }
-  const { deliveryId, result } = sent;
+}
+
+async function sendTest(shop: Shop, endpointId: string) {
+  const attempt = await withinBudget("test", () => sendTestDelivery(shop, endpointId));
+  if ("refused" in attempt) return attempt.refused;
+  const { deliveryId, result } = attempt.sent;
   const delivery = await shopDelivery(shop.id, deliveryId);
   return answered({
     intent: "test" as const,
@@ -105,13 +104,9 @@ async function sendTest(shop: Shop, endpointId: string) {
 }
 
 async function checkTheReceiver(shop: Shop, endpointId: string) {
-  let check: Awaited<ReturnType<typeof checkReceiver>>;
-  try {
-    check = await checkReceiver(shop, endpointId);
-  } catch (error) {
-    if (isBudgetRefusal(error)) return refusal("check", error);
-    throw error;
-  }
+  const attempt = await withinBudget("check", () => checkReceiver(shop, endpointId));
+  if ("refused" in attempt) return attempt.refused;
+  const check = attempt.sent;
   return answered({
     intent: "check" as const,
     ok: true as const,

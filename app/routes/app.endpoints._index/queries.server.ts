@@ -1,6 +1,6 @@
 import type { Shop } from "@prisma/client";
 import type { AsSent } from "../../admin/as-sent";
-import { presetName } from "../../admin/endpoint-form.server";
+import { endpointSummary } from "../../admin/endpoint-form.server";
 import { latestDeliveries } from "../../delivery/delivery-log.server";
 import { listEndpoints } from "../../endpoints/endpoint.server";
 import { endpointTopics } from "../../events/subscriptions";
@@ -16,13 +16,7 @@ export async function endpointsPage(shop: Shop) {
   return {
     timeZone: usableTimeZone(shop.timezone),
     endpoints: endpoints.map((endpoint) => ({
-      id: endpoint.id,
-      name: endpoint.name,
-      preset: presetName(endpoint.preset),
-      url: endpoint.url,
-      method: endpoint.method,
-      status: endpoint.status,
-      disabledReason: endpoint.disabledReason,
+      ...endpointSummary(endpoint),
       topics: endpointTopics(endpoint),
       lastDelivery: latest[endpoint.id] ?? null,
     })),
