@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, Shop } from "@prisma/client";
-import { sql, type Selectable } from "kysely";
+import { sql } from "kysely";
 import type { Codec } from "../db/codec";
 import { read } from "../db/codec";
 import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
-import type { DB } from "../db/tables";
 import { logger } from "../logger.server";
+import { claimDueCheckouts, settleSweptCheckouts, type AbandonedCheckout, type DueCheckout, type SweptCheckouts } from "../capture/checkout-sweep.server";
 import { buildCartPayload } from "../events/payload/cart-payload";
 import { endpointWants } from "../events/subscriptions";
 import { recordEvents, type NewEvent } from "../events/record-event.server";
@@ -16,6 +16,7 @@ import {
   CODE_LEASE_MS,
   createPendingCodes,
   deactivateDueCodes,
+  endUnsentCodes,
   recoveryCodeOf,
   type PendingCode,
   type RecoveryCodeOptions,
@@ -36,28 +37,6 @@ export interface SweepResult {
   collapsed: number;
   /** held back for the lift measurement: abandoned, never sent */
   heldOut: number;
-}
-
-type CheckoutRow = Selectable<DB["Checkout"]>;
-
-/**
- * Claims up to `limit` due checkouts (index on status + abandonDueAt). The
- * pass's transaction holds them until it commits: on PostgreSQL through row
- * locks that other detectors skip, on SQLite through BEGIN IMMEDIATE, which
- * runs detectors one after another.
- */
-async function claimDue(tx: SqlExecutor, codec: Codec, now: Date, limit: number): Promise<CheckoutRow[]> {
-  return tx
-    .selectFrom("Checkout")
-    .selectAll()
-    .where("status", "=", "open")
-    .where("abandonDueAt", "<=", codec.date(now))
-    .where("orderId", "is", null)
-    .orderBy("abandonDueAt")
-    .orderBy("id")
-    .limit(limit)
-    .$if(codec.dialect === "postgres", (query) => query.forUpdate().skipLocked())
-    .execute();
 }
 
 export type ContactKind = "emailNormalized" | "phoneE164";
@@ -95,7 +74,7 @@ export function contactLookup(tx: SqlExecutor, codec: Codec, kind: ContactKind, 
 
 type FoundCheckout = ContactCheckout & { recoveryGroup: string | null; abandonedAt: Date | null };
 
-async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[], since: Date): Promise<FoundCheckout[]> {
+async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: DueCheckout[], since: Date): Promise<FoundCheckout[]> {
   const shopIds = [...new Set(due.map((checkout) => checkout.shopId))];
   const found = new Map<number, FoundCheckout>();
   for (const kind of ["emailNormalized", "phoneE164"] as const) {
@@ -119,23 +98,6 @@ async function contactCheckouts(tx: SqlExecutor, codec: Codec, due: CheckoutRow[
   return [...found.values()];
 }
 
-/** `CASE id WHEN .. THEN .. END`: one UPDATE gives each collapsed checkout the one it collapsed into. */
-function intoIds(outcomes: { id: number; intoId: number }[]) {
-  return sql<number>`case ${sql.ref("id")} ${sql.join(
-    outcomes.map((o) => sql`when ${o.id} then cast(${o.intoId} as integer)`),
-    sql` `,
-  )} end`;
-}
-
-/** The same for any column: each checkout its own value. */
-function byId<T>(values: { id: number; value: T }[], type: "text" | "double precision") {
-  const cast = sql.raw(type);
-  return sql<T>`case ${sql.ref("id")} ${sql.join(
-    values.map((v) => sql`when ${v.id} then cast(${v.value} as ${cast})`),
-    sql` `,
-  )} else null end`;
-}
-
 /** What becomes of a checkout the dedupe rules would send, after the send guard and the code step. */
 type Guarded =
   | { id: number; outcome: "sent"; holdoutPosition: number }
@@ -144,92 +106,16 @@ type Guarded =
   /** codes are on and Shopify has not been asked yet: the checkout waits for its code, outside this transaction */
   | { id: number; outcome: "awaiting_code"; code: string };
 
-interface Abandoned {
-  id: number;
-  recoveryGroup: string | null;
-  holdoutPosition: number | null;
-  suppressedReason: string | null;
-  timeZone: string;
-  timeZoneSource: string;
-}
-
-async function applyOutcomes(tx: SqlExecutor, codec: Codec, outcomes: PlannedOutcome[], guarded: Guarded[], abandoned: Abandoned[], now: Date): Promise<void> {
-  const at = codec.date(now);
-  const updatedAt = codec.date(new Date());
+/** The pass's decisions in the shape the Checkout owner writes them. */
+function sweptCheckouts(outcomes: PlannedOutcome[], guarded: Guarded[], abandoned: AbandonedCheckout[]): SweptCheckouts {
   const of = <K extends PlannedOutcome["outcome"]>(kind: K) => outcomes.filter((o): o is Extract<PlannedOutcome, { outcome: K }> => o.outcome === kind);
-  const skipped = of("skipped").map((o) => o.id);
-  const collapsed = of("collapsed");
-  const suppressed = of("suppressed");
-  if (skipped.length > 0) {
-    await tx.updateTable("Checkout").set({ abandonDueAt: null, updatedAt }).where("id", "in", skipped).execute();
-  }
-  if (collapsed.length > 0) {
-    await tx
-      .updateTable("Checkout")
-      .set({ abandonDueAt: null, collapsedIntoId: intoIds(collapsed), updatedAt })
-      .where(
-        "id",
-        "in",
-        collapsed.map((o) => o.id),
-      )
-      .execute();
-  }
-  if (suppressed.length > 0) {
-    await tx
-      .updateTable("Checkout")
-      .set({ status: "abandoned", abandonedAt: at, abandonDueAt: null, collapsedIntoId: intoIds(suppressed), suppressedReason: "duplicate", updatedAt })
-      .where(
-        "id",
-        "in",
-        suppressed.map((o) => o.id),
-      )
-      .execute();
-  }
-  const awaiting = guarded.filter((g): g is Extract<Guarded, { outcome: "awaiting_code" }> => g.outcome === "awaiting_code");
-  if (awaiting.length > 0) {
-    await tx
-      .updateTable("Checkout")
-      .set({
-        recoveryCode: byId(
-          awaiting.map((g) => ({ id: g.id, value: g.code })),
-          "text",
-        ),
-        abandonDueAt: codec.date(new Date(now.getTime() + CODE_LEASE_MS)),
-        updatedAt,
-      })
-      .where(
-        "id",
-        "in",
-        awaiting.map((g) => g.id),
-      )
-      .execute();
-  }
-  if (abandoned.length > 0) {
-    const column = <T>(pick: (a: Abandoned) => T, type: "text" | "double precision") =>
-      byId(
-        abandoned.map((a) => ({ id: a.id, value: pick(a) })),
-        type,
-      );
-    await tx
-      .updateTable("Checkout")
-      .set({
-        status: "abandoned",
-        abandonedAt: at,
-        abandonDueAt: null,
-        recoveryGroup: column((a) => a.recoveryGroup, "text"),
-        holdoutPosition: column((a) => a.holdoutPosition, "double precision"),
-        suppressedReason: column((a) => a.suppressedReason, "text"),
-        buyerTimeZone: column((a) => a.timeZone, "text"),
-        buyerTimeZoneSource: column((a) => a.timeZoneSource, "text"),
-        updatedAt,
-      })
-      .where(
-        "id",
-        "in",
-        abandoned.map((a) => a.id),
-      )
-      .execute();
-  }
+  return {
+    released: of("skipped").map((o) => o.id),
+    collapsed: of("collapsed"),
+    duplicates: of("suppressed"),
+    awaitingCode: guarded.filter((g): g is Extract<Guarded, { outcome: "awaiting_code" }> => g.outcome === "awaiting_code"),
+    abandoned,
+  };
 }
 
 function guardOutcome(id: number, decision: SendGuardDecision, codeNeeded: string | null): Guarded {
@@ -239,7 +125,7 @@ function guardOutcome(id: number, decision: SendGuardDecision, codeNeeded: strin
   return { id, outcome: "guarded", reason: decision.reason };
 }
 
-function abandonedRow(row: CheckoutRow, shop: Shop, guarded: Exclude<Guarded, { outcome: "awaiting_code" }>): Abandoned {
+function abandonedRow(row: DueCheckout, shop: Shop, guarded: Exclude<Guarded, { outcome: "awaiting_code" }>): AbandonedCheckout {
   const zone = buyerTimeZone(
     { countryCode: row.countryCode, country: row.country, provinceCode: row.provinceCode, phone: row.phoneE164 ?? row.addressPhone ?? row.phone },
     { timeZone: shop.timezone, countryCode: shop.countryCode },
@@ -280,7 +166,7 @@ const guardSettings = (shop: Shop): GuardShop => ({
 async function sweepOnce(now: Date, limit: number): Promise<{ result: SweepResult; pendingCodes: PendingCode[] }> {
   const { db, codec } = sqlDatabase();
   const { result, sentTo, pendingCodes } = await db.transaction().execute(async (tx) => {
-    const due = await claimDue(tx, codec, now, limit);
+    const due = await claimDueCheckouts(tx, codec, now, limit);
     const result: SweepResult = { due: due.length, sent: 0, suppressed: 0, collapsed: 0, heldOut: 0 };
     if (due.length === 0) return { result, sentTo: [], pendingCodes: [] };
 
@@ -332,17 +218,14 @@ async function sweepOnce(now: Date, limit: number): Promise<{ result: SweepResul
     const abandoned = guarded.flatMap((g) =>
       g.outcome === "awaiting_code" ? [] : [abandonedRow(rowsById.get(g.id)!, shops.get(rowsById.get(g.id)!.shopId)!, g)],
     );
-    await applyOutcomes(tx, codec, outcomes, guarded, abandoned, now);
+    await settleSweptCheckouts(tx, codec, sweptCheckouts(outcomes, guarded, abandoned), now, new Date(now.getTime() + CODE_LEASE_MS));
     // A code made for a checkout that is now held out or suppressed is never sent: it ends at once.
-    const unsentCodes = guarded.filter((g) => g.outcome === "held_out" || g.outcome === "guarded").map((g) => g.id);
-    if (unsentCodes.length > 0) {
-      await tx
-        .updateTable("Checkout")
-        .set({ recoveryCodeDeactivateDueAt: codec.date(now) })
-        .where("id", "in", unsentCodes)
-        .where("recoveryDiscountId", "is not", null)
-        .execute();
-    }
+    await endUnsentCodes(
+      tx,
+      codec,
+      guarded.filter((g) => g.outcome === "held_out" || g.outcome === "guarded").map((g) => g.id),
+      now,
+    );
 
     const sentIds = new Set(guarded.filter((g) => g.outcome === "sent").map((g) => g.id));
     const sending = await withoutOptedOut(

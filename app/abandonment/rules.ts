@@ -1,49 +1,12 @@
-// Abandonment rules (DESIGN.md "Abandonment and recovery rules"), pure.
+// Abandonment rules (DESIGN.md "Abandonment and recovery rules"), pure. The
+// due time is the Checkout's own (capture/due-time.ts) and the consent rule
+// decides who receives what (events/subscriptions.ts); both are named here
+// too, as the rules the detector applies.
 import { HOUR_MS, MINUTE_MS } from "../time";
 
-export interface AbandonmentSettings {
-  abandonAfterMinutes: number;
-  allowUntrustedEvents: boolean;
-}
-
+export { ABANDON_AFTER_MINUTES, abandonDueAt, contactPhone, hasContact, type AbandonmentCandidate, type AbandonmentSettings } from "../capture/due-time";
+export { hasMessagingConsent } from "../events/subscriptions";
 export { MINUTE_MS };
-
-export interface AbandonmentCandidate {
-  status: string;
-  email: string | null;
-  emailNormalized: string | null;
-  phone: string | null;
-  /** the shipping address's phone: the buyer's phone when the contact step gave none */
-  addressPhone?: string | null;
-  trustedSeen: boolean;
-  lastActivityAt: Date;
-  orderId: string | null;
-}
-
-export const ABANDON_AFTER_MINUTES = { min: 1, max: 1440, default: 10 } as const;
-
-/** The phone to reach the buyer on: the contact phone, else the shipping address's. */
-export function contactPhone(checkout: Pick<AbandonmentCandidate, "phone" | "addressPhone">): string | null {
-  return checkout.phone ?? checkout.addressPhone ?? null;
-}
-
-export function hasContact(checkout: Pick<AbandonmentCandidate, "emailNormalized" | "phone" | "addressPhone">): boolean {
-  return Boolean(checkout.emailNormalized) || Boolean(contactPhone(checkout)?.trim());
-}
-
-/**
- * When the detector should look at a checkout, or null if it can never be
- * abandoned as it stands (no contact, already ordered or sent, or seen only
- * through the public pixel while the merchant has not allowed that). The one
- * place a due time is computed: `minuteMs` is the policy minute
- * (`policyMinuteMs(env)`, shorter under CART_RELAY_TIME_SCALE).
- */
-export function abandonDueAt(checkout: AbandonmentCandidate, settings: AbandonmentSettings, minuteMs: number): Date | null {
-  if (checkout.status !== "open" || checkout.orderId) return null;
-  if (!hasContact(checkout)) return null;
-  if (!checkout.trustedSeen && !settings.allowUntrustedEvents) return null;
-  return new Date(checkout.lastActivityAt.getTime() + settings.abandonAfterMinutes * minuteMs);
-}
 
 /** Another checkout of the same buyer (same normalised phone or email) in the shop. */
 export interface SiblingCheckout {
@@ -81,10 +44,4 @@ export function dedupeDecision(checkout: { lastActivityAt: Date }, siblings: Sib
     .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime())[0];
   if (superseding) return { action: "collapse", intoId: superseding.id };
   return { action: "send" };
-}
-
-/** "Only buyers who opted in": an explicit WhatsApp answer wins; without one, Shopify's SMS consent counts. */
-export function hasMessagingConsent(checkout: { whatsappOptIn: boolean | null; smsMarketing: boolean | null }): boolean {
-  if (checkout.whatsappOptIn !== null) return checkout.whatsappOptIn;
-  return checkout.smsMarketing === true;
 }

@@ -1,3 +1,4 @@
+import type { Endpoint } from "@prisma/client";
 import { env, policyMinuteMs } from "../env.server";
 import { ENDPOINT_PRESETS, ENDPOINT_TOPICS, endpointInputSchema, type EndpointInput } from "../endpoints/endpoint-input";
 import { FIELD_RULE_PATHS } from "../events/payload/field-rules";
@@ -15,6 +16,19 @@ export function endpointFormOptions(): EndpointFormOptions {
     fieldPaths: [...FIELD_RULE_PATHS],
     allowLoopback: env.CART_RELAY_ALLOW_LOOPBACK_ENDPOINTS,
     policyMinuteMs: policyMinuteMs(env),
+  };
+}
+
+/** What the endpoint pages show of an endpoint; the preset by its display name (an unknown one as stored). */
+export function endpointSummary(endpoint: Pick<Endpoint, "id" | "name" | "preset" | "url" | "method" | "status" | "disabledReason">) {
+  return {
+    id: endpoint.id,
+    name: endpoint.name,
+    preset: ENDPOINT_PRESETS[endpoint.preset as keyof typeof ENDPOINT_PRESETS]?.name ?? endpoint.preset,
+    url: endpoint.url,
+    method: endpoint.method,
+    status: endpoint.status,
+    disabledReason: endpoint.disabledReason,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Endpoint } from "@prisma/client";
+import { DEFAULT_RETRY_MINUTES } from "../events/delivery-promise";
 import { fieldErrors, type FieldErrors, type FieldOf } from "./field-errors";
 
 // The endpoint form as the browser holds it (text, booleans, lists) and its
@@ -128,8 +129,8 @@ export function defaultEndpointFormValues(timeZone: string): EndpointFormValues 
     maskFields: [],
     standardWebhooks: false,
     retryMode: "fixed",
-    retryIntervals: "2, 10, 30",
-    maxRetries: "3",
+    retryIntervals: DEFAULT_RETRY_MINUTES.join(", "),
+    maxRetries: String(DEFAULT_RETRY_MINUTES.length),
     customHeaders: "",
     quietHoursEnabled: false,
     quietStart: "22:00",
@@ -143,7 +144,7 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
 
 /** The form as it shows a stored endpoint. */
 export function endpointFormValues(endpoint: Endpoint, shopTimeZone: string): EndpointFormValues {
-  const intervals = Array.isArray(endpoint.retryIntervals) ? endpoint.retryIntervals : [2, 10, 30];
+  const intervals = Array.isArray(endpoint.retryIntervals) ? endpoint.retryIntervals : DEFAULT_RETRY_MINUTES;
   const headers = endpoint.customHeaders && typeof endpoint.customHeaders === "object" ? (endpoint.customHeaders as Record<string, string>) : {};
   const quiet = endpoint.quietHoursStart !== null && endpoint.quietHoursEnd !== null;
   return {

@@ -1,19 +1,19 @@
 import type { z } from "zod";
+import { mustBe, typeMismatch } from "../http/validation";
 
 // Inline form errors from zod issues: one message per form field, in words
 // that read after the field's label ("URL must start with https://").
-
-const TYPE_MISMATCH = /^Invalid input: expected (\w+), received (\w+)$/;
 
 export type FieldErrors = Record<string, string>;
 
 export type Issue = z.ZodError["issues"][number];
 
 export function issueMessage(issue: Issue): string {
-  const mismatch = TYPE_MISMATCH.exec(issue.message);
+  const mismatch = typeMismatch(issue.message);
   if (!mismatch) return issue.message;
-  if (mismatch[2] === "NaN" || (mismatch[1] === "number" && mismatch[2] === "string")) return "must be a number";
-  return `must be ${/^[aeiou]/.test(mismatch[1]) ? "an" : "a"} ${mismatch[1]}`;
+  // A form field holds text: a number typed badly is simply not a number.
+  if (mismatch.received === "NaN" || (mismatch.expected === "number" && mismatch.received === "string")) return mustBe("number");
+  return mustBe(mismatch.expected);
 }
 
 export interface FieldOf {

@@ -1,6 +1,6 @@
 import { env } from "../env.server";
 import { cachedShopForCapture } from "../shops/shop.server";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
 import { rateBudget } from "../http/rate-budget.server";
 import { bearerToken, verifyCheckoutToken } from "../http/session-token";
@@ -8,7 +8,13 @@ import { describeZodError } from "../http/validation";
 import { captureBodySchema } from "./capture-body";
 import { recordObservation } from "./checkout-store.server";
 import { captureObservation } from "./observations";
-import { CAPTURE_RATE, CAPTURE_SESSION_RATE } from "./rate-limit";
+
+// A busy checkout sends a capture every couple of seconds per buyer; 600 a
+// minute with bursts of 120 covers a flash sale on one shop per process.
+export const CAPTURE_RATE = { capacity: 120, refillPerSecond: 10 } as const;
+// One buyer's checkout session (its session token): a capture per field
+// change, debounced by the extension, stays far below this.
+export const CAPTURE_SESSION_RATE = { capacity: 30, refillPerSecond: 3 } as const;
 
 const shopBudget = rateBudget("capture-shop", CAPTURE_RATE, env.REDIS_URL);
 const sessionBudget = rateBudget("capture-session", CAPTURE_SESSION_RATE, env.REDIS_URL);
@@ -26,7 +32,7 @@ export async function handleCapture(request: PublicApiRequest, now = new Date())
     now.getTime() / 1000,
   );
   const parsed = captureBodySchema.safeParse(parseJsonBody(await request.readBody()));
-  if (!parsed.success) throw new HttpError(400, describeZodError(parsed.error));
+  if (!parsed.success) throw new AppError("bad_input", describeZodError(parsed.error));
   const nowMs = now.getTime();
   await charge(sessionBudget, token.tokenId, nowMs, "too many captures from this checkout; retry later");
   await charge(shopBudget, token.shop, nowMs, "too many captures for this shop; retry later");

@@ -1,7 +1,7 @@
 // Every change of a Checkout's status or due time made outside capture's own
-// merge (app/capture/checkout-store.server.ts) goes through here: order
-// linking, redaction, a settings change that moves due times. The detector's
-// set-based pass still writes its own claim (decision 010).
+// merge (checkout-store.server.ts) and the detector's pass
+// (checkout-sweep.server.ts) goes through here: order linking, redaction, a
+// settings change that moves due times.
 import { Prisma } from "@prisma/client";
 
 type CheckoutWriter = Pick<Prisma.TransactionClient, "checkout">;

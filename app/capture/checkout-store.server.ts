@@ -12,7 +12,7 @@ import type Database from "better-sqlite3";
 import type pg from "pg";
 import { env, policyMinuteMs } from "../env.server";
 import { isPostgresUrl } from "../database-url";
-import { abandonDueAt } from "../abandonment/rules";
+import { abandonDueAt } from "./due-time";
 import { normalizeEmail, normalizePhone } from "../contact";
 import { codecFor, read, type Codec } from "../db/codec";
 import { openSqlite, sqlDatabase } from "../db/sql.server";

@@ -1,5 +1,6 @@
 // What the worker does before and after one attempt (DESIGN.md "Delivery
 // policy"), pure: the clock and randomness come in as arguments.
+import type { Prisma } from "@prisma/client";
 import { nextRetryAt, type RetryPolicy } from "./retry-policy";
 import { releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
 import type { AttemptResult } from "./send.server";
@@ -10,6 +11,14 @@ import { HOUR_MS } from "../time";
 export { CONTROL_TOPICS };
 
 export type { DeliveryStatus } from "./delivery-statuses";
+
+/** Who is sent what: an active endpoint every topic it takes, any other only the control topics (its own status, tests). */
+export function endpointTakes(endpointStatus: string, topic: string): boolean {
+  return endpointStatus === "active" || CONTROL_TOPICS.has(topic);
+}
+
+/** The same rule as a filter on Delivery rows, for the queries that find claimable work. */
+export const CLAIMABLE_ENDPOINT = { OR: [{ endpoint: { status: "active" } }, { topic: { in: [...CONTROL_TOPICS] } }] } satisfies Prisma.DeliveryWhereInput;
 
 export interface BeforeAttempt {
   topic: string;
@@ -49,7 +58,7 @@ export function beforeAttempt(input: BeforeAttempt, now: Date): BeforeDecision {
     return { kind: "cancel", status: "cancelled", reason: "the buyer opted out", errorKind: OPTED_OUT_ERROR_KIND };
   }
   if (now > input.eventExpiresAt) return { kind: "cancel", status: "expired", reason: "the event expired before it could be delivered" };
-  if (input.endpointStatus !== "active" && !CONTROL_TOPICS.has(input.topic)) {
+  if (!endpointTakes(input.endpointStatus, input.topic)) {
     return { kind: "cancel", status: "cancelled", reason: `the endpoint is ${input.endpointStatus}` };
   }
   // Waiting out quiet hours does not use a retry.

@@ -1,7 +1,7 @@
 import type { Prisma, Shop } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
-import { CONTROL_TOPICS } from "./attempt-rules";
+import { endpointTakes } from "./attempt-rules";
 import { EVENT_TOPICS, MESSAGE_TOPICS } from "../events/payload/formats";
 import { shopEndpoint } from "../endpoints/endpoint.server";
 import { DELIVERY_STATUSES, isResendable } from "./delivery-statuses";
@@ -129,7 +129,7 @@ export async function resendDelivery(shop: Shop, deliveryId: string, now = new D
   if (!isResendable(delivery.status)) {
     throw new ResendError("not_resendable", `only failed or expired deliveries can be resent; this one is ${delivery.status.replace("_", " ")}`);
   }
-  if (delivery.endpoint.status !== "active" && !CONTROL_TOPICS.has(delivery.topic)) {
+  if (!endpointTakes(delivery.endpoint.status, delivery.topic)) {
     throw new ResendError("endpoint_inactive", `the endpoint is ${delivery.endpoint.status}; resume it before resending`);
   }
   if (delivery.topic === "abandonedCheckout" && delivery.event.checkout?.orderId) {

@@ -10,7 +10,7 @@ import { generateEndpointSecret } from "../events/endpoint-secret";
 import { deliveryHeaders } from "../events/headers";
 import { buildTestPayload } from "../events/payload/cart-payload";
 import type { PayloadFormat } from "../events/payload/formats";
-import { sendWebhook, type AttemptResult } from "./send.server";
+import { deliveryMethod, sendWebhook, type AttemptResult } from "./send.server";
 import { SIGNATURE_TOLERANCE_MS } from "../events/sign";
 
 // "Check receiver": proves that an endpoint verifies what we send. Three test
@@ -81,7 +81,7 @@ function request(shop: Shop, endpoint: Endpoint, secret: string, check: Receiver
     standardWebhooks: endpoint.standardWebhooks,
     customHeaders: endpoint.customHeaders as Record<string, string> | null,
   });
-  return { eventId, outgoing: { url: endpoint.url, method: endpoint.method === "PUT" ? ("PUT" as const) : ("POST" as const), headers, body } };
+  return { eventId, outgoing: { url: endpoint.url, method: deliveryMethod(endpoint.method), headers, body } };
 }
 
 export async function checkReceiver(shop: Shop, endpointId: string, options: { now?: () => Date; timeoutMs?: number } = {}): Promise<ReceiverCheckResult> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_RETRY_MINUTES } from "../events/delivery-promise";
 import { MINUTE_MS } from "../time";
 
 // When a failed delivery is tried again (DESIGN.md "Delivery policy"). Pure:
@@ -12,8 +13,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   mode: "fixed",
-  intervalsMinutes: Object.freeze([2, 10, 30]) as number[],
-  maxRetries: 3,
+  intervalsMinutes: DEFAULT_RETRY_MINUTES as number[],
+  maxRetries: DEFAULT_RETRY_MINUTES.length,
 });
 
 export const MAX_RETRIES = 10;

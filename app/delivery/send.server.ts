@@ -6,9 +6,14 @@ import { BlockedAddressError, checkEndpointUrl, guardedLookup, type GuardOptions
 // whole exchange, no redirects, any 2xx is success, and the address connected
 // to always passes the SSRF guard.
 
+export type DeliveryMethod = "POST" | "PUT";
+
+/** The method an endpoint is sent with: PUT when it says so, POST otherwise. */
+export const deliveryMethod = (stored: string): DeliveryMethod => (stored === "PUT" ? "PUT" : "POST");
+
 export interface OutgoingRequest {
   url: string;
-  method: "POST" | "PUT";
+  method: DeliveryMethod;
   headers: Record<string, string>;
   body: string;
 }

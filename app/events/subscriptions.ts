@@ -1,5 +1,4 @@
 import type { Endpoint } from "@prisma/client";
-import { hasMessagingConsent } from "../abandonment/rules";
 import { CART_TOPICS, SUBSCRIBABLE_TOPICS, type EventTopic } from "./payload/formats";
 import { applyFieldRules } from "./payload/field-rules";
 
@@ -37,4 +36,10 @@ export function recoveryReceivers<E extends Pick<Endpoint, "status" | "topics">>
 export function deliveryBody(payload: unknown, topic: string, endpoint: Pick<Endpoint, "dropFields" | "maskFields">): string {
   if (!CART_TOPICS.has(topic)) return JSON.stringify(payload);
   return JSON.stringify(applyFieldRules(payload, { drop: stringList(endpoint.dropFields), mask: stringList(endpoint.maskFields) }));
+}
+
+/** "Only buyers who opted in": an explicit WhatsApp answer wins; without one, Shopify's SMS consent counts. */
+export function hasMessagingConsent(checkout: { whatsappOptIn: boolean | null; smsMarketing: boolean | null }): boolean {
+  if (checkout.whatsappOptIn !== null) return checkout.whatsappOptIn;
+  return checkout.smsMarketing === true;
 }

@@ -1,18 +1,11 @@
-/** An error a route turns into a response with a clear message. */
-export class HttpError extends Error {
-  override name = "HttpError";
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+import type { AppError } from "../errors";
+
+/** `{error}` JSON with its status: how every route says what it refused. */
+export function jsonError(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error: message }), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-export function errorResponse(error: HttpError): Response {
-  return new Response(JSON.stringify({ error: error.message }), {
-    status: error.status,
-    headers: { "content-type": "application/json", ...error.headers },
-  });
+/** An app error answered with its kind's status, its message and its headers. */
+export function errorResponse(error: AppError): Response {
+  return jsonError(error.status, error.message, error.headers);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { PUBLIC_CORS_HEADERS } from "./cors";
-import { HttpError } from "./errors";
+import { AppError } from "../errors";
 import { MAX_BODY_BYTES } from "./read-json";
 import { answerOf, methodNotAllowed, type PublicAnswer, type PublicApiHandler, type PublicApiRequest } from "./public-answer";
 
@@ -12,8 +12,8 @@ import { answerOf, methodNotAllowed, type PublicAnswer, type PublicApiHandler, t
 /** An oversized body is read to its end (and dropped) up to this size, so the client gets its 413 instead of a reset. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, `body must be at most ${limit} bytes`);
+function tooLarge(limit: number): AppError {
+  return new AppError("too_large", `body must be at most ${limit} bytes`);
 }
 
 /** The body of at most `limit` bytes, whatever Content-Length claims or chunking hides. */

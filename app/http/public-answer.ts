@@ -1,5 +1,5 @@
 import { logger } from "../logger.server";
-import { HttpError } from "./errors";
+import { AppError } from "../errors";
 import { LONE_SURROGATE_MESSAGE, loneSurrogatePath } from "./validation";
 
 // The capture and pixel endpoints, independent of the HTTP stack that carries
@@ -12,7 +12,7 @@ export interface PublicApiRequest {
   header(name: string): string | undefined;
   /** The TCP peer's address; null when the transport does not say. */
   socketAddress: string | null;
-  /** The body, at most MAX_BODY_BYTES; rejects with a 413 HttpError beyond. */
+  /** The body, at most MAX_BODY_BYTES; rejects with a too_large AppError beyond. */
   readBody(): Promise<Buffer | string>;
 }
 
@@ -28,12 +28,12 @@ export function methodNotAllowed(method: string): PublicAnswer {
   return { status: 405, body: { error: `use POST, not ${method}` } };
 }
 
-/** Runs a handler; HttpErrors become `{error}` answers, anything else a logged 500 without internals. */
+/** Runs a handler; app errors become `{error}` answers with their kind's status, anything else a logged 500 without internals. */
 export async function answerOf(handler: () => Promise<PublicAnswer>): Promise<PublicAnswer> {
   try {
     return await handler();
   } catch (error) {
-    if (error instanceof HttpError) return { status: error.status, body: { error: error.message }, headers: error.headers };
+    if (error instanceof AppError) return { status: error.status, body: { error: error.message }, headers: error.headers };
     logger.error({ err: error }, "unhandled error");
     return { status: 500, body: { error: "internal error" } };
   }
@@ -42,15 +42,15 @@ export async function answerOf(handler: () => Promise<PublicAnswer>): Promise<Pu
 /** A JSON body, parsed once: 400 when it is empty, does not parse or holds text no database can store. */
 export function parseJsonBody(body: Buffer | string): unknown {
   const text = typeof body === "string" ? body : body.toString("utf8");
-  if (text.trim() === "") throw new HttpError(400, "body must be a JSON object");
+  if (text.trim() === "") throw new AppError("bad_input", "body must be a JSON object");
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new HttpError(400, "body is not valid JSON");
+    throw new AppError("bad_input", "body is not valid JSON");
   }
   const surrogate = loneSurrogatePath(value);
-  if (surrogate) throw new HttpError(400, `${surrogate} ${LONE_SURROGATE_MESSAGE}`);
+  if (surrogate) throw new AppError("bad_input", `${surrogate} ${LONE_SURROGATE_MESSAGE}`);
   return value;
 }
 
@@ -62,5 +62,5 @@ export async function charge(
   message: string,
 ): Promise<void> {
   const retryAfter = await budget.take(key, nowMs);
-  if (retryAfter !== null) throw new HttpError(429, message, { "retry-after": String(retryAfter) });
+  if (retryAfter !== null) throw new AppError("rate_limited", message, { headers: { "retry-after": String(retryAfter) } });
 }

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { RateLimiter } from "../capture/rate-limit";
+import { RateLimiter } from "./rate-limit";
 import { logger } from "../logger.server";
 
 export interface RateShape {

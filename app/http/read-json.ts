@@ -1,4 +1,4 @@
-import { HttpError } from "./errors";
+import { AppError } from "../errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -8,7 +8,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new HttpError(413, `body must be at most ${limit} bytes`);
+  if (declared > limit) throw new AppError("too_large", `body must be at most ${limit} bytes`);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,7 +19,7 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new HttpError(413, `body must be at most ${limit} bytes`);
+      throw new AppError("too_large", `body must be at most ${limit} bytes`);
     }
     chunks.push(value);
   }

@@ -1,5 +1,6 @@
 import { logger } from "../logger.server";
-import { errorResponse, HttpError } from "./errors";
+import { AppError } from "../errors";
+import { errorResponse, jsonError } from "./errors";
 
 // Shopify's authenticate helpers throw bare responses; callers get a reason.
 const BARE_STATUS_MESSAGES: Record<number, string> = {
@@ -12,14 +13,13 @@ const BARE_STATUS_MESSAGES: Record<number, string> = {
 function explained(response: Response): Response {
   if (response.status < 400 || response.body !== null) return response;
   const message = BARE_STATUS_MESSAGES[response.status] ?? (response.statusText || "request refused");
-  const headers = Object.fromEntries(response.headers);
-  return errorResponse(new HttpError(response.status, message, headers));
+  return jsonError(response.status, message, Object.fromEntries(response.headers));
 }
 
 /**
  * Runs a request handler and turns what it throws into a response: Remix
  * responses thrown by Shopify's authenticate helpers pass through (with a
- * message when they have no body), HttpErrors become `{error}` JSON, anything
+ * message when they have no body), app errors become `{error}` JSON with their kind's status, anything
  * else a logged 500 without internals.
  */
 export async function respond(handler: () => Promise<Response>): Promise<Response> {
@@ -27,8 +27,8 @@ export async function respond(handler: () => Promise<Response>): Promise<Respons
     return await handler();
   } catch (error) {
     if (error instanceof Response) return explained(error);
-    if (error instanceof HttpError) return errorResponse(error);
+    if (error instanceof AppError) return errorResponse(error);
     logger.error({ err: error }, "unhandled error");
-    return errorResponse(new HttpError(500, "internal error"));
+    return errorResponse(new AppError("internal", "internal error"));
   }
 }

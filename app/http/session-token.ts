@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { HttpError } from "./errors";
+import { AppError } from "../errors";
 
 // A checkout UI extension's session token (Shopify's checkout session token):
 // an HS256 JWT signed with the app's client secret, `aud` the client ID,
@@ -29,7 +29,7 @@ export interface TokenKeys {
 export function shopFromDest(dest: unknown): string {
   const text = typeof dest === "string" ? dest : "";
   const host = URL.canParse(text) ? new URL(text).hostname : text;
-  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(host)) throw new HttpError(401, "session token dest is not a shop");
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(host)) throw new AppError("unauthorized", "session token dest is not a shop");
   return host;
 }
 
@@ -52,30 +52,31 @@ export function bearerToken(authorization: string | undefined | null): string | 
 
 /** Verifies a checkout session token; 401 with a reason otherwise. */
 export function verifyCheckoutToken(token: string | null, keys: TokenKeys, nowSeconds = Date.now() / 1000): VerifiedCheckoutToken {
-  if (!token) throw new HttpError(401, INVALID);
+  if (!token) throw new AppError("unauthorized", INVALID);
   const parts = token.split(".");
-  if (parts.length !== 3) throw new HttpError(401, INVALID);
+  if (parts.length !== 3) throw new AppError("unauthorized", INVALID);
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   const header = decodeJson(headerPart);
-  if (!header || header.alg !== "HS256") throw new HttpError(401, INVALID);
+  if (!header || header.alg !== "HS256") throw new AppError("unauthorized", INVALID);
   const expected = createHmac("sha256", keys.apiSecret).update(`${headerPart}.${payloadPart}`).digest();
   const given = Buffer.from(signaturePart, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, INVALID);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError("unauthorized", INVALID);
   const claims = decodeJson(payloadPart);
-  if (!claims) throw new HttpError(401, INVALID);
+  if (!claims) throw new AppError("unauthorized", INVALID);
 
   const { exp, nbf, iat } = claims;
-  if (!isTime(exp)) throw new HttpError(401, "session token has no expiry");
-  if (exp + TOKEN_CLOCK_SKEW_SECONDS < nowSeconds) throw new HttpError(401, INVALID);
-  if (nbf !== undefined && (!isTime(nbf) || nbf - TOKEN_CLOCK_SKEW_SECONDS > nowSeconds)) throw new HttpError(401, "session token is not valid yet");
-  if (iat !== undefined && (!isTime(iat) || iat - TOKEN_CLOCK_SKEW_SECONDS > nowSeconds)) throw new HttpError(401, "session token was issued in the future");
+  if (!isTime(exp)) throw new AppError("unauthorized", "session token has no expiry");
+  if (exp + TOKEN_CLOCK_SKEW_SECONDS < nowSeconds) throw new AppError("unauthorized", INVALID);
+  if (nbf !== undefined && (!isTime(nbf) || nbf - TOKEN_CLOCK_SKEW_SECONDS > nowSeconds)) throw new AppError("unauthorized", "session token is not valid yet");
+  if (iat !== undefined && (!isTime(iat) || iat - TOKEN_CLOCK_SKEW_SECONDS > nowSeconds))
+    throw new AppError("unauthorized", "session token was issued in the future");
   const issuedAt = isTime(iat) ? iat : isTime(nbf) ? nbf : nowSeconds;
   if (exp - issuedAt > MAX_TOKEN_LIFETIME_SECONDS + TOKEN_CLOCK_SKEW_SECONDS || exp - nowSeconds > MAX_TOKEN_LIFETIME_SECONDS + TOKEN_CLOCK_SKEW_SECONDS) {
-    throw new HttpError(401, "session token lives longer than Shopify's five minutes");
+    throw new AppError("unauthorized", "session token lives longer than Shopify's five minutes");
   }
 
   const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audience.includes(keys.apiKey)) throw new HttpError(401, "session token is for another app");
+  if (!audience.includes(keys.apiKey)) throw new AppError("unauthorized", "session token is for another app");
   const shop = shopFromDest(claims.dest);
   const tokenId = typeof claims.jti === "string" && claims.jti !== "" ? claims.jti : signaturePart;
   return { shop, tokenId: `${shop}|${tokenId.slice(0, 128)}` };

@@ -1,14 +1,25 @@
 import type { z } from "zod";
 
+// How a refusal reads when zod found it: every message names the field and
+// says what it must be. The API and the admin forms both word it from here.
+
 const TYPE_MISMATCH = /^Invalid input: expected (\w+), received (\w+)$/;
+
+/** zod's "Invalid input: expected number, received string" as the two types; null for any other message. */
+export function typeMismatch(message: string): { expected: string; received: string } | null {
+  const mismatch = TYPE_MISMATCH.exec(message);
+  return mismatch ? { expected: mismatch[1], received: mismatch[2] } : null;
+}
+
+/** "must be a number", "must be an object". */
+export const mustBe = (type: string) => `must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 
 /** One line naming the first offending field, e.g. `lines.0.quantity must be a number (got string)`. */
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];
   const where = issue.path.length > 0 ? issue.path.join(".") : "body";
-  const mismatch = TYPE_MISMATCH.exec(issue.message);
-  const message = mismatch ? `must be ${/^[aeiou]/.test(mismatch[1]) ? "an" : "a"} ${mismatch[1]} (got ${mismatch[2]})` : issue.message;
-  return `${where} ${message}`;
+  const mismatch = typeMismatch(issue.message);
+  return `${where} ${mismatch ? `${mustBe(mismatch.expected)} (got ${mismatch.received})` : issue.message}`;
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -5,7 +5,7 @@ import { env } from "../env.server";
 import { clientAddress } from "../http/client-address";
 import { rateBudget } from "../http/rate-budget.server";
 import { SIGNATURE_TOLERANCE_MS } from "../events/sign";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
 import { logger } from "../logger.server";
 import { findShop } from "../shops/shop.server";
@@ -48,10 +48,10 @@ export async function handleOptOut(request: PublicApiRequest, now = new Date()):
   const address = clientAddress(request.header("x-forwarded-for"), request.socketAddress, env.TRUST_PROXY_HOPS);
   if (address) await charge(addressBudget, address.slice(0, 64), now.getTime(), "too many opt-out reports from this address; retry later");
   const shopDomain = request.header("x-store-url")?.trim().toLowerCase();
-  if (!shopDomain || !SHOP_DOMAIN.test(shopDomain)) throw new HttpError(401, "x-store-url must name the shop (shop.myshopify.com)");
+  if (!shopDomain || !SHOP_DOMAIN.test(shopDomain)) throw new AppError("unauthorized", "x-store-url must name the shop (shop.myshopify.com)");
   const timestampMs = request.header("x-webhook-timestamp") ?? "";
   const signature = request.header("x-webhook-signature") ?? "";
-  if (!timestampMs || !signature) throw new HttpError(401, "x-webhook-timestamp and x-webhook-signature are required");
+  if (!timestampMs || !signature) throw new AppError("unauthorized", "x-webhook-timestamp and x-webhook-signature are required");
   const raw = await request.readBody();
   const body = typeof raw === "string" ? raw : raw.toString("utf8");
 
@@ -59,8 +59,8 @@ export async function handleOptOut(request: PublicApiRequest, now = new Date()):
   const endpoints = shop && !shop.uninstalledAt ? await signingEndpoints(shop.id, request.header("x-endpoint-id")?.trim() || undefined, now) : [];
   const reporter = findReporter(endpoints, { timestampMs, signature, body }, now.getTime());
   if (!reporter.ok) {
-    throw new HttpError(
-      401,
+    throw new AppError(
+      "unauthorized",
       reporter.reason === "stale_timestamp"
         ? `x-webhook-timestamp must be within ${SIGNATURE_TOLERANCE_MS / 60_000} minutes of our clock (Unix ms)`
         : UNAUTHENTICATED,
@@ -69,7 +69,7 @@ export async function handleOptOut(request: PublicApiRequest, now = new Date()):
 
   await charge(endpointBudget, reporter.endpointId, now.getTime(), "too many opt-out reports from this endpoint; retry later");
   const checked = readOptOutReport(parseJsonBody(body), shop!.countryCode, now);
-  if (!checked.ok) throw new HttpError(400, checked.message);
+  if (!checked.ok) throw new AppError("bad_input", checked.message);
   const endpoint = endpoints.find((candidate) => candidate.id === reporter.endpointId)!;
   const recorded = await recordOptOut(shop!.id, { endpointId: endpoint.id, source: endpoint.name }, checked.report, now);
   // Shopify hears of it through the detector's pass, never on this request.

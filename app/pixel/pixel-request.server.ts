@@ -2,7 +2,7 @@ import { env } from "../env.server";
 import { recordObservation } from "../capture/checkout-store.server";
 import { captureObservation } from "../capture/observations";
 import { clientAddress } from "../http/client-address";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { charge, parseJsonBody, type PublicAnswer, type PublicApiRequest } from "../http/public-answer";
 import { rateBudget } from "../http/rate-budget.server";
 import { describeZodError } from "../http/validation";
@@ -25,8 +25,8 @@ const keyLookupBudget = rateBudget("pixel-key-lookup", PIXEL_KEY_LOOKUP_RATE, en
 /** The pixel key a body claims, checked for shape only: 401 before anything else is read. */
 function claimedPixelKey(raw: unknown): string {
   const pixelKey = typeof raw === "object" && raw !== null ? (raw as { pixelKey?: unknown }).pixelKey : undefined;
-  if (typeof pixelKey !== "string" || pixelKey === "") throw new HttpError(401, "pixelKey is required");
-  if (!PIXEL_KEY_PATTERN.test(pixelKey)) throw new HttpError(401, "pixelKey is not valid");
+  if (typeof pixelKey !== "string" || pixelKey === "") throw new AppError("unauthorized", "pixelKey is required");
+  if (!PIXEL_KEY_PATTERN.test(pixelKey)) throw new AppError("unauthorized", "pixelKey is not valid");
   return pixelKey;
 }
 
@@ -60,14 +60,14 @@ export async function handlePixel(request: PublicApiRequest, now = new Date()): 
   const nowMs = now.getTime();
   const pixelKey = claimedPixelKey(raw);
   const parsed = pixelBodySchema.safeParse(raw);
-  if (!parsed.success) throw new HttpError(400, describeZodError(parsed.error));
+  if (!parsed.success) throw new AppError("bad_input", describeZodError(parsed.error));
   const address = clientAddress(request.header("x-forwarded-for"), request.socketAddress, env.TRUST_PROXY_HOPS);
   // Without an address (a transport that does not say) only the shop's budget applies.
   if (address) await charge(clientBudget, `${pixelKey}|${address.slice(0, 64)}`, nowMs, "too many pixel events from this client; retry later");
   const shop = await cachedShopForPixelKey(pixelKey, nowMs, async () => {
     if (address) await charge(keyLookupBudget, address.slice(0, 64), nowMs, "too many unknown pixel keys from this client; retry later");
   });
-  if (!shop) throw new HttpError(401, "pixelKey is not valid");
+  if (!shop) throw new AppError("unauthorized", "pixelKey is not valid");
   await charge(shopBudget, shop.id, nowMs, "too many pixel events for this shop; retry later");
   await recordPixelEvent(shop, parsed.data, now);
   logger.debug({ shop: shop.domain, event: parsed.data.event, eventId: parsed.data.eventId }, "pixel event recorded");

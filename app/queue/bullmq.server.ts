@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Queue, Worker, type Job, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
-import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import { sweepAbandonedCheckouts } from "../abandonment/detector.server";
 import { purgeExpiredData, RETENTION_PURGE_INTERVAL_MS } from "../privacy/retention.server";
-import { CONTROL_TOPICS } from "../delivery/attempt-rules";
+import { CLAIMABLE_ENDPOINT } from "../delivery/attempt-rules";
 import { createDeliveryLanes } from "../delivery/lanes.server";
 import { systemClock, type RecordedOutcome, type WorkerClock } from "../delivery/worker.server";
 import { logger } from "../logger.server";
@@ -65,9 +64,6 @@ const deliveryJobOptions: JobsOptions = {
 
 // The announcing transaction may commit a little after the job is picked up.
 const eventJobOptions: JobsOptions = { removeOnComplete: true, removeOnFail: true, attempts: 8, backoff: { type: "exponential", delay: 50 } };
-
-/** Deliveries a worker may claim: the same endpoint rule as claimDueDeliveries. */
-const claimableEndpoint: Prisma.DeliveryWhereInput = { OR: [{ endpoint: { status: "active" } }, { topic: { in: [...CONTROL_TOPICS] } }] };
 
 /** ioredis reports every failed reconnect; log the first of each outage. */
 function outageLogger(what: string) {
@@ -207,7 +203,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
     for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
       const after = cursor ? [{ OR: [{ nextAttemptAt: { gt: cursor.at } }, { nextAttemptAt: cursor.at, id: { gt: cursor.id } }] }] : [];
       const rows: { id: string; nextAttemptAt: Date | null }[] = await prisma.delivery.findMany({
-        where: { status: "pending", nextAttemptAt: { lte: horizon }, AND: [claimableEndpoint, ...after] },
+        where: { status: "pending", nextAttemptAt: { lte: horizon }, AND: [CLAIMABLE_ENDPOINT, ...after] },
         orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
         take: RECONCILE_PAGE,
         select: { id: true, nextAttemptAt: true },
@@ -224,7 +220,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): WorkQueue {
     }
     // Leases that end before the next pass: their holder may be gone.
     const leased = await prisma.delivery.findMany({
-      where: { status: "in_flight", lockedUntil: { lte: horizon }, AND: [claimableEndpoint] },
+      where: { status: "in_flight", lockedUntil: { lte: horizon }, AND: [CLAIMABLE_ENDPOINT] },
       take: RECONCILE_PAGE,
       select: { id: true, status: true, nextAttemptAt: true, lockedUntil: true },
     });

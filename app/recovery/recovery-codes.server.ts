@@ -1,6 +1,7 @@
 import type { Shop } from "@prisma/client";
-import { sqlDatabase } from "../db/sql.server";
-import { read } from "../db/codec";
+import { storeRecoveryCodeAnswer } from "../capture/checkout-sweep.server";
+import { read, type Codec } from "../db/codec";
+import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import type { AdminGraphql } from "../pixel/activate.server";
@@ -121,14 +122,19 @@ export async function createPendingCodes(pending: readonly PendingCode[], now: D
         logger.warn({ shop: shop.domain, checkoutId, kind: created.error.kind, attempts: created.attempts }, "recovery code not created");
       }
     }
-    await db
-      .updateTable("Checkout")
-      .set({ ...stored, abandonDueAt: codec.date(now), updatedAt: codec.date(new Date()) })
-      .where("id", "=", checkoutId)
-      .where("status", "=", "open")
-      .where("recoveryDiscountId", "is", null)
-      .execute();
+    await storeRecoveryCodeAnswer(db, codec, checkoutId, stored, now);
   });
+}
+
+/** The codes of checkouts that will never be sent (held out, suppressed) end at once. */
+export async function endUnsentCodes(tx: SqlExecutor, codec: Codec, checkoutIds: number[], now: Date): Promise<void> {
+  if (checkoutIds.length === 0) return;
+  await tx
+    .updateTable("Checkout")
+    .set({ recoveryCodeDeactivateDueAt: codec.date(now) })
+    .where("id", "in", checkoutIds)
+    .where("recoveryDiscountId", "is not", null)
+    .execute();
 }
 
 /**

@@ -3,7 +3,9 @@ import { json } from "@remix-run/node";
 import { z } from "zod";
 import { checkoutStory } from "../admin-block/checkout-story.server";
 import { describeZodError } from "../http/validation";
-import { DeliveryNotFoundError, resendDelivery, ResendError } from "../delivery/delivery-log.server";
+import { resendDelivery, ResendError } from "../delivery/delivery-log.server";
+import { AppError } from "../errors";
+import { errorResponse } from "../http/errors";
 import { ensureShop, findShop } from "../shops/shop.server";
 import { authenticate } from "../shopify.server";
 
@@ -47,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const delivery = await resendDelivery(shop, parsed.data.deliveryId);
     return cors(json({ ok: true, delivery: { id: delivery.id, status: delivery.status } }));
   } catch (error) {
-    if (error instanceof DeliveryNotFoundError) return cors(json({ error: "delivery not found" }, { status: 404 }));
+    if (error instanceof AppError) return cors(errorResponse(error));
     if (error instanceof ResendError) return cors(json({ error: error.message, kind: error.kind }, { status: 409 }));
     throw error;
   }

@@ -1,9 +1,9 @@
-import type { Shop } from "@prisma/client";
+import type { Prisma, Shop } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
 import { forgetCachedShops } from "./shop.server";
 import { env, policyMinuteMs } from "../env.server";
-import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../abandonment/rules";
+import { ABANDON_AFTER_MINUTES, abandonDueAt } from "../capture/due-time";
 import { rescheduleAbandonment } from "../capture/checkout-state.server";
 
 // A shop's own settings (DESIGN.md "Abandonment and recovery rules", "Privacy").
@@ -96,4 +96,25 @@ export async function updateSettings(shop: Shop, settings: ShopSettings): Promis
   // This process's capture path sees the new rules at once; other web processes within CAPTURE_SHOP_CACHE_MS.
   forgetCachedShops();
   return saved;
+}
+
+/** The recovery settings (codes, holdout, send guard) the Settings page's recovery section has checked. */
+export type RecoverySettings = Pick<
+  Prisma.ShopUncheckedUpdateInput,
+  | "recoveryCodesEnabled"
+  | "recoveryCodeType"
+  | "recoveryCodeValue"
+  | "recoveryCodeMinimumSubtotal"
+  | "recoveryCodeValidityHours"
+  | "recoveryCodeCombinesOrder"
+  | "recoveryCodeCombinesProduct"
+  | "recoveryCodeCombinesShipping"
+  | "holdoutPercent"
+  | "recentOrderDays"
+  | "buyerCapPerDay"
+  | "quietHoursFollowBuyer"
+>;
+
+export async function updateRecoverySettings(shop: Shop, settings: RecoverySettings): Promise<void> {
+  await prisma.shop.update({ where: { id: shop.id }, data: settings });
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { describeZodError } from "../http/validation";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { respond } from "../http/respond";
 import { logger } from "../logger.server";
 import { processOnce } from "./process-once.server";
@@ -30,7 +30,7 @@ export function handleWebhook<S extends z.ZodType>(
   return respond(async () => {
     const { shop, payload, webhookId } = await verifyWebhook(request, topic);
     const parsed = schema.safeParse(payload);
-    if (!parsed.success) throw new HttpError(400, describeZodError(parsed.error));
+    if (!parsed.success) throw new AppError("bad_input", describeZodError(parsed.error));
     const outcome = await processOnce(webhookId, shop, topic, () => effect({ shop, topic, payload: parsed.data }));
     logger.info({ shop, topic, webhookId, outcome }, "webhook");
     return new Response(null, { status: 200 });

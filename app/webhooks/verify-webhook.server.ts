@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { env } from "../env.server";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { loneSurrogatePath } from "../http/lone-surrogate";
 import { isMyshopifyDomain, shopMismatch, type WebhookTopic } from "./topics";
 
@@ -24,14 +24,14 @@ export function unverifiedBodyBytes(): number {
   return unverifiedBytes;
 }
 
-const busy = () => new HttpError(503, "too many webhook bodies are being received at once; retry later", { "retry-after": "5" });
+const busy = () => new AppError("unavailable", "too many webhook bodies are being received at once; retry later", { headers: { "retry-after": "5" } });
 
 /**
  * Reads the body while computing its HMAC, holding at most `limit` bytes and
  * never more than this process's budget of unverified bytes in total.
  */
 async function readSigned(request: Request, secret: string): Promise<{ body: Buffer; digest: Buffer }> {
-  const tooLarge = new HttpError(413, `body must be at most ${MAX_WEBHOOK_BYTES} bytes`);
+  const tooLarge = new AppError("too_large", `body must be at most ${MAX_WEBHOOK_BYTES} bytes`);
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_WEBHOOK_BYTES) throw tooLarge;
   const hmac = createHmac("sha256", secret);
@@ -89,33 +89,33 @@ export interface VerifiedWebhook {
  * one without it is not Shopify's and its age cannot be judged (400).
  */
 export async function verifyWebhook(request: Request, topic: WebhookTopic, now = Date.now()): Promise<VerifiedWebhook> {
-  if (request.method !== "POST") throw new HttpError(405, "method not allowed", { allow: "POST" });
+  if (request.method !== "POST") throw new AppError("method_not_allowed", "method not allowed", { headers: { allow: "POST" } });
   const headerTopic = request.headers.get("x-shopify-topic");
-  if (headerTopic !== topic) throw new HttpError(400, `X-Shopify-Topic must be ${topic} on this route (got ${headerTopic ?? "none"})`);
+  if (headerTopic !== topic) throw new AppError("bad_input", `X-Shopify-Topic must be ${topic} on this route (got ${headerTopic ?? "none"})`);
   const shop = (request.headers.get("x-shopify-shop-domain") ?? "").toLowerCase();
-  if (!isMyshopifyDomain(shop)) throw new HttpError(400, "X-Shopify-Shop-Domain must be a myshopify.com domain");
+  if (!isMyshopifyDomain(shop)) throw new AppError("bad_input", "X-Shopify-Shop-Domain must be a myshopify.com domain");
   const triggeredHeader = request.headers.get("x-shopify-triggered-at");
-  if (!triggeredHeader) throw new HttpError(400, "X-Shopify-Triggered-At is required");
+  if (!triggeredHeader) throw new AppError("bad_input", "X-Shopify-Triggered-At is required");
   const triggeredAt = Date.parse(triggeredHeader);
-  if (!Number.isFinite(triggeredAt)) throw new HttpError(400, "X-Shopify-Triggered-At must be a date");
+  if (!Number.isFinite(triggeredAt)) throw new AppError("bad_input", "X-Shopify-Triggered-At must be a date");
   if (now - triggeredAt > STALE_WEBHOOK_MS) {
-    throw new HttpError(400, `webhook delivery is stale: triggered at ${new Date(triggeredAt).toISOString()}`);
+    throw new AppError("bad_input", `webhook delivery is stale: triggered at ${new Date(triggeredAt).toISOString()}`);
   }
-  if (triggeredAt - now > WEBHOOK_CLOCK_SKEW_MS) throw new HttpError(400, "X-Shopify-Triggered-At is in the future");
+  if (triggeredAt - now > WEBHOOK_CLOCK_SKEW_MS) throw new AppError("bad_input", "X-Shopify-Triggered-At is in the future");
 
   const { body, digest } = await readSigned(request, env.SHOPIFY_API_SECRET);
   if (!signatureMatches(request.headers.get("x-shopify-hmac-sha256"), digest)) {
-    throw new HttpError(401, "unauthorized: the webhook signature is missing or invalid");
+    throw new AppError("unauthorized", "unauthorized: the webhook signature is missing or invalid");
   }
   let payload: unknown;
   try {
     payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
   } catch {
-    throw new HttpError(400, "body is not valid JSON");
+    throw new AppError("bad_input", "body is not valid JSON");
   }
   const surrogate = loneSurrogatePath(payload);
-  if (surrogate !== null) throw new HttpError(400, `${surrogate} contains a lone UTF-16 surrogate`);
+  if (surrogate !== null) throw new AppError("bad_input", `${surrogate} contains a lone UTF-16 surrogate`);
   const mismatch = shopMismatch(topic, shop, payload);
-  if (mismatch) throw new HttpError(400, mismatch);
+  if (mismatch) throw new AppError("bad_input", mismatch);
   return { shop, topic, webhookId: request.headers.get("x-shopify-webhook-id") ?? undefined, payload };
 }

@@ -1,9 +1,9 @@
 import type { Checkout, Shop } from "@prisma/client";
 import pkg from "../../../package.json" with { type: "json" };
 import { deliveryBody } from "../subscriptions";
+import { DEFAULT_RETRY_MINUTES } from "../delivery-promise";
 import { generateEndpointSecret, SECRET_ROTATION_GRACE_HOURS } from "../endpoint-secret";
 import { deliveryHeaders } from "../headers";
-import { DEFAULT_RETRY_POLICY } from "../../delivery/retry-policy";
 import { buildCartPayload, buildIntegrationStatusPayload, buildRecoveredPayload, buildTestPayload, sampleCheckout } from "./cart-payload";
 import { allContractSchemas, contractDefinitions, deliveryHeadersSchema, openApiRef, topicBodySchema, type JsonSchema } from "./contract-schema";
 import { DEFAULT_PAYLOAD_FORMAT, EVENT_TOPICS, FORMAT_VERSION, PAYLOAD_FORMATS, type EventTopic } from "./formats";
@@ -200,7 +200,7 @@ export function contractFiles(): Map<string, string> {
       previousSecret: SAMPLE_PREVIOUS_SECRET,
       formats: Object.fromEntries(PAYLOAD_FORMATS.map((format) => [format, { "x-webhook-version": FORMAT_VERSION[format] }])),
       rotationGraceHours: SECRET_ROTATION_GRACE_HOURS,
-      defaultRetryMinutes: DEFAULT_RETRY_POLICY.intervalsMinutes,
+      defaultRetryMinutes: DEFAULT_RETRY_MINUTES,
     }),
   );
   return files;

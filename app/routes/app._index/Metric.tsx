@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { BlockStack, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { formatNumber, formatPercent } from "../../admin/format";
 import type { Rate } from "../../metrics/dashboard";
@@ -21,6 +22,20 @@ export function Metric({ title, value, detail }: { title: string; value: string;
         </Text>
       </BlockStack>
     </Card>
+  );
+}
+
+/** A count under its label, as the dashboard's cards list them. */
+export function Figure({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <BlockStack gap="050">
+      <Text as="span" tone="subdued" variant="bodySm">
+        {label}
+      </Text>
+      <Text as="span" variant="headingLg">
+        {children}
+      </Text>
+    </BlockStack>
   );
 }
 

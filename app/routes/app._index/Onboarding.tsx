@@ -1,9 +1,8 @@
-import type { SerializeFrom } from "@remix-run/node";
 import { BlockStack, Box, Button, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
-import type { loader } from "./route";
+import type { DashboardPage } from "./queries.server";
 
 /** The setup steps still to do, with a button to each. */
-export function Onboarding({ onboarding }: { onboarding: SerializeFrom<typeof loader>["onboarding"] }) {
+export function Onboarding({ onboarding }: { onboarding: DashboardPage["onboarding"] }) {
   return (
     <Card>
       <BlockStack gap="400">

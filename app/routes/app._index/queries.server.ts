@@ -1,4 +1,5 @@
 import type { Shop } from "@prisma/client";
+import type { AsSent } from "../../admin/as-sent";
 import { notFound } from "../../admin/context.server";
 import { describeZodError } from "../../http/validation";
 import { loadDashboard, loadOnboarding } from "../../metrics/dashboard.server";
@@ -29,3 +30,5 @@ export async function dashboardPage(shop: Shop, params: Record<string, string>) 
     filters: { range: preset, from: range.from, to: range.to, endpoint: endpointId ?? "" },
   };
 }
+
+export type DashboardPage = AsSent<ReturnType<typeof dashboardPage>>;

@@ -1,12 +1,11 @@
 import { Badge, BlockStack, IndexTable, InlineStack, Text } from "@shopify/polaris";
-import type { SerializeFrom } from "@remix-run/node";
+import type { AsSent } from "../../admin/as-sent";
 import { formatDateTime, formatMoney } from "../../admin/format";
 import { StatusBadge, type StatusLook } from "../../admin/StatusBadge";
 import { OptedOut } from "./OptedOut";
-import type { MessageSummary } from "./queries.server";
-import type { loader } from "./route";
+import type { listCheckouts, MessageSummary } from "./queries.server";
 
-type CheckoutListItem = SerializeFrom<typeof loader>["checkouts"][number];
+type CheckoutListItem = AsSent<ReturnType<typeof listCheckouts>>["checkouts"][number];
 
 const SOURCE_LABELS: Record<string, string> = { extension: "checkout block", pixel: "pixel", webhook: "Shopify webhook" };
 

@@ -1,10 +1,10 @@
-import type { SerializeFrom } from "@remix-run/node";
 import { Badge, BlockStack, Card, DataTable, InlineStack, Text } from "@shopify/polaris";
+import type { AsSent } from "../../admin/as-sent";
 import { formatDateTime, formatDuration, resultLabel } from "../../admin/format";
 import { Code } from "./Code";
-import type { loader } from "./route";
+import type { deliveryPage } from "./queries.server";
 
-type Attempt = SerializeFrom<typeof loader>["delivery"]["attempts"][number];
+type Attempt = AsSent<ReturnType<typeof deliveryPage>>["delivery"]["attempts"][number];
 
 /** One attempt: its answer, how long it took, the response excerpt and the headers sent. */
 export function AttemptCard({ attempt, timeZone }: { attempt: Attempt; timeZone: string }) {

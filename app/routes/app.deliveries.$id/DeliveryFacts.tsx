@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import type { SerializeFrom } from "@remix-run/node";
 import { BlockStack, Card, InlineGrid, Link, Text } from "@shopify/polaris";
+import type { AsSent } from "../../admin/as-sent";
 import { formatDateTime } from "../../admin/format";
-import type { loader } from "./route";
+import type { deliveryPage } from "./queries.server";
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -18,7 +18,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** What the delivery is: its event id, endpoint, checkout, attempts and what happens next. */
-export function DeliveryFacts({ delivery, timeZone }: { delivery: SerializeFrom<typeof loader>["delivery"]; timeZone: string }) {
+export function DeliveryFacts({ delivery, timeZone }: { delivery: AsSent<ReturnType<typeof deliveryPage>>["delivery"]; timeZone: string }) {
   return (
     <Card>
       <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">

@@ -1,16 +1,16 @@
 import { useEffect } from "react";
-import type { SerializeFrom } from "@remix-run/node";
 import { useFetcher } from "@remix-run/react";
 import { Button, IndexTable, InlineStack, Link, Text } from "@shopify/polaris";
+import type { AsSent } from "../../admin/as-sent";
 import { isResendable } from "../../delivery/delivery-statuses";
 import { formatDateTime, resultLabel, topicLabel } from "../../admin/format";
 import { postJson } from "../../admin/json-submit";
 import { DeliveryStatusBadge } from "../../admin/StatusBadge";
 import { showToast } from "../../admin/toast";
 import type { ResendAnswer } from "./resend-answer";
-import type { loader } from "./route";
+import type { deliveryLog } from "./queries.server";
 
-type DeliveryListItem = SerializeFrom<typeof loader>["deliveries"][number];
+type DeliveryListItem = AsSent<ReturnType<typeof deliveryLog>>["deliveries"][number];
 
 function ResendButton({ deliveryId }: { deliveryId: string }) {
   const fetcher = useFetcher<ResendAnswer>();

@@ -2,14 +2,13 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, InlineStack, Page, Text } from "@shopify/polaris";
+import { BlockStack, Box, Button, Card, InlineStack, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { adminContext, parseOrThrow, readJsonBody } from "../../admin/context.server";
 import { defaultEndpointFormValues, type EndpointFormValues } from "../../admin/endpoint-form";
 import { endpointFormOptions, parseEndpointForm } from "../../admin/endpoint-form.server";
 import { EndpointForm } from "../../admin/EndpointForm";
-import { summarize } from "../../admin/field-errors";
 import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
 import { jsonTarget } from "../../admin/json-submit";
 import { SecretReveal } from "../../admin/SecretReveal";
@@ -71,12 +70,7 @@ export default function NewEndpoint() {
     >
       <TitleBar title="Add endpoint" />
       <BlockStack gap="500">
-        {Object.keys(errors).length > 0 ? (
-          <Banner tone="critical" title="The endpoint was not saved">
-            <p>{summarize(errors)}</p>
-          </Banner>
-        ) : null}
-        <EndpointForm values={values} onChange={setValues} errors={errors} options={options} />
+        <EndpointForm values={values} onChange={setValues} errors={errors} options={options} refusedTitle="The endpoint was not saved" />
         <Box paddingBlockEnd="800">
           <InlineStack align="end">
             <Button variant="primary" onClick={save} loading={saving}>

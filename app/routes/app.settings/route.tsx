@@ -7,7 +7,7 @@ import { z } from "zod";
 import { AdminErrorBoundary } from "../../admin/AdminErrorBoundary";
 import { adminContext, parseOrThrow, readJsonBody } from "../../admin/context.server";
 import { FlowTriggersCard } from "../../flow/FlowTriggersCard";
-import { recoverySettingsForm, saveRecoverySettings } from "../../recovery/recovery-settings.server";
+import { recoverySettingsForm, saveRecoverySettings } from "./recovery-settings.server";
 import { connectPixel, saveSettings, settingsPage } from "./queries.server";
 import { RecoverySettings } from "./RecoverySection";
 import { SETTING_LABELS, SETTINGS_SECTIONS } from "./sections";

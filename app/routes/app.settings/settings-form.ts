@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import type { FieldErrors } from "../../admin/field-errors";
+import type { FormDraft } from "../../admin/FormField";
 import type { SETTINGS_LIMITS, ShopSettings } from "../../shops/settings.server";
 import type { PixelActivationErrorKind } from "../../pixel/activate.server";
 
@@ -21,12 +22,8 @@ export interface SettingsPage {
 }
 
 /** The edit in progress, handed to every section. */
-export interface SettingsDraft {
-  form: SettingsForm;
-  /** Inline errors of the last refused save, by field. */
-  errors: FieldErrors;
+export interface SettingsDraft extends FormDraft<SettingsForm> {
   limits: SettingLimits;
-  set: <K extends SettingName>(name: K, value: SettingsForm[K]) => void;
 }
 
 export interface SettingsSectionProps {

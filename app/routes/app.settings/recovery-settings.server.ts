@@ -1,11 +1,11 @@
 import type { Shop } from "@prisma/client";
 import { z } from "zod";
-import prisma from "../db.server";
-import { fieldErrors, summarize, type FieldErrors } from "../admin/field-errors";
-import { HOLDOUT_PERCENT } from "../abandonment/holdout";
-import { BUYER_CAP_PER_DAY, RECENT_ORDER_DAYS } from "../abandonment/send-guard";
-import { checkDiscountSettings, DiscountCodeError } from "./discount-codes.server";
-import { discountSettingsOf, grantsDiscounts, RECOVERY_CODE_SCOPE } from "./recovery-codes.server";
+import { fieldErrors, summarize, type FieldErrors } from "../../admin/field-errors";
+import { HOLDOUT_PERCENT } from "../../abandonment/holdout";
+import { BUYER_CAP_PER_DAY, RECENT_ORDER_DAYS } from "../../abandonment/send-guard";
+import { checkDiscountSettings, DiscountCodeError } from "../../recovery/discount-codes.server";
+import { discountSettingsOf, grantsDiscounts, RECOVERY_CODE_SCOPE } from "../../recovery/recovery-codes.server";
+import { updateRecoverySettings } from "../../shops/settings.server";
 
 // The Settings page's recovery section (issue 17): codes, holdout and the
 // send guard, all off or at their documented defaults until the merchant
@@ -112,22 +112,19 @@ export async function saveRecoverySettings(shop: Shop, values: unknown): Promise
     const errors = { recoveryCodeValue: `${RECOVERY_LABELS.recoveryCodeValue}: ${error.message}` };
     return { ok: false, errors, error: summarize(errors) };
   }
-  await prisma.shop.update({
-    where: { id: shop.id },
-    data: {
-      recoveryCodesEnabled: v.recoveryCodesEnabled,
-      recoveryCodeType: discount.type,
-      recoveryCodeValue: discount.value,
-      recoveryCodeMinimumSubtotal: discount.minimumSubtotal,
-      recoveryCodeValidityHours: discount.validityHours,
-      recoveryCodeCombinesOrder: discount.combinesWith.orderDiscounts,
-      recoveryCodeCombinesProduct: discount.combinesWith.productDiscounts,
-      recoveryCodeCombinesShipping: discount.combinesWith.shippingDiscounts,
-      holdoutPercent: v.holdoutPercent,
-      recentOrderDays: v.recentOrderDays,
-      buyerCapPerDay: v.buyerCapPerDay,
-      quietHoursFollowBuyer: v.quietHoursFollowBuyer,
-    },
+  await updateRecoverySettings(shop, {
+    recoveryCodesEnabled: v.recoveryCodesEnabled,
+    recoveryCodeType: discount.type,
+    recoveryCodeValue: discount.value,
+    recoveryCodeMinimumSubtotal: discount.minimumSubtotal,
+    recoveryCodeValidityHours: discount.validityHours,
+    recoveryCodeCombinesOrder: discount.combinesWith.orderDiscounts,
+    recoveryCodeCombinesProduct: discount.combinesWith.productDiscounts,
+    recoveryCodeCombinesShipping: discount.combinesWith.shippingDiscounts,
+    holdoutPercent: v.holdoutPercent,
+    recentOrderDays: v.recentOrderDays,
+    buyerCapPerDay: v.buyerCapPerDay,
+    quietHoursFollowBuyer: v.quietHoursFollowBuyer,
   });
   return { ok: true, errors: {}, error: null };
 }

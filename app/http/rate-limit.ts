@@ -1,6 +1,6 @@
 /**
- * Token bucket per key, in this process (app/http/rate-budget.server.ts puts
- * it, or its Redis counterpart in scale mode, behind the request handlers).
+ * Token bucket per key, in this process (rate-budget.server.ts puts it, or
+ * its Redis counterpart in scale mode, behind the request handlers).
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -30,10 +30,3 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((1 - refilled) / this.refillPerSecond));
   }
 }
-
-// A busy checkout sends a capture every couple of seconds per buyer; 600 a
-// minute with bursts of 120 covers a flash sale on one shop per process.
-export const CAPTURE_RATE = { capacity: 120, refillPerSecond: 10 } as const;
-// One buyer's checkout session (its session token): a capture per field
-// change, debounced by the extension, stays far below this.
-export const CAPTURE_SESSION_RATE = { capacity: 30, refillPerSecond: 3 } as const;
