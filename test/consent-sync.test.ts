@@ -5,7 +5,7 @@ import prisma from "../app/db.server";
 import { closeSqlDatabase } from "../app/db/sql.server";
 import { action as captureAction } from "../app/routes/api.capture";
 import { syncConsent, setConsentSync } from "../app/consent/consent-sync.server";
-import type { AdminGraphql } from "../app/pixel/activate.server";
+import type { AdminGraphql } from "../app/shopify-admin/admin-graphql";
 import { linkOrder } from "../app/recovery/link-order.server";
 import { orderWebhookSchema } from "../app/recovery/order-payload";
 import { unauthenticated } from "../app/shopify.server";

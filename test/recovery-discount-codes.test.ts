@@ -2,7 +2,6 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fetch as undiciFetch } from "undici";
 import {
   checkDiscountSettings,
-  DEFAULT_RETRY_POLICY,
   deactivateRecoveryDiscount,
   ensureRecoveryDiscount,
   recoveryCodeFor,
@@ -10,7 +9,8 @@ import {
   recoveryDiscountTitle,
   type RecoveryDiscountSettings,
 } from "../app/recovery/discount-codes.server";
-import type { AdminGraphql } from "../app/pixel/activate.server";
+import { DEFAULT_ADMIN_RETRY_POLICY } from "../app/shopify-admin/admin-api.server";
+import type { AdminGraphql } from "../app/shopify-admin/admin-graphql";
 import { sessionStorage, unauthenticated } from "../app/shopify.server";
 import { installShop } from "./admin-session";
 import { shopifyAdminDouble, type ShopifyAdminDouble } from "./shopify-admin-double";
@@ -188,7 +188,7 @@ describe.each(clients)("creating codes through %s", (_name, client) => {
       "discountCodeBasicCreate:ok",
       "codeDiscountNodeByCode:ok",
     ]);
-    expect(waits).toEqual([DEFAULT_RETRY_POLICY.networkBackoffMs]);
+    expect(waits).toEqual([DEFAULT_ADMIN_RETRY_POLICY.networkBackoffMs]);
   });
 
   it("finds the code again on a later run (after a crash) without making another", async () => {
@@ -242,7 +242,7 @@ describe.each(clients)("creating codes through %s", (_name, client) => {
     expect(result).toMatchObject({ ok: false, attempts, error: { kind } });
     expect(!result.ok && result.error.retryable).toBe(true);
     expect(!result.ok && result.error.message).toMatch(new RegExp(`gave up after ${attempts} attempts?\\)$`));
-    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.totalWaitMs);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(DEFAULT_ADMIN_RETRY_POLICY.totalWaitMs);
     expect(shopify.discounts.size).toBe(0);
   });
 

@@ -5,7 +5,7 @@ import prisma from "../app/db.server";
 import { closeSqlDatabase } from "../app/db/sql.server";
 import { sweepAbandonedCheckouts } from "../app/abandonment/detector.server";
 import { holdoutPosition } from "../app/abandonment/holdout";
-import type { AdminGraphql } from "../app/pixel/activate.server";
+import type { AdminGraphql } from "../app/shopify-admin/admin-graphql";
 import { linkOrder } from "../app/recovery/link-order.server";
 import { loadRecoveryMeasurement } from "../app/metrics/recovery-lift.server";
 import { orderWebhookSchema } from "../app/recovery/order-payload";

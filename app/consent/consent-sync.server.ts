@@ -6,9 +6,8 @@ import { normalizePhone } from "../contact";
 import { env, policyMinuteMs } from "../env.server";
 import { logger } from "../logger.server";
 import { optOutOf } from "../opt-out/opt-outs.server";
-import type { AdminGraphql } from "../pixel/activate.server";
-import type { DiscountClientOptions } from "../recovery/discount-codes.server";
-import { offlineAdmin, type AdminClientFor, type RecoveryCodeOptions } from "../recovery/recovery-codes.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
+import { offlineAdmin, type AdminCallOptions, type AdminClientFor, type AdminClientOptions } from "../shopify-admin/admin-api.server";
 import {
   READ_CUSTOMERS_SCOPE,
   readWhatsAppConsent,
@@ -42,7 +41,7 @@ const DISCOVERY_MARGIN_MS = 15 * 60_000;
 const BATCH = 50;
 
 /** The same Admin client and retry options as recovery codes (the detector's pass hands both the same). */
-export type ConsentSyncOptions = RecoveryCodeOptions;
+export type ConsentSyncOptions = AdminCallOptions;
 
 /** Whether the shop granted a scope; unknown scopes (null) are left to Shopify to answer. */
 export function grantsScope(shop: Pick<Shop, "scopes">, scope: string): boolean {
@@ -242,7 +241,7 @@ function samePhone(shop: Pick<Shop, "countryCode">, stored: string, shopify: str
   return shopify !== null && normalizePhone(shopify, shop.countryCode) === stored;
 }
 
-async function exchange(row: ConsentSync, shop: Shop, adminClient: AdminClientFor, client: DiscountClientOptions | undefined) {
+async function exchange(row: ConsentSync, shop: Shop, adminClient: AdminClientFor, client: AdminClientOptions | undefined) {
   let graphql: AdminGraphql;
   try {
     graphql = await adminClient(shop.domain);

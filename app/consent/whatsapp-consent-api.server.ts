@@ -1,5 +1,5 @@
-import type { AdminGraphql } from "../pixel/activate.server";
-import { AdminCaller, DiscountCodeError, type DiscountClientOptions } from "../recovery/discount-codes.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
+import { AdminCaller, AdminApiError, type AdminClientOptions } from "../shopify-admin/admin-api.server";
 
 // Shopify's WhatsApp marketing consent on a customer's phone number (Admin
 // GraphQL API 2026-07 and later; "not supported" in 2026-04; the app is on
@@ -36,7 +36,7 @@ export interface ShopifyWhatsAppConsent {
   updatedAt: string | null;
 }
 
-export type ConsentResult<T> = { ok: true; value: T; attempts: number } | { ok: false; error: DiscountCodeError; attempts: number };
+export type ConsentResult<T> = { ok: true; value: T; attempts: number } | { ok: false; error: AdminApiError; attempts: number };
 
 const CONSENT_FIELDS = "phoneNumber whatsAppMarketingConsent { state optInLevel updatedAt }";
 const UPDATE = `mutation CartRelayWhatsAppConsent($input: CustomerWhatsAppMarketingConsentUpdateInput!) { customerWhatsAppMarketingConsentUpdate(input: $input) { customerPhoneNumber { ${CONSENT_FIELDS} } userErrors { field code message } } }`;
@@ -62,7 +62,7 @@ async function settle<T>(caller: AdminCaller, work: () => Promise<T>): Promise<C
   try {
     return { ok: true, value: await work(), attempts: caller.attempts };
   } catch (error) {
-    if (!(error instanceof DiscountCodeError)) throw error;
+    if (!(error instanceof AdminApiError)) throw error;
     return { ok: false, error, attempts: caller.attempts };
   }
 }
@@ -71,7 +71,7 @@ async function settle<T>(caller: AdminCaller, work: () => Promise<T>): Promise<C
 export function writeWhatsAppConsent(
   graphql: AdminGraphql,
   write: ConsentWrite,
-  options: DiscountClientOptions = {},
+  options: AdminClientOptions = {},
 ): Promise<ConsentResult<ShopifyWhatsAppConsent | null>> {
   const caller = new AdminCaller(graphql, options);
   return settle(caller, async () => {
@@ -87,11 +87,11 @@ export function writeWhatsAppConsent(
     const data = await caller.call(UPDATE, { input });
     const payload = data.customerWhatsAppMarketingConsentUpdate as
       { customerPhoneNumber?: PhoneNode | null; userErrors?: { field?: string[] | null; code?: string | null; message: string }[] } | null | undefined;
-    if (!payload) throw new DiscountCodeError("unexpected_response", "Admin API answered without customerWhatsAppMarketingConsentUpdate");
+    if (!payload) throw new AdminApiError("unexpected_response", "Admin API answered without customerWhatsAppMarketingConsentUpdate");
     const userErrors = payload.userErrors ?? [];
     if (userErrors.length > 0) {
       const described = userErrors.map((e) => `${e.field?.length ? `${e.field.join(".")}: ` : ""}${e.message}${e.code ? ` (${e.code})` : ""}`).join("; ");
-      throw new DiscountCodeError(
+      throw new AdminApiError(
         "user_error",
         `customerWhatsAppMarketingConsentUpdate failed: ${described}`,
         userErrors.map((e) => ({ code: e.code ?? null, field: e.field ?? null, message: e.message })),
@@ -105,7 +105,7 @@ export function writeWhatsAppConsent(
 export function readWhatsAppConsent(
   graphql: AdminGraphql,
   customerId: string,
-  options: DiscountClientOptions = {},
+  options: AdminClientOptions = {},
 ): Promise<ConsentResult<ShopifyWhatsAppConsent | null>> {
   const caller = new AdminCaller(graphql, options);
   return settle(caller, async () => {

@@ -1,7 +1,7 @@
 import prisma from "../db.server";
 import type { CartPayload } from "../events/payload/cart-payload";
 import type { AttemptResult } from "../delivery/send.server";
-import type { AdminGraphql } from "../pixel/activate.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
 import { unauthenticated } from "../shopify.server";
 import { endpointOutcome, FLOW_DESTINATION_URL, FLOW_TRIGGERS, flowTriggerPayload, isFlowTopic } from "./flow-triggers";
 

@@ -1,5 +1,5 @@
+import type { OptOut, Shop } from "@prisma/client";
 import prisma from "../db.server";
-import { queueOptOutWriteBack } from "../consent/consent-sync.server";
 import { openWithAppKey } from "../crypto/keyring.server";
 import { env } from "../env.server";
 import { clientAddress } from "../http/client-address";
@@ -44,7 +44,10 @@ async function signingEndpoints(shopId: string, endpointId: string | undefined, 
   }));
 }
 
-export async function handleOptOut(request: PublicApiRequest, now = new Date()): Promise<PublicAnswer> {
+/** Told of each opt-out this request recorded for the first time (the route passes consent's write-back queue). */
+export type OptOutRecorded = (shop: Shop, optOut: OptOut, now: Date) => Promise<unknown>;
+
+export async function handleOptOut(request: PublicApiRequest, now = new Date(), recordedHook?: OptOutRecorded): Promise<PublicAnswer> {
   const address = clientAddress(request.header("x-forwarded-for"), request.socketAddress, env.TRUST_PROXY_HOPS);
   if (address) await charge(addressBudget, address.slice(0, 64), now.getTime(), "too many opt-out reports from this address; retry later");
   const shopDomain = request.header("x-store-url")?.trim().toLowerCase();
@@ -73,7 +76,7 @@ export async function handleOptOut(request: PublicApiRequest, now = new Date()):
   const endpoint = endpoints.find((candidate) => candidate.id === reporter.endpointId)!;
   const recorded = await recordOptOut(shop!.id, { endpointId: endpoint.id, source: endpoint.name }, checked.report, now);
   // Shopify hears of it through the detector's pass, never on this request.
-  if (recorded.created) await queueOptOutWriteBack(shop!, recorded.optOut.phoneE164, recorded.optOut.optedOutAt, now);
+  if (recorded.created) await recordedHook?.(shop!, recorded.optOut, now);
   logger.info({ shop: shopDomain, endpointId: endpoint.id, created: recorded.created, cancelled: recorded.cancelledDeliveries }, "buyer opted out");
   return {
     status: 200,

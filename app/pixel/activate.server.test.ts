@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../db.server";
 import { ensureShop } from "../shops/shop.server";
-import { activatePixel, type AdminGraphql } from "./activate.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
+import { activatePixel } from "./activate.server";
 import { rotatePixelKey } from "./rotate-pixel-key.server";
 
 // Plays Shopify's Admin GraphQL API with responses shaped as it answers them

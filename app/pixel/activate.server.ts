@@ -2,10 +2,10 @@ import type { Shop } from "@prisma/client";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
 import { forgetCachedShops, findOrCreateShop } from "../shops/shop.server";
 
 /** `admin.graphql` from `authenticate.admin` / `unauthenticated.admin`, or a test's stand-in. */
-export type AdminGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
 
 /** The settings declared in extensions/checkout-pixel/shopify.extension.toml. */
 export interface PixelSettings {

@@ -1,5 +1,6 @@
 import { newPixelKey } from "../shops/shop.server";
-import { activatePixel, type AdminGraphql, type PixelActivation } from "./activate.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
+import { activatePixel, type PixelActivation } from "./activate.server";
 
 /**
  * Replaces a shop's pixel key (it is public, so this is the answer to abuse):

@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync } from "node:crypto";
-import type { AdminGraphql } from "../pixel/activate.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
+import { AdminApiError, AdminCaller, type AdminClientOptions, type AdminUserError } from "../shopify-admin/admin-api.server";
 
 // One single-use recovery discount code per abandoned checkout, created
 // through the Admin API (discountCodeBasicCreate, scope write_discounts) and
@@ -41,54 +42,10 @@ export interface RecoveryDiscount {
   discountId: string;
 }
 
-export type DiscountCodeErrorKind = "throttled" | "user_error" | "scope_missing" | "unauthorized" | "network" | "unexpected_response" | "invalid_settings";
-
-export interface DiscountUserError {
-  code: string | null;
-  field: string[] | null;
-  message: string;
-}
-
-export class DiscountCodeError extends Error {
-  override name = "DiscountCodeError";
-  constructor(
-    readonly kind: DiscountCodeErrorKind,
-    message: string,
-    readonly userErrors: DiscountUserError[] = [],
-  ) {
-    super(message);
-  }
-
-  /** Whether trying again later may succeed (the merchant need not change anything). */
-  get retryable(): boolean {
-    return this.kind === "throttled" || this.kind === "network";
-  }
-}
-
 export type DiscountCreation =
-  { ok: true; discount: RecoveryDiscount; outcome: "created" | "existing"; attempts: number } | { ok: false; error: DiscountCodeError; attempts: number };
+  { ok: true; discount: RecoveryDiscount; outcome: "created" | "existing"; attempts: number } | { ok: false; error: AdminApiError; attempts: number };
 
-export type DiscountDeactivation =
-  { ok: true; outcome: "deactivated" | "not_found"; attempts: number } | { ok: false; error: DiscountCodeError; attempts: number };
-
-export interface RetryPolicy {
-  /** requests per operation, the first included */
-  maxAttempts: number;
-  /** the longest single wait; a Retry-After beyond it ends the retries */
-  maxWaitMs: number;
-  /** all waits of one operation together */
-  totalWaitMs: number;
-  /** first wait after a network failure, doubled each time */
-  networkBackoffMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, maxWaitMs: 10_000, totalWaitMs: 20_000, networkBackoffMs: 500 };
-
-export interface DiscountClientOptions {
-  retry?: Partial<RetryPolicy>;
-  /** injectable for tests; real time by default */
-  sleep?: (ms: number) => Promise<void>;
-}
+export type DiscountDeactivation = { ok: true; outcome: "deactivated" | "not_found"; attempts: number } | { ok: false; error: AdminApiError; attempts: number };
 
 export const RECOVERY_CODE_PREFIX = "CR-";
 const CODE_LENGTH = 10;
@@ -101,9 +58,9 @@ const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
  * Unguessable without the key, the same on every attempt.
  */
 export function recoveryCodeFor(key: string | Uint8Array, shopDomain: string, checkoutToken: string): string {
-  if (!shopDomain || !checkoutToken) throw new DiscountCodeError("invalid_settings", "a recovery code needs the shop domain and the checkout token");
+  if (!shopDomain || !checkoutToken) throw new AdminApiError("invalid_settings", "a recovery code needs the shop domain and the checkout token");
   if ((typeof key === "string" ? Buffer.byteLength(key) : key.length) < 16)
-    throw new DiscountCodeError("invalid_settings", "the recovery code key must be at least 16 bytes");
+    throw new AdminApiError("invalid_settings", "the recovery code key must be at least 16 bytes");
   const digest = createHmac("sha256", key).update(`cart-relay/recovery-code/v1\0${shopDomain}\0${checkoutToken}`, "utf8").digest();
   let bits = 0n;
   for (const byte of digest.subarray(0, 8)) bits = (bits << 8n) | BigInt(byte);
@@ -120,7 +77,7 @@ export function recoveryCodeFor(key: string | Uint8Array, shopDomain: string, ch
  */
 export function recoveryCodeKey(encryptionKeyBase64: string): Buffer {
   const secret = Buffer.from(encryptionKeyBase64, "base64");
-  if (secret.length !== 32) throw new DiscountCodeError("invalid_settings", "the encryption key must be 32 bytes of base64");
+  if (secret.length !== 32) throw new AdminApiError("invalid_settings", "the encryption key must be 32 bytes of base64");
   return Buffer.from(hkdfSync("sha256", secret, Buffer.alloc(0), "cart-relay recovery-code v1", 32));
 }
 
@@ -134,7 +91,7 @@ const DECIMAL = /^\d+(\.\d{1,4})?$/;
 /** The settings as Shopify will get them; a clear error naming the field otherwise. */
 export function checkDiscountSettings(settings: RecoveryDiscountSettings): RecoveryDiscountSettings {
   const fail = (message: string): never => {
-    throw new DiscountCodeError("invalid_settings", message);
+    throw new AdminApiError("invalid_settings", message);
   };
   if (settings.type !== "percentage" && settings.type !== "fixed_amount")
     fail(`discount type must be percentage or fixed_amount, got ${JSON.stringify(settings.type)}`);
@@ -165,141 +122,13 @@ interface DiscountNode {
   } | null;
 }
 
-interface GraphqlError {
-  message?: string;
-  extensions?: { code?: string; requiredAccess?: string };
-}
-
-interface CostExtension {
-  requestedQueryCost?: number;
-  throttleStatus?: { currentlyAvailable?: number; restoreRate?: number };
-}
-
-type Failure = { kind: DiscountCodeErrorKind; message: string; waitMs?: number };
-
-function retryAfterMs(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function fromGraphqlErrors(errors: GraphqlError[], extensions: { cost?: CostExtension } | undefined): Failure {
-  const codes = errors.map((e) => e.extensions?.code);
-  const messages = errors.map((e) => e.message ?? "GraphQL error").join("; ");
-  if (codes.includes("THROTTLED")) {
-    // The bucket refills at restoreRate points a second; wait until this request's cost fits.
-    const cost = extensions?.cost;
-    const rate = cost?.throttleStatus?.restoreRate;
-    const missing = (cost?.requestedQueryCost ?? 0) - (cost?.throttleStatus?.currentlyAvailable ?? 0);
-    const waitMs = rate && rate > 0 ? Math.max(50, Math.ceil((Math.max(missing, 1) / rate) * 1000)) : undefined;
-    return { kind: "throttled", message: `Shopify throttled the request: ${messages}`, waitMs };
-  }
-  if (codes.includes("ACCESS_DENIED")) {
-    const required = errors.find((e) => e.extensions?.requiredAccess)?.extensions?.requiredAccess;
-    return {
-      kind: "scope_missing",
-      message: `the app lacks a scope${required ? ` (Shopify: required access ${required})` : ""}: ${messages}`,
-    };
-  }
-  return { kind: "unexpected_response", message: `Admin API errors: ${messages}` };
-}
-
-function fromStatus(status: number, retryAfter: number | undefined, detail: string): Failure {
-  if (status === 429) return { kind: "throttled", message: `Shopify answered HTTP 429 (too many requests)${detail}`, waitMs: retryAfter };
-  if (status === 401) return { kind: "unauthorized", message: `Shopify refused the access token (HTTP 401)${detail}` };
-  if (status === 403) return { kind: "scope_missing", message: `Shopify refused access (HTTP 403)${detail}` };
-  if (status >= 500) return { kind: "network", message: `Shopify answered HTTP ${status}${detail}` };
-  return { kind: "unexpected_response", message: `Shopify answered HTTP ${status}${detail}` };
-}
-
-/** Admin GraphQL's answer, as far as it is read here; anything may be missing. */
-type AdminApiAnswer = { data?: Record<string, unknown> | null; errors?: unknown; extensions?: { cost?: CostExtension } };
-
-async function fromResponse(response: Response): Promise<{ data: Record<string, unknown> } | Failure> {
-  const text = await response.text().catch(() => "");
-  let json: AdminApiAnswer | null;
-  try {
-    json = text ? (JSON.parse(text) as AdminApiAnswer) : null;
-  } catch {
-    json = null;
-  }
-  if (!response.ok) {
-    const detail = typeof json?.errors === "string" ? `: ${json.errors}` : "";
-    return fromStatus(response.status, retryAfterMs(response.headers.get("retry-after")), detail);
-  }
-  if (Array.isArray(json?.errors) && json.errors.length > 0) return fromGraphqlErrors(json.errors as GraphqlError[], json.extensions);
-  if (!json?.data) return { kind: "unexpected_response", message: "Admin API answered without data" };
-  return { data: json.data };
-}
-
-/** Errors shopify-api / shopify-app-remix throw, told apart by shape (their classes are not exported by the app client). */
-async function fromThrown(error: unknown): Promise<Failure> {
-  if (error instanceof Response) {
-    const result = await fromResponse(error);
-    return "data" in result ? { kind: "unexpected_response", message: `Admin API call failed with HTTP ${error.status}` } : result;
-  }
-  const shaped = error as {
-    message?: string;
-    body?: { errors?: { graphQLErrors?: GraphqlError[] }; extensions?: { cost?: CostExtension } };
-    response?: { code?: number; retryAfter?: number; headers?: Record<string, string | string[]> };
-  };
-  const graphQLErrors = shaped?.body?.errors?.graphQLErrors;
-  if (Array.isArray(graphQLErrors) && graphQLErrors.length > 0) return fromGraphqlErrors(graphQLErrors, shaped.body?.extensions);
-  const status = shaped?.response?.code;
-  if (typeof status === "number") {
-    const header = shaped.response?.headers?.["Retry-After"];
-    const retryAfter =
-      shaped.response?.retryAfter !== undefined ? Math.ceil(shaped.response.retryAfter * 1000) : retryAfterMs(Array.isArray(header) ? header[0] : header);
-    return fromStatus(status, retryAfter, "");
-  }
-  return { kind: "network", message: `could not reach Shopify: ${error instanceof Error ? error.message : String(error)}` };
-}
-
-/** One Admin GraphQL operation at a time, with throttling and network failures retried within a policy; shared by recovery codes and consent sync. */
-export class AdminCaller {
-  attempts = 0;
-  private waited = 0;
-  private readonly policy: RetryPolicy;
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(
-    private readonly graphql: AdminGraphql,
-    options: DiscountClientOptions,
-  ) {
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  }
-
-  /** The data of one operation, retried on throttling and network failures within the policy. */
-  async call(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-    for (let attempt = 1; ; attempt++) {
-      this.attempts += 1;
-      let outcome: { data: Record<string, unknown> } | Failure;
-      try {
-        outcome = await fromResponse(await this.graphql(query, { variables }));
-      } catch (error) {
-        outcome = await fromThrown(error);
-      }
-      if ("data" in outcome) return outcome.data;
-      if (outcome.kind !== "throttled" && outcome.kind !== "network") throw new DiscountCodeError(outcome.kind, outcome.message);
-      const wait = outcome.waitMs ?? this.policy.networkBackoffMs * 2 ** (attempt - 1);
-      const fits = attempt < this.policy.maxAttempts && wait <= this.policy.maxWaitMs && this.waited + wait <= this.policy.totalWaitMs;
-      if (!fits) throw new DiscountCodeError(outcome.kind, `${outcome.message} (gave up after ${attempt} attempt${attempt === 1 ? "" : "s"})`);
-      this.waited += wait;
-      await this.sleep(wait);
-    }
-  }
-}
-
-function describeUserErrors(mutation: string, errors: DiscountUserError[]): string {
+function describeUserErrors(mutation: string, errors: AdminUserError[]): string {
   return `${mutation} failed: ${errors.map((e) => `${e.field?.length ? `${e.field.join(".")}: ` : ""}${e.message}${e.code ? ` (${e.code})` : ""}`).join("; ")}`;
 }
 
-function payloadOf(data: Record<string, unknown>, field: string): { codeDiscountNode: DiscountNode | null; userErrors: DiscountUserError[] } {
-  const result = data[field] as { codeDiscountNode?: DiscountNode | null; userErrors?: DiscountUserError[] } | null | undefined;
-  if (!result) throw new DiscountCodeError("unexpected_response", `Admin API answered without ${field}`);
+function payloadOf(data: Record<string, unknown>, field: string): { codeDiscountNode: DiscountNode | null; userErrors: AdminUserError[] } {
+  const result = data[field] as { codeDiscountNode?: DiscountNode | null; userErrors?: AdminUserError[] } | null | undefined;
+  if (!result) throw new AdminApiError("unexpected_response", `Admin API answered without ${field}`);
   return { codeDiscountNode: result.codeDiscountNode ?? null, userErrors: result.userErrors ?? [] };
 }
 
@@ -330,7 +159,7 @@ export interface RecoveryDiscountRequest {
 export async function ensureRecoveryDiscount(
   graphql: AdminGraphql,
   request: RecoveryDiscountRequest,
-  options: DiscountClientOptions = {},
+  options: AdminClientOptions = {},
 ): Promise<DiscountCreation> {
   const caller = new AdminCaller(graphql, options);
   try {
@@ -360,18 +189,18 @@ export async function ensureRecoveryDiscount(
     const created = payloadOf(await caller.call(CREATE, { basicCodeDiscount }), "discountCodeBasicCreate");
     const taken = created.userErrors.some((e) => e.code === "TAKEN" && e.field?.includes("code"));
     if (created.userErrors.length > 0 && !taken) {
-      throw new DiscountCodeError("user_error", describeUserErrors("discountCodeBasicCreate", created.userErrors), created.userErrors);
+      throw new AdminApiError("user_error", describeUserErrors("discountCodeBasicCreate", created.userErrors), created.userErrors);
     }
     if (!taken) {
-      if (!created.codeDiscountNode?.id) throw new DiscountCodeError("unexpected_response", "discountCodeBasicCreate returned no discount");
+      if (!created.codeDiscountNode?.id) throw new AdminApiError("unexpected_response", "discountCodeBasicCreate returned no discount");
       return { ok: true, discount: toRecoveryDiscount(code, created.codeDiscountNode, settings), outcome: "created", attempts: caller.attempts };
     }
 
     // An earlier attempt made it (its answer may have been lost): it must be ours.
     const existing = (await caller.call(BY_CODE, { code })).codeDiscountNodeByCode as DiscountNode | null | undefined;
-    if (!existing?.id) throw new DiscountCodeError("user_error", `code ${code} is taken, but Shopify finds no code discount with it`, created.userErrors);
+    if (!existing?.id) throw new AdminApiError("user_error", `code ${code} is taken, but Shopify finds no code discount with it`, created.userErrors);
     if (existing.codeDiscount?.title !== title) {
-      throw new DiscountCodeError(
+      throw new AdminApiError(
         "user_error",
         `code ${code} is taken by another discount (${JSON.stringify(existing.codeDiscount?.title ?? null)})`,
         created.userErrors,
@@ -379,7 +208,7 @@ export async function ensureRecoveryDiscount(
     }
     return { ok: true, discount: toRecoveryDiscount(code, existing, settings), outcome: "existing", attempts: caller.attempts };
   } catch (error) {
-    if (!(error instanceof DiscountCodeError)) throw error;
+    if (!(error instanceof AdminApiError)) throw error;
     return { ok: false, error, attempts: caller.attempts };
   }
 }
@@ -393,7 +222,7 @@ export async function ensureRecoveryDiscount(
 export async function deactivateRecoveryDiscount(
   graphql: AdminGraphql,
   target: { discountId: string } | { code: string },
-  options: DiscountClientOptions = {},
+  options: AdminClientOptions = {},
 ): Promise<DiscountDeactivation> {
   const caller = new AdminCaller(graphql, options);
   try {
@@ -408,11 +237,11 @@ export async function deactivateRecoveryDiscount(
       // Shopify answers an id it does not know with a userError on `id`.
       if (!result.codeDiscountNode && result.userErrors.every((e) => e.field?.includes("id")))
         return { ok: true, outcome: "not_found", attempts: caller.attempts };
-      throw new DiscountCodeError("user_error", describeUserErrors("discountCodeDeactivate", result.userErrors), result.userErrors);
+      throw new AdminApiError("user_error", describeUserErrors("discountCodeDeactivate", result.userErrors), result.userErrors);
     }
     return { ok: true, outcome: "deactivated", attempts: caller.attempts };
   } catch (error) {
-    if (!(error instanceof DiscountCodeError)) throw error;
+    if (!(error instanceof AdminApiError)) throw error;
     return { ok: false, error, attempts: caller.attempts };
   }
 }

@@ -4,17 +4,8 @@ import { read, type Codec } from "../db/codec";
 import { sqlDatabase, type SqlExecutor } from "../db/sql.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
-import type { AdminGraphql } from "../pixel/activate.server";
-import { unauthenticated } from "../shopify.server";
-import {
-  DiscountCodeError,
-  deactivateRecoveryDiscount,
-  ensureRecoveryDiscount,
-  recoveryCodeFor,
-  recoveryCodeKey,
-  type DiscountClientOptions,
-  type RecoveryDiscountSettings,
-} from "./discount-codes.server";
+import { AdminApiError, offlineAdmin, type AdminCallOptions } from "../shopify-admin/admin-api.server";
+import { deactivateRecoveryDiscount, ensureRecoveryDiscount, recoveryCodeFor, recoveryCodeKey, type RecoveryDiscountSettings } from "./discount-codes.server";
 
 // The detector's side of recovery codes (decision 009): the code is stored on
 // the checkout inside the detector's transaction, Shopify is asked for it
@@ -30,15 +21,8 @@ const DEACTIVATE_RETRY_MS = 15 * 60_000;
 const GIVE_UP_AFTER_END_MS = 24 * 60 * 60_000;
 const PARALLEL_CALLS = 4;
 
-/** An Admin API client for a shop; the worker's is shopify-app-remix's offline session. */
-export type AdminClientFor = (shopDomain: string) => Promise<AdminGraphql>;
-
-export interface RecoveryCodeOptions {
-  adminClient?: AdminClientFor;
-  client?: DiscountClientOptions;
-}
-
-export const offlineAdmin: AdminClientFor = async (shopDomain) => (await unauthenticated.admin(shopDomain)).admin.graphql;
+/** How the worker reaches Shopify (tests pass a double). */
+export type RecoveryCodeOptions = AdminCallOptions;
 
 export function discountSettingsOf(shop: Shop): RecoveryDiscountSettings {
   return {
@@ -106,7 +90,7 @@ export async function createPendingCodes(pending: readonly PendingCode[], now: D
         )
         .catch((error: unknown) => ({
           ok: false as const,
-          error: new DiscountCodeError("unauthorized", `no admin session: ${(error as Error).message}`),
+          error: new AdminApiError("unauthorized", `no admin session: ${(error as Error).message}`),
           attempts: 0,
         }));
       if (created.ok) {
@@ -163,7 +147,7 @@ export async function deactivateDueCodes(now: Date, options: RecoveryCodeOptions
     if (!row.recoveryDiscountId || row.uninstalledAt !== null) return void (await settle({ recoveryCodeDeactivateDueAt: null }));
     const result = await adminClient(row.domain)
       .then((graphql) => deactivateRecoveryDiscount(graphql, { discountId: row.recoveryDiscountId! }, options.client))
-      .catch((error: unknown) => ({ ok: false as const, error: new DiscountCodeError("unauthorized", (error as Error).message), attempts: 0 }));
+      .catch((error: unknown) => ({ ok: false as const, error: new AdminApiError("unauthorized", (error as Error).message), attempts: 0 }));
     if (result.ok) {
       deactivated++;
       return void (await settle({ recoveryCodeDeactivatedAt: codec.date(now), recoveryCodeDeactivateDueAt: null }));

@@ -1,4 +1,5 @@
-import { activatePixel, type AdminGraphql } from "../pixel/activate.server";
+import { activatePixel } from "../pixel/activate.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
 import { ensureShop } from "./shop.server";
 import { syncShopDetails } from "./shop-details-sync.server";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import prisma from "../db.server";
 import { logger } from "../logger.server";
-import type { AdminGraphql } from "../pixel/activate.server";
+import type { AdminGraphql } from "../shopify-admin/admin-graphql";
 
 const SHOP_DETAILS_QUERY = `#graphql
   query CartRelayShopDetails {

@@ -2,7 +2,8 @@ import type { Shop } from "@prisma/client";
 import { fieldErrors, summarize } from "../../admin/field-errors";
 import { env, policyMinuteMs } from "../../env.server";
 import { SETTINGS_LIMITS, settingsSchema, shopSettings, updateSettings, type ShopSettings } from "../../shops/settings.server";
-import { activatePixel, type AdminGraphql } from "../../pixel/activate.server";
+import { activatePixel } from "../../pixel/activate.server";
+import type { AdminGraphql } from "../../shopify-admin/admin-graphql";
 import { rotatePixelKey } from "../../pixel/rotate-pixel-key.server";
 import type { PixelAnswer, PixelIntent, SaveAnswer, SettingsForm, SettingsPage } from "./settings-form";
 

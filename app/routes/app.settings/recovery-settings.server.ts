@@ -3,7 +3,8 @@ import { z } from "zod";
 import { fieldErrors, summarize, type FieldErrors } from "../../admin/field-errors";
 import { HOLDOUT_PERCENT } from "../../abandonment/holdout";
 import { BUYER_CAP_PER_DAY, RECENT_ORDER_DAYS } from "../../abandonment/send-guard";
-import { checkDiscountSettings, DiscountCodeError } from "../../recovery/discount-codes.server";
+import { checkDiscountSettings } from "../../recovery/discount-codes.server";
+import { AdminApiError } from "../../shopify-admin/admin-api.server";
 import { discountSettingsOf, grantsDiscounts, RECOVERY_CODE_SCOPE } from "../../recovery/recovery-codes.server";
 import { updateRecoverySettings } from "../../shops/settings.server";
 
@@ -108,7 +109,7 @@ export async function saveRecoverySettings(shop: Shop, values: unknown): Promise
       },
     });
   } catch (error) {
-    if (!(error instanceof DiscountCodeError)) throw error;
+    if (!(error instanceof AdminApiError)) throw error;
     const errors = { recoveryCodeValue: `${RECOVERY_LABELS.recoveryCodeValue}: ${error.message}` };
     return { ok: false, errors, error: summarize(errors) };
   }

@@ -1,4 +1,4 @@
-import { consentSyncSection } from "../../consent/ConsentSyncSection";
+import { consentSyncSection } from "./ConsentSyncSection";
 import { abandonmentSection } from "./AbandonmentSection";
 import { attributionSection } from "./AttributionSection";
 import { optInSection } from "./OptInSection";

@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Card, Checkbox, Layout, List, Text } from "@shopify/polaris";
-import { OnOffHeading } from "../admin/OnOffHeading";
-import { useLoadOnce } from "../admin/use-load-once";
-import type { SettingsSection } from "../routes/app.settings/settings-form";
-import type { ConsentSyncState } from "./consent-sync.server";
+import { OnOffHeading } from "../../admin/OnOffHeading";
+import { useLoadOnce } from "../../admin/use-load-once";
+import type { SettingsSection } from "./settings-form";
+import type { ConsentSyncState } from "../../consent/consent-sync.server";
 
 // Settings: WhatsApp consent written to Shopify's customers and read back
 // (issue 19). Loads and saves through its own route; asks for the two
