@@ -29,7 +29,7 @@ export function onboardingSteps(facts: OnboardingFacts): { steps: OnboardingStep
       id: "extension",
       title: "Add the Cart Relay block to checkout",
       description:
-        "In the checkout editor, add the Cart Relay block (Shopify Plus). It captures the buyer's contact and WhatsApp opt-in as they type. Done once a checkout arrives through it.",
+        "In the checkout editor, add the Cart Relay block (Shopify Plus). It captures the buyer's contact and WhatsApp opt-in as they type, with the words the buyer agreed to. To keep the opt-in on the customer in Shopify too, turn on WhatsApp consent in Shopify in Settings. Done once a checkout arrives through it.",
       done: facts.extensionSeen,
       action: null,
     },
