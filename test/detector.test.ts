@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { closeSqlDatabase, sqlDatabase } from "../app/db/sql.server";
 import { contactLookup, sweepAbandonedCheckouts } from "../app/abandonment/detector.server";
-import { abandonDueAt } from "../app/abandonment/rules";
+import { abandonDueAt } from "../app/capture/due-time";
 import { buildCartPayload } from "../app/events/payload/cart-payload";
 import { deliveryBody } from "../app/events/subscriptions";
 import { endpointInputSchema } from "../app/endpoints/endpoint-input";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { abandonDueAt, dedupeDecision, hasMessagingConsent, MINUTE_MS, type AbandonmentCandidate, type SiblingCheckout } from "./rules";
+import { abandonDueAt, type AbandonmentCandidate } from "../capture/due-time";
+import { hasMessagingConsent } from "../events/subscriptions";
+import { MINUTE_MS } from "../time";
+import { dedupeDecision, type SiblingCheckout } from "./rules";
 
 const t = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, 0) + minute * 60_000);
 

@@ -1,12 +1,7 @@
 // Abandonment rules (DESIGN.md "Abandonment and recovery rules"), pure. The
 // due time is the Checkout's own (capture/due-time.ts) and the consent rule
-// decides who receives what (events/subscriptions.ts); both are named here
-// too, as the rules the detector applies.
-import { HOUR_MS, MINUTE_MS } from "../time";
-
-export { ABANDON_AFTER_MINUTES, abandonDueAt, contactPhone, hasContact, type AbandonmentCandidate, type AbandonmentSettings } from "../capture/due-time";
-export { hasMessagingConsent } from "../events/subscriptions";
-export { MINUTE_MS };
+// decides who receives what (events/subscriptions.ts).
+import { HOUR_MS } from "../time";
 
 /** Another checkout of the same buyer (same normalised phone or email) in the shop. */
 export interface SiblingCheckout {

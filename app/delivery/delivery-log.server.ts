@@ -12,7 +12,6 @@ import { HOUR_MS } from "../time";
 // the existing delivery back to `pending`, due now: same event id (so the
 // same x-idempotency-key), same stored body, and attempt numbers continue.
 
-export { DELIVERY_STATUSES, RESENDABLE_STATUSES, type DeliveryStatus } from "./delivery-statuses";
 /** Bulk resend covers cart messages; old status and test events would only mislead a BSP now. */
 export const BULK_RESEND_TOPICS = MESSAGE_TOPICS;
 

@@ -3,7 +3,7 @@
 // delivery room owns its state machine. Each returns Prisma's batch promise:
 // usable inside an interactive transaction or in a batch `$transaction([...])`.
 import type { Prisma } from "@prisma/client";
-import { REDACTED_BODY } from "./attempt-rules";
+import { OPTED_OUT_ERROR_KIND, REDACTED_BODY } from "./attempt-rules";
 
 type DeliveryWriter = Pick<Prisma.TransactionClient, "delivery">;
 
@@ -35,15 +35,9 @@ export function cancelForUninstall(db: DeliveryWriter, shopId: string): Prisma.P
 }
 
 /** A BSP reported the buyer's opt-out: the shop's abandoned-cart messages to that phone still waiting for an attempt are dropped. */
-export function cancelForOptOut(
-  db: DeliveryWriter,
-  shopId: string,
-  phoneE164: string,
-  errorKind: string,
-  now: Date,
-): Prisma.PrismaPromise<Prisma.BatchPayload> {
+export function cancelForOptOut(db: DeliveryWriter, shopId: string, phoneE164: string, now: Date): Prisma.PrismaPromise<Prisma.BatchPayload> {
   return db.delivery.updateMany({
     where: { shopId, topic: "abandonedCheckout", status: "pending", event: { checkout: { phoneE164 } } },
-    data: { status: "cancelled", lastErrorKind: errorKind, nextAttemptAt: null, updatedAt: now },
+    data: { status: "cancelled", lastErrorKind: OPTED_OUT_ERROR_KIND, nextAttemptAt: null, updatedAt: now },
   });
 }

@@ -49,8 +49,6 @@ export interface ClaimOptions {
   load?: InFlightLoad;
 }
 
-export type { ClaimedDelivery, InFlightLoad };
-
 const NO_LOAD: InFlightLoad = { endpoints: new Map(), shops: new Map(), endpointCap: 1_000_000, shopCap: 1_000_000 };
 
 function full(counts: ReadonlyMap<string, number>, cap: number): string[] {

@@ -1,15 +1,11 @@
 import type { OptOut, Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import type { SqlExecutor } from "../db/sql.server";
-import { OPTED_OUT_ERROR_KIND } from "../delivery/attempt-rules";
 import { cancelForOptOut } from "../delivery/delivery-state.server";
 import type { OptOutReport } from "./opt-out-report";
 
 // The shop's opted-out phones: this module holds every write of the OptOut
 // table and the one read the detector makes of it.
-
-/** Marks a delivery cancelled because its buyer opted out, for the delivery log. */
-export { OPTED_OUT_ERROR_KIND };
 
 export interface RecordedOptOut {
   optOut: OptOut;
@@ -46,7 +42,7 @@ export async function recordOptOut(
           createdAt: now,
         },
       }));
-    const { count } = await cancelForOptOut(tx, shopId, report.phoneE164, OPTED_OUT_ERROR_KIND, now);
+    const { count } = await cancelForOptOut(tx, shopId, report.phoneE164, now);
     return { optOut, created: existing === null, cancelledDeliveries: count };
   });
 }

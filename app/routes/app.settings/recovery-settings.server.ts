@@ -5,7 +5,7 @@ import { HOLDOUT_PERCENT } from "../../abandonment/holdout";
 import { BUYER_CAP_PER_DAY, RECENT_ORDER_DAYS } from "../../abandonment/send-guard";
 import { checkDiscountSettings } from "../../recovery/discount-codes.server";
 import { AdminApiError } from "../../shopify-admin/admin-api.server";
-import { discountSettingsOf, grantsDiscounts, RECOVERY_CODE_SCOPE } from "../../recovery/recovery-codes.server";
+import { discountSettingsOf, grantsDiscounts } from "../../recovery/recovery-codes.server";
 import { updateRecoverySettings } from "../../shops/settings.server";
 
 // The Settings page's recovery section (issue 17): codes, holdout and the
@@ -129,5 +129,3 @@ export async function saveRecoverySettings(shop: Shop, values: unknown): Promise
   });
   return { ok: true, errors: {}, error: null };
 }
-
-export { RECOVERY_CODE_SCOPE };
