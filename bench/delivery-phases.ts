@@ -3,15 +3,26 @@
 // results, claim and prepare the next, one transaction) against a migrated
 // SQLite file, with process.cpuUsage around each cycle and every statement.
 //
-//   npx tsx bench/delivery-phases.ts [--deliveries 3000] [--batch 8] [--body-bytes 1300]
+//   npx tsx bench/delivery-phases.ts [--deliveries 3000] [--batch 8] [--body-bytes 1300] [--wal-pages]
+//
+// --wal-pages: also how many pages the cycles wrote to the WAL per event
+// (SQLite writes a whole page for every page a commit changed). The WAL is
+// checkpointed before the cycles and not during them, so its size counts
+// every page written; the CPU figures then leave out the checkpoints' share.
 import { randomUUID } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { sqliteDatabase, table } from "./lib";
 import { benchShop, workerEnv } from "./seed";
 
 const { values } = parseArgs({
-  options: { deliveries: { type: "string", default: "3000" }, batch: { type: "string", default: "8" }, "body-bytes": { type: "string", default: "1300" } },
+  options: {
+    deliveries: { type: "string", default: "3000" },
+    batch: { type: "string", default: "8" },
+    "body-bytes": { type: "string", default: "1300" },
+    "wal-pages": { type: "boolean", default: false },
+  },
 });
 const total = Number(values.deliveries);
 // About the size of a real cart body (bench/delivery.ts sends 1.3 KB).
@@ -42,7 +53,7 @@ const rows: (string | number)[][] = [];
   const database = sqliteDatabase();
   Object.assign(process.env, workerEnv(database.url));
   const { default: prisma } = await import("../app/db.server");
-  const { closeSqlDatabase } = await import("../app/db/sql.server");
+  const { closeSqlDatabase, sqlDatabase } = await import("../app/db/sql.server");
   const worker = await import("../app/delivery/worker.server");
   const shopId = await benchShop(prisma, "http://127.0.0.1:9/unused");
   const endpoint = await prisma.endpoint.findFirstOrThrow({ where: { shopId } });
@@ -64,6 +75,13 @@ const rows: (string | number)[][] = [];
       })),
     });
   }
+  const sqlite = sqlDatabase().sqlite!;
+  const walBytes = () => (existsSync(`${sqlite.name}-wal`) ? statSync(`${sqlite.name}-wal`).size : 0);
+  if (values["wal-pages"]) {
+    sqlite.pragma("wal_checkpoint(TRUNCATE)");
+    sqlite.pragma("wal_autocheckpoint = 0");
+  }
+  const walBefore = walBytes();
   statements.clear();
   const phases = { cycle: 0 };
   const cpu = () => {
@@ -86,7 +104,10 @@ const rows: (string | number)[][] = [];
     if (outcomes.length === 0) break;
   }
   const perEvent = (us: number) => `${(us / done).toFixed(0)} µs`;
-  rows.push([batch, cycles, perEvent(phases.cycle), ([...statements.values()].reduce((sum, entry) => sum + entry.count, 0) / done).toFixed(2)]);
+  // Each WAL frame is a page plus its 24-byte header.
+  const frameBytes = Number(sqlite.pragma("page_size", { simple: true })) + 24;
+  const walPages = values["wal-pages"] ? ((walBytes() - walBefore) / frameBytes / done).toFixed(2) : "-";
+  rows.push([batch, cycles, perEvent(phases.cycle), ([...statements.values()].reduce((sum, entry) => sum + entry.count, 0) / done).toFixed(2), walPages]);
   process.stdout.write(
     `\n## batch ${batch}: per statement\n\n${table(
       ["statement", "count", "µs each"],
@@ -100,5 +121,5 @@ const rows: (string | number)[][] = [];
   await prisma.$disconnect();
   database.remove();
 }
-process.stdout.write(`\n${table(["batch", "cycles", "CPU per event", "statements per event"], rows)}\n`);
+process.stdout.write(`\n${table(["batch", "cycles", "CPU per event", "statements per event", "WAL pages per event"], rows)}\n`);
 process.exit(0);

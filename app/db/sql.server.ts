@@ -174,11 +174,11 @@ export async function transactionSyncedOffLoop<T>(work: (trx: SqlTransaction) =>
   // Holding the connection (and so the process's gate) from before BEGIN to after COMMIT: nobody else commits under NORMAL.
   // Not prepared once: SQLite applies this PRAGMA when it compiles it.
   const result = await db.connection().execute(async (connection) => {
-    sqlite.pragma("synchronous = NORMAL");
+    sqlite.exec("PRAGMA synchronous = NORMAL");
     try {
       return await connection.transaction().execute(work);
     } finally {
-      sqlite.pragma("synchronous = FULL");
+      sqlite.exec("PRAGMA synchronous = FULL");
     }
   });
   await walSync();

@@ -57,9 +57,18 @@ export function quietHoursFromEndpoint(endpoint: {
  */
 export function quietHoursForAttempt(
   endpoint: Parameters<typeof quietHoursFromEndpoint>[0],
-  buyer: { quietHoursFollowBuyer: boolean | number | null; buyerTimeZone: string | null },
+  buyer: BuyerClock,
 ): QuietHours | null {
-  const quiet = quietHoursFromEndpoint(endpoint);
+  return quietHoursOnBuyerClock(quietHoursFromEndpoint(endpoint), buyer);
+}
+
+export interface BuyerClock {
+  quietHoursFollowBuyer: boolean | number | null;
+  buyerTimeZone: string | null;
+}
+
+/** An endpoint's window (already read), on the buyer's clock where the shop says so (see quietHoursForAttempt). */
+export function quietHoursOnBuyerClock(quiet: QuietHours | null, buyer: BuyerClock): QuietHours | null {
   const follows = buyer.quietHoursFollowBuyer === true || buyer.quietHoursFollowBuyer === 1;
   if (!quiet || !follows || !buyer.buyerTimeZone || !isTimeZone(buyer.buyerTimeZone)) return quiet;
   return { ...quiet, timeZone: buyer.buyerTimeZone };

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { Agent, request as undiciRequest } from "undici";
 import { BlockedAddressError, checkEndpointUrl, guardedLookup, type GuardOptions } from "./ssrf-guard";
@@ -43,6 +44,20 @@ const MAX_ERROR_MESSAGE_LENGTH = 300;
 
 const agents = new Map<boolean, Agent>();
 
+/** checkEndpointUrl is pure in its arguments; an attempt asks it again for a URL seen before. */
+const checkedUrls = new Map<string, ReturnType<typeof checkEndpointUrl>>();
+const CHECKED_URLS_KEPT = 1000;
+
+function checkedUrl(url: string, options: SendOptions): ReturnType<typeof checkEndpointUrl> {
+  const key = `${options.allowLoopback}\n${url}`;
+  let checked = checkedUrls.get(key);
+  if (!checked) {
+    if (checkedUrls.size >= CHECKED_URLS_KEPT) checkedUrls.clear();
+    checkedUrls.set(key, (checked = checkEndpointUrl(url, options)));
+  }
+  return checked;
+}
+
 function agentFor(allowLoopback: boolean): Agent {
   let agent = agents.get(allowLoopback);
   if (!agent) {
@@ -72,25 +87,32 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of body) {
-    const room = RESPONSE_EXCERPT_BYTES - size;
-    // Copy the slice so a large chunk is not kept alive by a view into it.
-    chunks.push(chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : chunk);
-    size += Math.min(chunk.length, room);
-    if (size >= RESPONSE_EXCERPT_BYTES) {
-      truncated = true;
-      body.destroy();
-      break;
-    }
-  }
-  const decoder = new StringDecoder("utf8");
-  const bytes = Buffer.concat(chunks);
-  // A cut excerpt drops a trailing partial character instead of decoding it as U+FFFD.
-  return truncated ? decoder.write(bytes) : decoder.end(bytes);
+/** The first RESPONSE_EXCERPT_BYTES of a response body; the rest is not read. Events, not an async iterator: this runs once per attempt. */
+function readExcerpt(body: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (truncated: boolean) => {
+      body.off("data", onData);
+      const decoder = new StringDecoder("utf8");
+      const bytes = Buffer.concat(chunks);
+      // A cut excerpt drops a trailing partial character instead of decoding it as U+FFFD.
+      resolve(truncated ? decoder.write(bytes) : decoder.end(bytes));
+    };
+    const onData = (chunk: Buffer) => {
+      const room = RESPONSE_EXCERPT_BYTES - size;
+      // Copy the slice so a large chunk is not kept alive by a view into it.
+      chunks.push(chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : chunk);
+      size += Math.min(chunk.length, room);
+      if (size >= RESPONSE_EXCERPT_BYTES) {
+        finish(true);
+        body.destroy();
+      }
+    };
+    body.on("data", onData);
+    body.once("end", () => finish(false));
+    body.once("error", reject);
+  });
 }
 
 function short(message: string): string {
@@ -134,7 +156,7 @@ export async function sendWebhook(request: OutgoingRequest, options: SendOptions
   });
 
   // IP literals never reach the lookup, so this check is their connect-time check too.
-  const checked = checkEndpointUrl(request.url, options);
+  const checked = checkedUrl(request.url, options);
   if (!checked.ok) return result({ errorKind: "blocked_address", errorMessage: checked.reason });
 
   const controller = new AbortController();

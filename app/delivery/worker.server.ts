@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import prisma from "../db.server";
 import { read, type DbDate, type SqlDialect } from "../db/codec";
+import { timeOrderedId } from "../db/ids";
 import { sqlDatabase, transactionSyncedOffLoop, type SqlExecutor, type SqlTransaction } from "../db/sql.server";
 import { env, policyMinuteMs } from "../env.server";
 import { logger } from "../logger.server";
@@ -10,8 +11,8 @@ import { recordIntegrationStatus } from "../events/integration-status.server";
 import { afterAttempt, beforeAttempt, CONTROL_TOPICS, REDACTED_BODY, settledStatus, type DeliveryStatus } from "./attempt-rules";
 import { deliveryHeaders, redactHeadersForLog } from "../events/headers";
 import type { PayloadFormat } from "../events/payload/formats";
-import { quietHoursForAttempt } from "./quiet-hours";
-import { retryPolicyFromEndpoint } from "./retry-policy";
+import { quietHoursFromEndpoint, quietHoursOnBuyerClock, type QuietHours } from "./quiet-hours";
+import { retryPolicyFromEndpoint, type RetryPolicy } from "./retry-policy";
 import { sendWebhook, type AttemptResult } from "./send.server";
 import { pickWithinCaps, type ClaimedDelivery, type InFlightLoad } from "./claim-caps";
 import { isFlowDestination } from "../flow/flow-triggers";
@@ -243,11 +244,33 @@ function endpointFromRow(row: Record<string, unknown>): EndpointRow {
   };
 }
 
+/** Signing secrets opened before, by their sealed text: a rotation seals a new text, so an entry never goes stale. */
+const openedSecrets = new Map<string, string>();
+const OPENED_SECRETS_KEPT = 1000;
+
+function opened(sealed: string): string {
+  let secret = openedSecrets.get(sealed);
+  if (secret === undefined) {
+    if (openedSecrets.size >= OPENED_SECRETS_KEPT) openedSecrets.clear();
+    openedSecrets.set(sealed, (secret = openWithAppKey(sealed)));
+  }
+  return secret;
+}
+
 function signingSecrets(endpoint: EndpointRow, now: Date) {
   const inGrace = endpoint.previousSecretCiphertext && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
   return {
-    current: openWithAppKey(endpoint.secretCiphertext),
-    previous: inGrace ? openWithAppKey(endpoint.previousSecretCiphertext!) : null,
+    current: opened(endpoint.secretCiphertext),
+    previous: inGrace ? opened(endpoint.previousSecretCiphertext!) : null,
+  };
+}
+
+/** `read(endpoint)` once per endpoint of one cycle. */
+function perEndpoint<T>(read: (endpoint: EndpointRow) => T): (endpoint: EndpointRow) => T {
+  const seen = new Map<string, T>();
+  return (endpoint) => {
+    if (!seen.has(endpoint.id)) seen.set(endpoint.id, read(endpoint));
+    return seen.get(endpoint.id)!;
   };
 }
 
@@ -309,7 +332,8 @@ ${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
 FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId"`.execute(trx);
   const endpoints = new Map(endpointRows.rows.map((row) => [row.id as string, endpointFromRow(row)]));
   const attempts = new Map(attemptRows.rows.map((row) => [row.deliveryId, { last: Number(row.last), completed: Number(row.completed) }]));
-  const secrets = new Map<string, ReturnType<typeof signingSecrets>>();
+  const secretsOf = perEndpoint((endpoint) => signingSecrets(endpoint, startedAt));
+  const quietHoursOf = perEndpoint<QuietHours | null>(quietHoursFromEndpoint);
 
   const at = codec.date(startedAt);
   const settle: { id: string; status: DeliveryStatus; nextAttemptAt: DbDate | null; lastErrorKind: string | null }[] = [];
@@ -323,7 +347,7 @@ FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId
         checkoutOrderId: row.orderId,
         eventExpiresAt: read.date(row.expiresAt),
         endpointStatus: endpoint.status,
-        quietHours: quietHoursForAttempt(endpoint, row),
+        quietHours: quietHoursOnBuyerClock(quietHoursOf(endpoint), row),
         shopUninstalled: row.uninstalledAt !== null,
         bodyRedacted: row.body === REDACTED_BODY,
         buyerOptedOut: Boolean(row.buyerOptedOut),
@@ -342,8 +366,6 @@ FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId
     const history = attempts.get(row.id) ?? { last: 0, completed: 0 };
     const number = history.last + 1;
     const requestId = randomUUID();
-    let secret = secrets.get(endpoint.id);
-    if (!secret) secrets.set(endpoint.id, (secret = signingSecrets(endpoint, startedAt)));
     const headers = deliveryHeaders({
       shopDomain: row.domain,
       topic: row.topic,
@@ -353,13 +375,13 @@ FROM "Attempt" WHERE "deliveryId" IN ${anyOf(dialect, ids)} GROUP BY "deliveryId
       attempt: number,
       requestId,
       timestampMs: startedAt.getTime(),
-      secrets: secret,
+      secrets: secretsOf(endpoint),
       standardWebhooks: endpoint.standardWebhooks,
       customHeaders: endpoint.customHeaders,
     });
     prepared.push({
       deliveryId: row.id,
-      attemptId: randomUUID(),
+      attemptId: timeOrderedId(startedAt.getTime()),
       number,
       completedBefore: history.completed,
       topic: row.topic,
@@ -472,6 +494,7 @@ ${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
 WHERE id IN ${anyOf(dialect, endpointIds)}`.execute(trx);
   const health = new Map(healthRows.map((row) => [row.id, { status: row.status, failingSince: read.dateOrNull(row.failingSince), touched: false }]));
 
+  const policyOf = perEndpoint<RetryPolicy>(retryPolicyFromEndpoint);
   const recorded: RecordedOutcome[] = [];
   const deliveryRows: object[] = [];
   const attemptRows: object[] = [];
@@ -479,7 +502,7 @@ WHERE id IN ${anyOf(dialect, endpointIds)}`.execute(trx);
     const current = state.get(prepared.deliveryId);
     const mine = current?.status === "in_flight" && current.lockedBy === workerId;
     const endpoint = health.get(prepared.endpoint.id);
-    const policy = retryPolicyFromEndpoint(prepared.endpoint);
+    const policy = policyOf(prepared.endpoint);
     const next = afterAttempt(
       {
         result,

@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import type { Endpoint, Event, Prisma } from "@prisma/client";
 import { isPostgresUrl } from "../database-url";
 import { codecFor, type Codec } from "../db/codec";
+import { timeOrderedId } from "../db/ids";
 import type { SqlExecutor } from "../db/sql.server";
 import { sqlInPrismaTransaction } from "../db/sql-in-prisma.server";
 import { env } from "../env.server";
@@ -20,20 +20,6 @@ export interface NewEvent {
   test?: boolean;
   /** Endpoints that receive it; each gets one delivery due now. */
   endpoints: Pick<Endpoint, "id" | "dropFields" | "maskFields">[];
-}
-
-const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
-
-/**
- * A delivery id: "c", the time in base 36, then 16 random base-36 characters
- * (82 bits). URL-safe, and roughly ordered by creation like the cuids Prisma
- * generated before.
- */
-export function newDeliveryId(now = Date.now()): string {
-  const random = randomBytes(16);
-  let tail = "";
-  for (const byte of random) tail += ID_ALPHABET[byte % 36];
-  return `c${now.toString(36).padStart(9, "0")}${tail}`;
 }
 
 /** How the configured database stores values; the SQL layer and Prisma share one DATABASE_URL. */
@@ -79,7 +65,7 @@ export async function recordEvents(db: SqlExecutor, events: readonly NewEvent[])
   const deliveries = events.flatMap((event) => {
     const at = codec.date(event.createdAt);
     return event.endpoints.map((endpoint) => ({
-      id: newDeliveryId(),
+      id: timeOrderedId(),
       shopId: event.shopId,
       eventId: event.eventId,
       endpointId: endpoint.id,
