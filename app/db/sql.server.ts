@@ -1,6 +1,7 @@
 // The hot paths' data access (decision 007): Kysely on the same drivers
 // Prisma uses (better-sqlite3, node-postgres), with statements prepared once
 // per process. Prisma stays the schema, the migrations and the admin's CRUD.
+import { createHash } from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Transaction, type TransactionSettings } from "kysely";
@@ -107,6 +108,38 @@ class GatedDriver implements Driver {
   }
 }
 
+/** Distinct statement texts a process names for PostgreSQL; past them statements go unnamed, since a connection never forgets one. */
+const NAMED_STATEMENTS_KEPT = 500;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < NAMED_STATEMENTS_KEPT) {
+    name = `cr_${createHash("sha256").update(text).digest("base64url").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * node-postgres sends a statement with a name through PostgreSQL's extended
+ * protocol once per connection and then only binds it, where an unnamed one is
+ * parsed and planned again on every run. Kysely passes no names, so each
+ * client of the pool names the parameterised statements it runs by their
+ * text (the hot paths' texts are fixed: lists travel as one array parameter).
+ */
+function nameStatements(client: pg.Client): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (typeof text === "string" && Array.isArray(values) && values.length > 0 && args.length === 2) {
+      const name = statementName(text);
+      if (name) return query({ name, text, values });
+    }
+    return query(...args);
+  };
+}
+
 export function openSqlite(url: string): Database.Database {
   const sqlite = new Database(sqlitePath(url), { timeout: 5_000 });
   // WAL: one fsync per commit and readers never wait; FULL keeps every commit through a power cut.
@@ -140,6 +173,7 @@ export function createSqlDatabase(url: string): SqlDatabase {
     ...(poolSize ? { max: poolSize } : {}),
     ...(schema ? { options: `-c search_path="${schema.replaceAll('"', '""')}"` } : {}),
   });
+  pool.on("connect", nameStatements);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, codec: codecFor("postgres"), sqlite: null, pool, walSync: null, close: () => db.destroy() };
 }
