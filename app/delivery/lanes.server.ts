@@ -1,4 +1,5 @@
 import { logger } from "../logger.server";
+import { COALESCE_MS, waitsForCompany } from "./coalesce";
 import {
   logAttempt,
   recordOutcomes,
@@ -18,16 +19,15 @@ import {
 // slot. One loop runs cycles, each one transaction (runDeliveryCycle): the
 // results that came back since the last cycle are recorded and the slots they
 // freed are claimed again in the same commit. A cycle waits for more results
-// (until half of the attempts out have answered, COALESCE_MS at most),
-// so under load one commit and one claim carry many events instead of one
-// each; the wait is counted in answers, not time, because a busy machine
-// answers slowly and a fixed short wait would shrink every group to one.
+// (coalesce.ts: until half of the attempts out have answered, COALESCE_MS at
+// most, hanging ones not counted), so under load one commit and one claim
+// carry many events instead of one each; the wait is counted in answers, not
+// time, because a busy machine answers slowly and a fixed short wait would
+// shrink every group to one.
 
 export const DEFAULT_LANES = 64;
 export const DEFAULT_ENDPOINT_CAP = 32;
 export const DEFAULT_SHOP_CAP = 48;
-/** The longest a result waits for others to share its commit (a hanging receiver never answers). */
-export const COALESCE_MS = 10;
 
 export interface LaneOptions {
   workerId: string;
@@ -100,8 +100,13 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
     });
   }
 
+  /** When each attempt out was sent (performance.now()). */
+  const sentAt = new Map<PreparedAttempt, number>();
+
   function send(item: PreparedAttempt) {
+    sentAt.set(item, performance.now());
     void sendPrepared(item, { timeoutMs: options.timeoutMs }).then((result) => {
+      sentAt.delete(item);
       busy--;
       bump(endpoints, item.endpoint.id, -1);
       bump(shops, item.shopId, -1);
@@ -157,7 +162,10 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
         if (!timedOut || !running) continue;
       } else if (results.length > 0 && busy > 0 && !woken) {
         const deadline = performance.now() + COALESCE_MS;
-        const waiting = () => results.length < Math.ceil((results.length + busy) / 2) && busy > 0 && !woken && performance.now() < deadline;
+        const waiting = () => {
+          const now = performance.now();
+          return now < deadline && !woken && waitsForCompany(results.length, sentAt.values(), now);
+        };
         while (waiting()) await nap(Math.max(0, deadline - performance.now()));
       }
       sleepMs = await cycle();
