@@ -8,7 +8,8 @@
 //
 //   npx tsx bench/delivery.ts [--events 5000] [--paced 2000] [--modes embedded,scale-1,scale-2] [--cpu-prof DIR]
 //
-// embedded: one `npm run worker` process, polling SQLite (WAL). scale-N: N
+// embedded: one `npm run worker` process, polling SQLite (WAL); embedded-N: N
+// of them on the one SQLite file. scale-N: N
 // `npm run worker` processes on BullMQ, with throwaway PostgreSQL and Redis.
 // Figures: events/s from the moment a burst of deliveries is due to the last
 // 2xx; worker CPU per event (user + system time of the worker processes over

@@ -13,7 +13,7 @@ import { sqliteDatabase } from "./lib";
  * `cleanups`.
  */
 export async function benchDatabases(mode: string, cleanups: (() => Promise<void> | void)[]): Promise<{ databaseUrl: string; redisUrl: string }> {
-  if (mode === "embedded") {
+  if (mode === "embedded" || mode.startsWith("embedded-")) {
     const database = sqliteDatabase();
     cleanups.push(database.remove);
     return { databaseUrl: database.url, redisUrl: "" };
