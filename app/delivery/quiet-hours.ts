@@ -55,10 +55,7 @@ export function quietHoursFromEndpoint(endpoint: {
  * buyer's clock when the shop has quiet hours follow the buyer and the
  * checkout's zone (stored at abandonment) is known.
  */
-export function quietHoursForAttempt(
-  endpoint: Parameters<typeof quietHoursFromEndpoint>[0],
-  buyer: BuyerClock,
-): QuietHours | null {
+export function quietHoursForAttempt(endpoint: Parameters<typeof quietHoursFromEndpoint>[0], buyer: BuyerClock): QuietHours | null {
   return quietHoursOnBuyerClock(quietHoursFromEndpoint(endpoint), buyer);
 }
 
