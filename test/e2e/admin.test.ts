@@ -162,6 +162,11 @@ describe("the merchant's admin in Chromium", () => {
     await until("the abandoned checkout to reach the BSP", async () =>
       bsp.received.find((r) => r.headers["x-webhook-topic"] === "abandonedCheckout" && r.accepted),
     );
+    // The buyer orders after the message was delivered and recorded: an order that lands while the
+    // attempt is still in flight is linked as converted, and no recovery is announced.
+    await until("the delivery's success to be recorded", async () =>
+      prisma.delivery.findFirst({ where: { shopId: shop.id, topic: "abandonedCheckout", firstSuccessAt: { not: null } } }),
+    );
     const order = await fetch(
       webhookRequest(
         "orders/create",
