@@ -33,8 +33,13 @@ import { sendFlowTrigger } from "../flow/flow-sender.server";
 /** How long a claim holds; longer than the 10 s send timeout, so only a dead worker loses it. */
 export const LEASE_MS = 60_000;
 const EXCERPT_LIMIT = 4096;
-/** Candidates looked at per claimed delivery, so capped endpoints and shops do not starve the rest of a claim. */
-const CLAIM_WINDOW_FACTOR = 4;
+/**
+ * A claim looks at as many due deliveries as it may take, earliest first.
+ * Endpoints and shops already at their cap are left out in SQL, so a slow
+ * receiver never holds back the rest; one that fills up during the pick
+ * leaves the claim short, and the next cycle goes on past it. Looking at four
+ * times as many, to fill such a claim at once, cost more than it carried.
+ */
 const MAX_CLAIM_WINDOW = 1000;
 
 export interface WorkerClock {
@@ -114,7 +119,7 @@ async function claimIn(executor: SqlTransaction, workerId: string, now: Date, li
   const dialect = codec.dialect;
   const load = options.load ?? NO_LOAD;
   const at = codec.date(now);
-  const window = Math.min(MAX_CLAIM_WINDOW, limit * CLAIM_WINDOW_FACTOR);
+  const window = Math.min(MAX_CLAIM_WINDOW, limit);
   const ids = options.deliveryIds;
   // The endpoint-takes rule (attempt-rules.ts) as SQL: an active endpoint, or a control topic.
   const filters = sql`(e.status = 'active' OR d.topic IN ${anyOf(dialect, [...CONTROL_TOPICS])})
