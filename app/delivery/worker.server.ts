@@ -473,7 +473,9 @@ interface Recorded {
  * Inside the caller's transaction: records a group of results. A delivery is
  * updated only while it is still in flight under this worker's lease: a
  * cancellation that landed during the attempt (redaction, uninstall, a linked
- * order) stays, and a retry it made moot is not scheduled. Endpoints that
+ * order) stays, and a retry it made moot is not scheduled. Which deliveries
+ * were still held comes back from the update itself; only results that would
+ * schedule a retry read the checkout and the shop again first. Endpoints that
  * must be disabled are returned, to be disabled after the commit.
  */
 async function recordIn(trx: SqlExecutor, outcomes: AttemptOutcome[], workerId: string, clock: WorkerClock): Promise<Recorded> {
@@ -485,27 +487,13 @@ async function recordIn(trx: SqlExecutor, outcomes: AttemptOutcome[], workerId: 
   const minuteMs = policyMinuteMs(env);
   const disables = new Map<string, Disable>();
   const join = deliveryFirst(dialect);
-  const { rows: stateRows } = await sql<{ id: string; status: string; lockedBy: string | null; orderId: string | null; uninstalledAt: DbDate | null }>`
-SELECT d.id, d.status, d."lockedBy", c."orderId", s."uninstalledAt"
-FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
-WHERE d.id IN ${anyOf(
-    dialect,
-    outcomes.map((o) => o.prepared.deliveryId),
-  )}
-${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
-  const state = new Map(stateRows.map((row) => [row.id, row]));
   const endpointIds = [...new Set(outcomes.map((o) => o.prepared.endpoint.id))];
   const { rows: healthRows } = await sql<{ id: string; status: string; failingSince: DbDate | null }>`SELECT id, status, "failingSince" FROM "Endpoint"
 WHERE id IN ${anyOf(dialect, endpointIds)}`.execute(trx);
   const health = new Map(healthRows.map((row) => [row.id, { status: row.status, failingSince: read.dateOrNull(row.failingSince), touched: false }]));
 
   const policyOf = perEndpoint<RetryPolicy>(retryPolicyFromEndpoint);
-  const recorded: RecordedOutcome[] = [];
-  const deliveryRows: object[] = [];
-  const attemptRows: object[] = [];
-  for (const { prepared, result } of outcomes) {
-    const current = state.get(prepared.deliveryId);
-    const mine = current?.status === "in_flight" && current.lockedBy === workerId;
+  const decided = outcomes.map(({ prepared, result }) => {
     const endpoint = health.get(prepared.endpoint.id);
     const policy = policyOf(prepared.endpoint);
     const next = afterAttempt(
@@ -521,64 +509,84 @@ WHERE id IN ${anyOf(dialect, endpointIds)}`.execute(trx);
       now,
       clock.random,
     );
-    if (mine) {
-      const status = settledStatus({
-        topic: prepared.topic,
-        status: next.status,
-        checkoutOrderId: current.orderId,
-        shopUninstalled: current.uninstalledAt !== null,
-      });
-      const nextAttemptAt = status === "pending" ? next.nextAttemptAt : null;
-      const firstSuccessAt = result.ok ? (prepared.firstSuccessAt ?? now) : prepared.firstSuccessAt;
-      deliveryRows.push({
-        id: prepared.deliveryId,
-        status,
-        nextAttemptAt: nextAttemptAt && codec.date(nextAttemptAt),
-        attemptCount: prepared.number,
-        lastStatusCode: result.statusCode,
-        lastErrorKind: result.ok ? null : result.errorKind,
-        firstSuccessAt: firstSuccessAt && codec.date(firstSuccessAt),
-      });
-      recorded.push({ deliveryId: prepared.deliveryId, status, nextAttemptAt });
-    } else {
-      recorded.push({ deliveryId: prepared.deliveryId, status: null, nextAttemptAt: null });
+    if (!CONTROL_TOPICS.has(prepared.topic) && endpoint) {
+      endpoint.failingSince = next.endpointFailingSince;
+      endpoint.touched = true;
+      if (next.disableEndpoint && endpoint.status === "active" && !disables.has(prepared.endpoint.id)) {
+        disables.set(prepared.endpoint.id, {
+          endpointId: prepared.endpoint.id,
+          shopDomain: prepared.shopDomain,
+          reason: next.disableEndpoint,
+          statusCode: result.statusCode,
+        });
+      }
     }
-    attemptRows.push({
-      id: prepared.attemptId,
-      durationMs: result.durationMs,
-      statusCode: result.statusCode,
-      errorKind: result.ok ? null : result.errorKind,
-      errorMessage: result.errorMessage,
-      // What a BSP answered about a delivery redacted meanwhile is not kept either.
-      responseExcerpt: mine ? (result.responseExcerpt?.slice(0, EXCERPT_LIMIT) ?? null) : null,
-    });
-    if (CONTROL_TOPICS.has(prepared.topic) || !endpoint) continue;
-    endpoint.failingSince = next.endpointFailingSince;
-    endpoint.touched = true;
-    if (next.disableEndpoint && endpoint.status === "active" && !disables.has(prepared.endpoint.id)) {
-      disables.set(prepared.endpoint.id, {
-        endpointId: prepared.endpoint.id,
-        shopDomain: prepared.shopDomain,
-        reason: next.disableEndpoint,
-        statusCode: result.statusCode,
-      });
-    }
+    return { prepared, result, next };
+  });
+
+  // A retry is scheduled only if no order and no uninstall made it moot meanwhile: read again here (PostgreSQL locks the rows).
+  const retrying = decided.filter((item) => item.next.status === "pending").map((item) => item.prepared.deliveryId);
+  const moot = new Map<string, { orderId: string | null; uninstalledAt: DbDate | null }>();
+  if (retrying.length > 0) {
+    const { rows } = await sql<{ id: string; orderId: string | null; uninstalledAt: DbDate | null }>`
+SELECT d.id, c."orderId", s."uninstalledAt"
+FROM "Delivery" d ${join} "Event" ev ON ev.id = d."eventId" ${join} "Shop" s ON s.id = d."shopId" LEFT JOIN "Checkout" c ON c.id = ev."checkoutId"
+WHERE d.id IN ${anyOf(dialect, retrying)}
+${dialect === "postgres" ? sql`FOR UPDATE OF d` : sql``}`.execute(trx);
+    for (const row of rows) moot.set(row.id, row);
   }
-  if (deliveryRows.length > 0) {
-    await sql`UPDATE "Delivery" AS d SET status = r.status, "nextAttemptAt" = r."nextAttemptAt", "attemptCount" = r."attemptCount",
+
+  const deliveryRows = decided.map(({ prepared, result, next }) => {
+    const current = moot.get(prepared.deliveryId);
+    const status = settledStatus({
+      topic: prepared.topic,
+      status: next.status,
+      checkoutOrderId: current?.orderId ?? null,
+      shopUninstalled: current ? current.uninstalledAt !== null : false,
+    });
+    const firstSuccessAt = result.ok ? (prepared.firstSuccessAt ?? now) : prepared.firstSuccessAt;
+    return {
+      id: prepared.deliveryId,
+      status,
+      nextAttemptAt: status === "pending" && next.nextAttemptAt ? codec.date(next.nextAttemptAt) : null,
+      attemptCount: prepared.number,
+      lastStatusCode: result.statusCode,
+      lastErrorKind: result.ok ? null : result.errorKind,
+      firstSuccessAt: firstSuccessAt && codec.date(firstSuccessAt),
+    };
+  });
+  const { rows: held } = await sql<{
+    id: string;
+  }>`UPDATE "Delivery" AS d SET status = r.status, "nextAttemptAt" = r."nextAttemptAt", "attemptCount" = r."attemptCount",
   "lastStatusCode" = r."lastStatusCode", "lastErrorKind" = r."lastErrorKind", "firstSuccessAt" = r."firstSuccessAt",
   "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${at}
 FROM ${jsonRows(dialect, deliveryRows, {
-      id: "text",
-      status: "text",
-      nextAttemptAt: "timestamp(3)",
-      attemptCount: "int",
-      lastStatusCode: "int",
-      lastErrorKind: "text",
-      firstSuccessAt: "timestamp(3)",
-    })}
-WHERE d.id = r.id AND ${stillLeased(dialect, workerId)}`.execute(trx);
-  }
+    id: "text",
+    status: "text",
+    nextAttemptAt: "timestamp(3)",
+    attemptCount: "int",
+    lastStatusCode: "int",
+    lastErrorKind: "text",
+    firstSuccessAt: "timestamp(3)",
+  })}
+WHERE d.id = r.id AND ${stillLeased(dialect, workerId)}
+RETURNING ${dialect === "sqlite" ? sql`id` : sql`d.id`}`.execute(trx);
+  const mine = new Set(held.map((row) => row.id));
+
+  const recorded: RecordedOutcome[] = deliveryRows.map((row, i) =>
+    mine.has(row.id)
+      ? { deliveryId: row.id, status: row.status, nextAttemptAt: row.status === "pending" ? decided[i].next.nextAttemptAt : null }
+      : { deliveryId: row.id, status: null, nextAttemptAt: null },
+  );
+  const attemptRows = decided.map(({ prepared, result }) => ({
+    id: prepared.attemptId,
+    durationMs: result.durationMs,
+    statusCode: result.statusCode,
+    errorKind: result.ok ? null : result.errorKind,
+    errorMessage: result.errorMessage,
+    // What a BSP answered about a delivery redacted (or otherwise taken back) meanwhile is not kept either.
+    responseExcerpt: mine.has(prepared.deliveryId) ? (result.responseExcerpt?.slice(0, EXCERPT_LIMIT) ?? null) : null,
+  }));
   await sql`UPDATE "Attempt" AS a SET "durationMs" = r."durationMs", "statusCode" = r."statusCode", "errorKind" = r."errorKind",
   "errorMessage" = r."errorMessage", "responseExcerpt" = r."responseExcerpt"
 FROM ${jsonRows(dialect, attemptRows, { id: "text", durationMs: "int", statusCode: "int", errorKind: "text", errorMessage: "text", responseExcerpt: "text" })}
