@@ -19,7 +19,7 @@ import {
 // slot. One loop runs cycles, each one transaction (runDeliveryCycle): the
 // results that came back since the last cycle are recorded and the slots they
 // freed are claimed again in the same commit. A cycle waits for more results
-// (coalesce.ts: until half of the attempts out have answered, COALESCE_MS at
+// (coalesce.ts: until three quarters of the attempts out have answered, COALESCE_MS at
 // most, hanging ones not counted), so under load one commit and one claim
 // carry many events instead of one each; the wait is counted in answers, not
 // time, because a busy machine answers slowly and a fixed short wait would
