@@ -71,7 +71,6 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
 
   const endpoints = new Map<string, number>();
   const shops = new Map<string, number>();
-  let busy = 0;
   let running = false;
   let loop: Promise<void> | null = null;
   let signal: (() => void) | null = null;
@@ -100,14 +99,15 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
     });
   }
 
-  /** When each attempt out was sent (performance.now()). */
+  /** The attempts out, with when each was sent (performance.now()). */
   const sentAt = new Map<PreparedAttempt, number>();
 
   function send(item: PreparedAttempt) {
     sentAt.set(item, performance.now());
+    bump(endpoints, item.endpoint.id, 1);
+    bump(shops, item.shopId, 1);
     void sendPrepared(item, { timeoutMs: options.timeoutMs }).then((result) => {
       sentAt.delete(item);
-      busy--;
       bump(endpoints, item.endpoint.id, -1);
       bump(shops, item.shopId, -1);
       results.push({ prepared: item, result });
@@ -125,15 +125,10 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
     const outcomes = results;
     results = [];
     woken = false;
-    const limit = running ? concurrency - busy : 0;
+    const limit = running ? concurrency - sentAt.size : 0;
     try {
       const done = await runDeliveryCycle({ workerId, outcomes, limit, load: { endpoints, shops, endpointCap, shopCap }, clock });
       committed(outcomes, done.recorded);
-      for (const item of done.prepared) {
-        busy++;
-        bump(endpoints, item.endpoint.id, 1);
-        bump(shops, item.shopId, 1);
-      }
       done.prepared.forEach(send);
       // A full claim means more is probably due: go again as soon as a slot frees.
       if (limit > 0 && done.claimed.length >= limit) return pollIntervalMs;
@@ -155,12 +150,12 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
 
   async function run() {
     let sleepMs = 0;
-    while (running || busy > 0 || results.length > 0) {
+    while (running || sentAt.size > 0 || results.length > 0) {
       if (results.length === 0 && !woken && sleepMs > 0) {
         const timedOut = await nap(running ? sleepMs : pollIntervalMs);
         // Woken by a wake-up or a result: go round to see which. Stopping: only results matter.
         if (!timedOut || !running) continue;
-      } else if (results.length > 0 && busy > 0 && !woken) {
+      } else if (results.length > 0 && sentAt.size > 0 && !woken) {
         const deadline = performance.now() + COALESCE_MS;
         const waiting = () => {
           const now = performance.now();
@@ -186,6 +181,6 @@ export function createDeliveryLanes(options: LaneOptions): DeliveryLanes {
       await loop;
       loop = null;
     },
-    inFlight: () => busy,
+    inFlight: () => sentAt.size,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeZodError } from "../http/validation";
-import { isTimeZone, quietHoursForAttempt, quietHoursFromEndpoint, quietHoursSchema, releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
+import { isTimeZone, quietHoursFromEndpoint, quietHoursOnBuyerClock, quietHoursSchema, releaseAfterQuietHours, type QuietHours } from "./quiet-hours";
 
 const hm = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 const window = (start: string, end: string, timeZone: string): QuietHours => ({ startMinute: hm(start), endMinute: hm(end), timeZone });
@@ -128,8 +128,8 @@ describe("quietHoursSchema", () => {
 
 describe("quiet hours that follow the buyer", () => {
   const endpoint = { quietHoursStart: 22 * 60, quietHoursEnd: 8 * 60, quietHoursTimezone: "Asia/Kolkata" };
-  const release = (at: string, buyer: Parameters<typeof quietHoursForAttempt>[1]) =>
-    releaseAfterQuietHours(new Date(at), quietHoursForAttempt(endpoint, buyer)).toISOString();
+  const release = (at: string, buyer: Parameters<typeof quietHoursOnBuyerClock>[1]) =>
+    releaseAfterQuietHours(new Date(at), quietHoursOnBuyerClock(quietHoursFromEndpoint(endpoint), buyer)).toISOString();
 
   it.each([
     // 23:00 in Kolkata is 12:30 in New York: the buyer is awake, the attempt goes.

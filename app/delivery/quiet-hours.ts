@@ -50,21 +50,16 @@ export function quietHoursFromEndpoint(endpoint: {
   return parsed.success ? parsed.data : null;
 }
 
-/**
- * The quiet hours an attempt waits out: the endpoint's window, read on the
- * buyer's clock when the shop has quiet hours follow the buyer and the
- * checkout's zone (stored at abandonment) is known.
- */
-export function quietHoursForAttempt(endpoint: Parameters<typeof quietHoursFromEndpoint>[0], buyer: BuyerClock): QuietHours | null {
-  return quietHoursOnBuyerClock(quietHoursFromEndpoint(endpoint), buyer);
-}
-
 export interface BuyerClock {
   quietHoursFollowBuyer: boolean | number | null;
   buyerTimeZone: string | null;
 }
 
-/** An endpoint's window (already read), on the buyer's clock where the shop says so (see quietHoursForAttempt). */
+/**
+ * The quiet hours an attempt waits out: the endpoint's window (already read),
+ * on the buyer's clock when the shop has quiet hours follow the buyer and the
+ * checkout's zone (stored at abandonment) is known.
+ */
 export function quietHoursOnBuyerClock(quiet: QuietHours | null, buyer: BuyerClock): QuietHours | null {
   const follows = buyer.quietHoursFollowBuyer === true || buyer.quietHoursFollowBuyer === 1;
   if (!quiet || !follows || !buyer.buyerTimeZone || !isTimeZone(buyer.buyerTimeZone)) return quiet;

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { Agent, request as undiciRequest } from "undici";
+import { boundedMemo } from "../bounded-memo";
 import { BlockedAddressError, checkEndpointUrl, guardedLookup, type GuardOptions } from "./ssrf-guard";
 
 // One HTTP attempt of a delivery (DESIGN.md "Delivery policy"): 10 s for the
@@ -45,17 +46,10 @@ const MAX_ERROR_MESSAGE_LENGTH = 300;
 const agents = new Map<boolean, Agent>();
 
 /** checkEndpointUrl is pure in its arguments; an attempt asks it again for a URL seen before. */
-const checkedUrls = new Map<string, ReturnType<typeof checkEndpointUrl>>();
-const CHECKED_URLS_KEPT = 1000;
+const checkedUrls = boundedMemo<ReturnType<typeof checkEndpointUrl>>(1000);
 
 function checkedUrl(url: string, options: SendOptions): ReturnType<typeof checkEndpointUrl> {
-  const key = `${options.allowLoopback}\n${url}`;
-  let checked = checkedUrls.get(key);
-  if (!checked) {
-    if (checkedUrls.size >= CHECKED_URLS_KEPT) checkedUrls.clear();
-    checkedUrls.set(key, (checked = checkEndpointUrl(url, options)));
-  }
-  return checked;
+  return checkedUrls(`${options.allowLoopback}\n${url}`, () => checkEndpointUrl(url, options));
 }
 
 function agentFor(allowLoopback: boolean): Agent {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
+import { boundedMemo } from "../bounded-memo";
 import prisma from "../db.server";
 import { read, type DbDate, type SqlDialect } from "../db/codec";
 import { timeOrderedId } from "../db/ids";
@@ -250,16 +251,10 @@ function endpointFromRow(row: Record<string, unknown>): EndpointRow {
 }
 
 /** Signing secrets opened before, by their sealed text: a rotation seals a new text, so an entry never goes stale. */
-const openedSecrets = new Map<string, string>();
-const OPENED_SECRETS_KEPT = 1000;
+const openedSecrets = boundedMemo<string>(1000);
 
 function opened(sealed: string): string {
-  let secret = openedSecrets.get(sealed);
-  if (secret === undefined) {
-    if (openedSecrets.size >= OPENED_SECRETS_KEPT) openedSecrets.clear();
-    openedSecrets.set(sealed, (secret = openWithAppKey(sealed)));
-  }
-  return secret;
+  return openedSecrets(sealed, () => openWithAppKey(sealed));
 }
 
 function signingSecrets(endpoint: EndpointRow, now: Date) {
